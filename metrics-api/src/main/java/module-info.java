@@ -1,0 +1,10 @@
+/** Models, adapter interfaces, the query model and the provider SPI of Metrics Pipeline. */
+module org.metricspipeline.api {
+  exports org.metricspipeline.api;
+  exports org.metricspipeline.api.query;
+  exports org.metricspipeline.api.spi;
+
+  uses org.metricspipeline.api.spi.StorageProvider;
+  uses org.metricspipeline.api.spi.IngestionProvider;
+  uses org.metricspipeline.api.spi.VisualizationProvider;
+}

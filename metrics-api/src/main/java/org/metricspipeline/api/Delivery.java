@@ -1,0 +1,29 @@
+package org.metricspipeline.api;
+
+/**
+ * One item taken from an ingestion channel, waiting for the pipeline's verdict.
+ *
+ * <p>Exactly one of {@link #ack()}, {@link #nack(String)} or {@link #reject(MetricsValidationResult)}
+ * settles a delivery; later calls are ignored. This is what makes delivery at-least-once: a channel
+ * forgets an item only on {@code ack}, which the pipeline calls after storage accepted it.
+ */
+public interface Delivery {
+
+  /** The item. */
+  MetricsData data();
+
+  /** Storage accepted the item: the channel may forget it (SQS deletes the message). */
+  void ack();
+
+  /**
+   * The item could not be stored now: the channel should offer it again later (SQS makes the
+   * message visible again).
+   */
+  void nack(String reason);
+
+  /**
+   * The item can never be stored (it is invalid): the channel must not offer it again and should
+   * report the reason to its producer (HTTP 400, SQS dead-letter queue).
+   */
+  void reject(MetricsValidationResult reason);
+}

@@ -1,0 +1,49 @@
+package org.metricspipeline.api;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A channel that metrics travel through on their way to storage: an SQS queue, an HTTP endpoint's
+ * buffer, an in-process queue.
+ *
+ * <p>Producers call {@link #ingest} or {@link #batchIngest}; the pipeline calls {@link #poll} and
+ * settles each {@link Delivery} only after storage has accepted it. Every method returns at once;
+ * failures complete the future exceptionally with a {@link MetricsPipelineException} (for example
+ * {@link MetricsValidationException} for bad input, {@link OverloadedException} when the channel is
+ * full).
+ */
+public interface IngestionAdapter extends AutoCloseable {
+
+  /** The adapter's stable name, for example {@code memory} or {@code sqs}. */
+  String name();
+
+  /**
+   * Offers one item to the channel. Completes normally once the channel holds it (not once it is
+   * stored), or exceptionally when it is invalid or the channel is full.
+   */
+  CompletableFuture<Void> ingest(MetricsData data);
+
+  /**
+   * Offers several items. Valid items are accepted even when others are not; the result names every
+   * rejected item by its index and reason.
+   */
+  CompletableFuture<MetricsBatchResult> batchIngest(List<MetricsData> batch);
+
+  /** Checks an item against this channel's validation rules without ingesting it. */
+  CompletableFuture<MetricsValidationResult> validate(MetricsData data);
+
+  /**
+   * Takes up to {@code maxDeliveries} items, waiting up to {@code maxWait} for the first one.
+   * Completes with an empty list when nothing arrived in time or the adapter is closed.
+   */
+  CompletableFuture<List<Delivery>> poll(int maxDeliveries, Duration maxWait);
+
+  /** Reports whether the channel works, with its figures (depth, capacity, ...). */
+  CompletableFuture<HealthCheckResult> healthCheck();
+
+  /** Stops accepting input and releases resources. Unsettled deliveries are offered again later. */
+  @Override
+  void close();
+}

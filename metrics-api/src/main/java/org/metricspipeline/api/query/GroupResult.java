@@ -1,0 +1,39 @@
+package org.metricspipeline.api.query;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The buckets of one group of an {@link AggregationResult}.
+ *
+ * @param key the group-by tag keys and this group's values for them (empty without group-by)
+ * @param buckets the non-empty buckets in time order; never empty
+ */
+public record GroupResult(Map<String, String> key, List<Bucket> buckets) {
+
+  /** Validates and copies. */
+  public GroupResult {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(buckets, "buckets");
+    key = Map.copyOf(key);
+    buckets = List.copyOf(buckets);
+    if (buckets.isEmpty()) {
+      throw new IllegalArgumentException("a group has at least one bucket");
+    }
+  }
+
+  /** The value of the first bucket: the group's value when the query had no step. */
+  public double value() {
+    return buckets.get(0).value();
+  }
+
+  /** The number of points behind all buckets. */
+  public long count() {
+    long total = 0;
+    for (Bucket b : buckets) {
+      total += b.count();
+    }
+    return total;
+  }
+}

@@ -1,0 +1,8 @@
+/** The Metrics Pipeline core: the pipeline, the JSON codec, and the semantics every store shares. */
+module org.metricspipeline.core {
+  requires transitive org.metricspipeline.api;
+  requires com.fasterxml.jackson.databind;
+  requires org.slf4j;
+
+  exports org.metricspipeline.core;
+}

@@ -1,0 +1,2 @@
+/** The pipeline and the few public entry points of the core. */
+package org.metricspipeline.core;
