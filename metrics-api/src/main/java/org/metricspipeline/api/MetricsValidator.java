@@ -184,7 +184,7 @@ public final class MetricsValidator {
       return add(errors, field, isTagKey ? "key must not be empty" : "must not be empty");
     }
     if (value.length() > maxLength) {
-      return add(errors, field, (isTagKey ? "key" : "must be") + " at most " + maxLength
+      return add(errors, field, (isTagKey ? "key must be" : "must be") + " at most " + maxLength
           + " characters, got " + value.length());
     }
     if (!isValidIdentifier(value, maxLength, allowColonStart, isTagKey)) {

@@ -1,0 +1,174 @@
+package org.metricspipeline.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.metricspipeline.core.TestData.await;
+import static org.metricspipeline.core.TestData.invalidItem;
+import static org.metricspipeline.core.TestData.item;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.metricspipeline.api.MetricsData;
+import org.metricspipeline.core.FakeChannel.Outcome;
+
+/** The pipeline fed by an ingestion channel: deliveries settled only after storage decided. */
+class PipelineChannelTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(10);
+
+  private final FakeStorage storage = new FakeStorage();
+  private final List<MetricsData> deadLetters = new CopyOnWriteArrayList<>();
+  private MetricsPipeline pipeline;
+
+  private MetricsPipeline start(FakeChannel channel, MetricsPipeline.Builder extra) {
+    pipeline = extra.storage(storage).ingestion(channel)
+        .processingInterval(Duration.ofMillis(5))
+        .deadLetterHandler((item, reason, cause) -> deadLetters.add(item))
+        .build();
+    pipeline.startProcessing();
+    return pipeline;
+  }
+
+  private static MetricsPipeline.Builder fastRetries(int attempts) {
+    return MetricsPipeline.builder().retryPolicy(RetryPolicy.builder().maxAttempts(attempts)
+        .initialBackoff(Duration.ofMillis(1)).maxBackoff(Duration.ofMillis(2)).build());
+  }
+
+  @AfterEach
+  void stop() {
+    storage.release();
+    if (pipeline != null) {
+      pipeline.close();
+    }
+  }
+
+  @Test
+  void acksDeliveriesOnlyAfterStorageAcceptedThem() throws Exception {
+    FakeChannel channel = new FakeChannel(false);
+    storage.hold();
+    start(channel, fastRetries(3));
+    channel.ingest(item("a", 1));
+    storage.awaitFirstCall();
+
+    assertThat(channel.deliveries).singleElement()
+        .satisfies(d -> assertThat(d.outcome).isEqualTo(Outcome.PENDING));
+    storage.release();
+
+    await("the delivery is acked", () -> channel.withOutcome(Outcome.ACKED).size() == 1);
+    assertThat(storage.stored).extracting(MetricsData::source).containsExactly("a");
+    assertThat(channel.deliveries.get(0).settlements.get()).isEqualTo(1);
+  }
+
+  @Test
+  void storesAndAcksEveryItemOfTheChannel() {
+    FakeChannel channel = new FakeChannel(false);
+    start(channel, fastRetries(3).batchSize(7));
+    for (int i = 0; i < 500; i++) {
+      channel.ingest(item("i" + i, 2));
+    }
+
+    await("every delivery is acked", () -> channel.withOutcome(Outcome.ACKED).size() == 500);
+    PipelineStats stats = pipeline.stats();
+    assertThat(stats.received()).isEqualTo(500);
+    assertThat(stats.stored()).isEqualTo(500);
+    assertThat(stats.pointsStored()).isEqualTo(1_000);
+    assertThat(storage.batchSizes).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(7));
+  }
+
+  @Test
+  void rejectsInvalidDeliveriesWithTheirFieldErrors() {
+    FakeChannel channel = new FakeChannel(false);
+    start(channel, fastRetries(3));
+    channel.ingest(invalidItem("bad"));
+    channel.ingest(item("good", 1));
+
+    await("both deliveries are settled", () -> channel.withOutcome(Outcome.PENDING).isEmpty()
+        && channel.deliveries.size() == 2);
+    FakeChannel.FakeDelivery bad = channel.deliveries.stream()
+        .filter(d -> d.data().source().equals("bad")).findFirst().orElseThrow();
+    assertThat(bad.outcome).isEqualTo(Outcome.REJECTED);
+    assertThat(bad.rejection.errors()).anySatisfy(e -> assertThat(e.field()).isEqualTo("metrics[0].value"));
+    assertThat(storage.stored).extracting(MetricsData::source).containsExactly("good");
+    assertThat(pipeline.stats().rejected()).isEqualTo(1);
+  }
+
+  @Test
+  void nacksDeliveriesWhenRetriesRunOutInsteadOfDeadLettering() {
+    FakeChannel channel = new FakeChannel(false);
+    storage.failAlways();
+    start(channel, fastRetries(2));
+    channel.ingest(item("a", 1));
+
+    await("the delivery is nacked", () -> channel.withOutcome(Outcome.NACKED).size() == 1);
+    assertThat(channel.deliveries.get(0).nackReason).contains("2 attempt(s)");
+    assertThat(storage.calls.get()).isEqualTo(2);
+    assertThat(deadLetters).isEmpty();
+    assertThat(pipeline.stats().nacked()).isEqualTo(1);
+    assertThat(pipeline.stats().deadLettered()).isZero();
+  }
+
+  @Test
+  void storesARedeliveredItemAfterANack() {
+    FakeChannel channel = new FakeChannel(true);
+    storage.failNext(1);
+    start(channel, MetricsPipeline.builder().retryPolicy(RetryPolicy.none()));
+    channel.ingest(item("a", 1));
+
+    await("the redelivery is acked", () -> channel.withOutcome(Outcome.ACKED).size() == 1);
+    assertThat(channel.withOutcome(Outcome.NACKED)).hasSize(1);
+    assertThat(storage.stored).extracting(MetricsData::source).containsExactly("a");
+  }
+
+  @Test
+  void rejectsDeliveriesTheStorageRejectsAndDeadLettersThem() {
+    FakeChannel channel = new FakeChannel(false);
+    storage.rejectItemsWhere(d -> d.source().equals("poison"));
+    start(channel, fastRetries(3));
+    channel.ingest(item("poison", 1));
+
+    await("the delivery is rejected", () -> channel.withOutcome(Outcome.REJECTED).size() == 1);
+    assertThat(channel.deliveries.get(0).rejection.describe()).contains("rejected by the fake");
+    assertThat(deadLetters).extracting(MetricsData::source).containsExactly("poison");
+  }
+
+  @Test
+  void pollsNoMoreThanTheQueueHasRoomFor() throws Exception {
+    FakeChannel channel = new FakeChannel(false);
+    storage.hold();
+    start(channel, fastRetries(3).queueCapacity(3).batchSize(1).maxConcurrentStores(1));
+    for (int i = 0; i < 20; i++) {
+      channel.ingest(item("i" + i, 1));
+    }
+    storage.awaitFirstCall();
+    await("the queue is full", () -> pipeline.stats().queueDepth() == 3);
+
+    // The backlog stays in the channel: nothing overflowed, nothing nacked.
+    assertThat(channel.largestPoll.get()).isLessThanOrEqualTo(3);
+    assertThat(channel.backlog()).isEqualTo(16);
+    storage.release();
+    await("every delivery is acked", () -> channel.withOutcome(Outcome.ACKED).size() == 20);
+    assertThat(pipeline.stats().overflowed()).isZero();
+    assertThat(pipeline.stats().nacked()).isZero();
+  }
+
+  @Test
+  void gracefulStopStoresAndAcksWhatWasPolled() throws Exception {
+    FakeChannel channel = new FakeChannel(false);
+    storage.hold();
+    start(channel, fastRetries(3).batchSize(2).maxConcurrentStores(1));
+    for (int i = 0; i < 10; i++) {
+      channel.ingest(item("i" + i, 1));
+    }
+    storage.awaitFirstCall();
+    await("the poller took every item", () -> channel.backlog() == 0);
+
+    var stopped = pipeline.stopProcessing();
+    storage.release();
+
+    assertThat(stopped).succeedsWithin(WAIT);
+    assertThat(channel.withOutcome(Outcome.ACKED)).hasSize(10);
+    assertThat(storage.stored).hasSize(10);
+  }
+}
