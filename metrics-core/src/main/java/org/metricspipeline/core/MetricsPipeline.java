@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -408,10 +409,19 @@ public final class MetricsPipeline implements AutoCloseable {
   /**
    * Stops gracefully ({@code stopProcessing().join()}), then closes the storage and the ingestion
    * adapter. Calling it again does nothing.
+   *
+   * @throws IllegalStateException when called on one of the pipeline's own threads (for example in
+   *     a callback attached to a {@code processMetrics} future), where waiting for the stop would
+   *     wait for itself; use {@link #stopProcessing()} there
    */
   @Override
   public void close() {
     synchronized (lifecycle) {
+      Thread current = Thread.currentThread();
+      if (current == poller || Arrays.asList(writers).contains(current)) {
+        throw new IllegalStateException("close() cannot be called on the pipeline's own thread "
+            + current.getName() + "; call stopProcessing() instead");
+      }
       if (closed) {
         return;
       }
@@ -913,7 +923,7 @@ public final class MetricsPipeline implements AutoCloseable {
       return this;
     }
 
-    /** Items per {@code batchStore} call: 1 to {@link #MAX_BATCH_SIZE} [{@value #DEFAULT_BATCH_SIZE}]. */
+    /** Items per {@code batchStore} call: 1 to {@link MetricsPipeline#MAX_BATCH_SIZE} [{@value MetricsPipeline#DEFAULT_BATCH_SIZE}]. */
     public Builder batchSize(int batchSize) {
       if (batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
         throw new IllegalArgumentException(
@@ -931,7 +941,7 @@ public final class MetricsPipeline implements AutoCloseable {
       return this;
     }
 
-    /** Capacity of the queue of accepted items: 1 to 100,000,000 [{@value #DEFAULT_QUEUE_CAPACITY}]. */
+    /** Capacity of the queue of accepted items: 1 to 100,000,000 [{@value MetricsPipeline#DEFAULT_QUEUE_CAPACITY}]. */
     public Builder queueCapacity(int queueCapacity) {
       if (queueCapacity < 1 || queueCapacity > 100_000_000) {
         throw new IllegalArgumentException(
@@ -961,7 +971,7 @@ public final class MetricsPipeline implements AutoCloseable {
 
     /**
      * Batches in flight to storage at once, one writer thread each: 1 to
-     * {@link #MAX_CONCURRENT_STORES_LIMIT} [{@value #DEFAULT_MAX_CONCURRENT_STORES}].
+     * {@link MetricsPipeline#MAX_CONCURRENT_STORES_LIMIT} [{@value MetricsPipeline#DEFAULT_MAX_CONCURRENT_STORES}].
      */
     public Builder maxConcurrentStores(int maxConcurrentStores) {
       if (maxConcurrentStores < 1 || maxConcurrentStores > MAX_CONCURRENT_STORES_LIMIT) {

@@ -132,7 +132,7 @@ public final class RetryPolicy {
 
     private Builder() {}
 
-    /** Attempts in all, the first included: 1 (no retry) to {@link #MAX_ATTEMPTS_LIMIT}. */
+    /** Attempts in all, the first included: 1 (no retry) to {@link RetryPolicy#MAX_ATTEMPTS_LIMIT}. */
     public Builder maxAttempts(int maxAttempts) {
       if (maxAttempts < 1 || maxAttempts > MAX_ATTEMPTS_LIMIT) {
         throw new IllegalArgumentException("maxAttempts must be between 1 and "

@@ -517,4 +517,21 @@ class MetricsPipelineTest {
     assertThat(pipeline.processMetrics(item("poison", 1))).failsWithin(WAIT);
     assertThat(pipeline.processMetrics(item("fine", 1))).succeedsWithin(WAIT);
   }
+
+  @Test
+  void refusesToCloseOnItsOwnThread() throws Exception {
+    storage.hold();
+    start(builder());
+    CompletableFuture<Void> stored = pipeline.processMetrics(item("a", 1));
+    storage.awaitFirstCall();
+    // Attached while the store is held, so the callback runs on the writer that completes it.
+    CompletableFuture<Void> closedInCallback = stored.thenRun(() -> pipeline.close());
+
+    storage.release();
+
+    assertThat(closedInCallback).failsWithin(WAIT).withThrowableOfType(ExecutionException.class)
+        .havingCause().isInstanceOf(IllegalStateException.class)
+        .withMessageContaining("call stopProcessing() instead");
+    assertThat(storage.closed).isFalse();
+  }
 }
