@@ -1,0 +1,259 @@
+package org.metricspipeline.adapters.memory;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.metricspipeline.adapters.memory.internal.QueryEngine;
+import org.metricspipeline.adapters.memory.internal.SeriesStore;
+import org.metricspipeline.api.HealthCheckResult;
+import org.metricspipeline.api.MetricsBatchResult;
+import org.metricspipeline.api.MetricsData;
+import org.metricspipeline.api.MetricsPipelineException;
+import org.metricspipeline.api.StorageAdapter;
+import org.metricspipeline.api.StorageUnavailableException;
+import org.metricspipeline.api.query.AggregationQuery;
+import org.metricspipeline.api.query.AggregationResult;
+import org.metricspipeline.api.query.MetricsQuery;
+
+/**
+ * The embedded default store: keeps metrics in the JVM heap, column-wise per series, and answers
+ * every {@link StorageAdapter} query with the semantics documented on {@link MetricsQuery},
+ * {@link AggregationQuery} and core's {@code Aggregations}.
+ *
+ * <pre>{@code
+ * try (InMemoryStorageAdapter storage = InMemoryStorageAdapter.builder().maxPoints(10_000_000).build()) {
+ *   storage.batchStore(items).join();
+ *   AggregationResult avg = storage.aggregate(
+ *       AggregationQuery.builder("cpu_usage", Aggregation.AVG).groupBy("host").build()).join();
+ * }
+ * }</pre>
+ *
+ * <h2>Layout</h2>
+ * A series is one combination of metric type, source, metric name, unit and tags; each stored
+ * {@code Metric} is one point of its series. A series keeps its points in chunks of two primitive
+ * columns: millisecond offsets from the chunk's base time ({@code int}) and values ({@code double}),
+ * 12 bytes per point. Chunks grow 16, 32, 64, ... up to {@link Builder#pointsPerChunk(int)} points
+ * and are never copied to grow, so slack is at most part of each series' last chunk. Figures:
+ * {@link #memoryStats()}, also in {@link #healthCheck()}.
+ *
+ * <h2>Order and late points</h2>
+ * Points may arrive in any order. Within a series, points are read back in timestamp order, ties by
+ * value; this is also the order {@code rate} sees them in. A late point marks its series unsorted
+ * and the next read re-sorts only the chunks from the late point's time onwards.
+ *
+ * <h2>Rate</h2>
+ * {@code rate} is computed per series, as defined above (metric type, source and unit included, not
+ * only tags), then summed per group; a rate bucket's {@code count} is the number of points of the
+ * series that have a rate in it.
+ *
+ * <h2>Bound</h2>
+ * At most {@link Builder#maxPoints(long)} points are kept. When an item does not fit, it is rejected
+ * whole (nothing of it is stored): {@link #batchStore} reports it as a failure with the reason
+ * {@code storage full: maxPoints=N}, {@link #store} completes exceptionally with a
+ * {@link MetricsPipelineException} with that message. Nothing already stored is evicted.
+ *
+ * <h2>Context</h2>
+ * Item {@code context} is rare, so it lives in a sparse side table keyed by (timestamp, metric type,
+ * source), the key by which query results group points into items. Every item read back with that
+ * key carries it; items stored with the same key share one context (later entries replace earlier
+ * ones with the same name). An item without metrics stores nothing, its context included.
+ *
+ * <h2>Threads</h2>
+ * Thread-safe: any number of writers and readers. All work runs on the caller's thread and every
+ * returned future is already complete: the work is short, memory-bound and never waits for I/O, so
+ * handing it to another thread would cost more than doing it. Writers lock one series per point;
+ * readers lock a series only to take a snapshot of it. Timestamps are kept with millisecond
+ * precision. After {@link #close()}, the data is released and every method fails with
+ * {@link StorageUnavailableException}.
+ */
+public final class InMemoryStorageAdapter implements StorageAdapter {
+
+  /** The provider name and {@link #name()}. */
+  public static final String NAME = "memory";
+  /** Default bound on stored points. */
+  public static final long DEFAULT_MAX_POINTS = 50_000_000L;
+  /** Default largest chunk, in points. */
+  public static final int DEFAULT_POINTS_PER_CHUNK = 1024;
+  /** Smallest allowed {@link Builder#pointsPerChunk(int)}. */
+  public static final int MIN_POINTS_PER_CHUNK = 16;
+  /** Largest allowed {@link Builder#pointsPerChunk(int)}. */
+  public static final int MAX_POINTS_PER_CHUNK = 1 << 20;
+  /** Share of {@code maxPoints} in use from which {@link #healthCheck()} reports degraded. */
+  public static final double DEGRADED_UTILIZATION = 0.9;
+
+  private final long maxPoints;
+  private final int pointsPerChunk;
+  private volatile SeriesStore store;
+  private volatile QueryEngine engine;
+
+  private InMemoryStorageAdapter(Builder b) {
+    this.maxPoints = b.maxPoints;
+    this.pointsPerChunk = b.pointsPerChunk;
+    this.store = new SeriesStore(maxPoints, pointsPerChunk);
+    this.engine = new QueryEngine(store);
+  }
+
+  /** A builder with every default. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A store with every default. */
+  public static InMemoryStorageAdapter create() {
+    return builder().build();
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public CompletableFuture<Void> store(MetricsData data) {
+    Objects.requireNonNull(data, "data");
+    SeriesStore s = store;
+    if (s == null) {
+      return closed();
+    }
+    Optional<String> failure = s.store(data);
+    return failure.isPresent()
+        ? CompletableFuture.failedFuture(new MetricsPipelineException(failure.get()))
+        : CompletableFuture.completedFuture(null);
+  }
+
+  @Override
+  public CompletableFuture<MetricsBatchResult> batchStore(List<MetricsData> batch) {
+    Objects.requireNonNull(batch, "batch");
+    SeriesStore s = store;
+    if (s == null) {
+      return closed();
+    }
+    return CompletableFuture.completedFuture(s.storeAll(batch));
+  }
+
+  @Override
+  public CompletableFuture<List<MetricsData>> query(MetricsQuery query) {
+    Objects.requireNonNull(query, "query");
+    QueryEngine e = engine;
+    if (e == null) {
+      return closed();
+    }
+    return CompletableFuture.completedFuture(e.query(query));
+  }
+
+  @Override
+  public CompletableFuture<AggregationResult> aggregate(AggregationQuery query) {
+    Objects.requireNonNull(query, "query");
+    QueryEngine e = engine;
+    if (e == null) {
+      return closed();
+    }
+    return CompletableFuture.completedFuture(e.aggregate(query));
+  }
+
+  /**
+   * What the store holds and its heap cost. Healthy when below {@link #DEGRADED_UTILIZATION} of
+   * {@code maxPoints}, degraded above, unhealthy once closed. Details: {@code points},
+   * {@code series}, {@code bytes_used}, {@code bytes_per_point}, {@code max_points},
+   * {@code utilization}, {@code contexts} (and {@code reason} when not healthy).
+   */
+  @Override
+  public CompletableFuture<HealthCheckResult> healthCheck() {
+    if (store == null) {
+      return CompletableFuture.completedFuture(HealthCheckResult.unhealthy("memory storage is closed"));
+    }
+    MemoryStats stats = memoryStats();
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("points", stats.points());
+    details.put("series", stats.series());
+    details.put("bytes_used", stats.bytesUsed());
+    details.put("bytes_per_point", Math.round(stats.bytesPerPoint() * 100) / 100.0);
+    details.put("max_points", stats.maxPoints());
+    details.put("utilization", Math.round(stats.utilization() * 10_000) / 10_000.0);
+    details.put("contexts", stats.contexts());
+    if (stats.points() >= stats.maxPoints()) {
+      details.put("reason", "storage full: maxPoints=" + maxPoints + "; new items are rejected");
+      return CompletableFuture.completedFuture(HealthCheckResult.degraded(details));
+    }
+    if (stats.utilization() >= DEGRADED_UTILIZATION) {
+      details.put("reason", "storage nearly full: " + stats.points() + " of " + maxPoints + " points");
+      return CompletableFuture.completedFuture(HealthCheckResult.degraded(details));
+    }
+    return CompletableFuture.completedFuture(HealthCheckResult.healthy(details));
+  }
+
+  /** Points, series and estimated heap bytes held now; all zero once closed. */
+  public MemoryStats memoryStats() {
+    SeriesStore s = store;
+    if (s == null) {
+      return new MemoryStats(0, 0, 0, maxPoints, 0);
+    }
+    return new MemoryStats(s.pointCount(), s.seriesCount(), s.bytesUsed(), maxPoints, s.contextCount());
+  }
+
+  /** The configured bound on stored points. */
+  public long maxPoints() {
+    return maxPoints;
+  }
+
+  /** The configured largest chunk, in points. */
+  public int pointsPerChunk() {
+    return pointsPerChunk;
+  }
+
+  /** Releases every stored point; later calls fail with {@link StorageUnavailableException}. */
+  @Override
+  public void close() {
+    store = null;
+    engine = null;
+  }
+
+  private static <T> CompletableFuture<T> closed() {
+    return CompletableFuture.failedFuture(new StorageUnavailableException("memory storage is closed"));
+  }
+
+  @Override
+  public String toString() {
+    return "InMemoryStorageAdapter{maxPoints=" + maxPoints + ", pointsPerChunk=" + pointsPerChunk + "}";
+  }
+
+  /** Builds an {@link InMemoryStorageAdapter}; setters reject values out of range, naming them. */
+  public static final class Builder {
+    private long maxPoints = DEFAULT_MAX_POINTS;
+    private int pointsPerChunk = DEFAULT_POINTS_PER_CHUNK;
+
+    private Builder() {}
+
+    /** The most points kept, at least 1 (default {@value InMemoryStorageAdapter#DEFAULT_MAX_POINTS}). */
+    public Builder maxPoints(long maxPoints) {
+      if (maxPoints < 1) {
+        throw new IllegalArgumentException("maxPoints must be >= 1, got " + maxPoints);
+      }
+      this.maxPoints = maxPoints;
+      return this;
+    }
+
+    /**
+     * The largest chunk in points, from {@value InMemoryStorageAdapter#MIN_POINTS_PER_CHUNK} to
+     * {@value InMemoryStorageAdapter#MAX_POINTS_PER_CHUNK} (default
+     * {@value InMemoryStorageAdapter#DEFAULT_POINTS_PER_CHUNK}). Larger chunks cost less per point
+     * but leave more unused room at the end of each series.
+     */
+    public Builder pointsPerChunk(int pointsPerChunk) {
+      if (pointsPerChunk < MIN_POINTS_PER_CHUNK || pointsPerChunk > MAX_POINTS_PER_CHUNK) {
+        throw new IllegalArgumentException("pointsPerChunk must be between " + MIN_POINTS_PER_CHUNK
+            + " and " + MAX_POINTS_PER_CHUNK + ", got " + pointsPerChunk);
+      }
+      this.pointsPerChunk = pointsPerChunk;
+      return this;
+    }
+
+    /** The store. */
+    public InMemoryStorageAdapter build() {
+      return new InMemoryStorageAdapter(this);
+    }
+  }
+}

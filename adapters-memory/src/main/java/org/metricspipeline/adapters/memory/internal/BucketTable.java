@@ -1,0 +1,182 @@
+package org.metricspipeline.adapters.memory.internal;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.time.Instant;
+import org.metricspipeline.api.query.Aggregation;
+import org.metricspipeline.api.query.Bucket;
+import org.metricspipeline.core.Aggregations;
+
+/**
+ * The buckets of one group while an aggregation runs: per bucket the sums over the group's series of
+ * each series' {@link Aggregations.Accumulator} (count, sum, min, max, and the sum of the series
+ * rates that exist).
+ *
+ * <p>Buckets are indexed densely (by {@code (start - first) / step}) when the group's time span holds
+ * few buckets compared with its points, else through a hash map.
+ */
+final class BucketTable {
+
+  private final long step;
+  private final boolean dense;
+  private final long first;
+  private HashMap<Long, Integer> sparseIndex;
+  private long[] starts;
+  private int used;
+
+  private long[] count;
+  private double[] sum;
+  private double[] min;
+  private double[] max;
+  private double[] rateSum;
+  private long[] ratePoints;
+  private boolean[] hasRate;
+  private long earliest = Long.MAX_VALUE;
+
+  private BucketTable(long step, boolean dense, long first, int capacity) {
+    this.step = step;
+    this.dense = dense;
+    this.first = first;
+    allocate(capacity);
+    if (!dense) {
+      sparseIndex = new HashMap<>();
+      starts = new long[capacity];
+    }
+  }
+
+  /** One bucket holding everything (no step). */
+  static BucketTable single() {
+    return new BucketTable(0, true, 0, 1);
+  }
+
+  /** Buckets of width {@code step} for points between {@code minTime} and {@code maxTime}. */
+  static BucketTable forSpan(long step, long minTime, long maxTime, long points) {
+    long first = Aggregations.bucketStart(minTime, step);
+    long last = Aggregations.bucketStart(maxTime, step);
+    long n = (last - first) / step + 1;
+    if (n <= 2 * points + 64 && n <= Integer.MAX_VALUE - 16) {
+      return new BucketTable(step, true, first, (int) n);
+    }
+    return new BucketTable(step, false, first, 16);
+  }
+
+  private void allocate(int capacity) {
+    count = new long[capacity];
+    sum = new double[capacity];
+    min = new double[capacity];
+    max = new double[capacity];
+    rateSum = new double[capacity];
+    ratePoints = new long[capacity];
+    hasRate = new boolean[capacity];
+    Arrays.fill(min, Double.POSITIVE_INFINITY);
+    Arrays.fill(max, Double.NEGATIVE_INFINITY);
+  }
+
+  private int indexOf(long start) {
+    if (step == 0) {
+      return 0;
+    }
+    if (dense) {
+      return (int) ((start - first) / step);
+    }
+    Integer index = sparseIndex.get(start);
+    if (index != null) {
+      return index;
+    }
+    if (used == count.length) {
+      grow(used * 2);
+    }
+    sparseIndex.put(start, used);
+    starts[used] = start;
+    return used++;
+  }
+
+  private void grow(int capacity) {
+    int old = count.length;
+    count = Arrays.copyOf(count, capacity);
+    sum = Arrays.copyOf(sum, capacity);
+    min = Arrays.copyOf(min, capacity);
+    max = Arrays.copyOf(max, capacity);
+    rateSum = Arrays.copyOf(rateSum, capacity);
+    ratePoints = Arrays.copyOf(ratePoints, capacity);
+    hasRate = Arrays.copyOf(hasRate, capacity);
+    starts = Arrays.copyOf(starts, capacity);
+    Arrays.fill(min, old, capacity, Double.POSITIVE_INFINITY);
+    Arrays.fill(max, old, capacity, Double.NEGATIVE_INFINITY);
+  }
+
+  /** Adds one series' state over the bucket starting at {@code start}. */
+  void fold(long start, Aggregations.Accumulator acc) {
+    int i = indexOf(start);
+    count[i] += acc.count();
+    sum[i] += acc.sum();
+    if (acc.min() < min[i]) {
+      min[i] = acc.min();
+    }
+    if (acc.max() > max[i]) {
+      max[i] = acc.max();
+    }
+    if (acc.hasRate()) {
+      rateSum[i] += acc.rate();
+      ratePoints[i] += acc.count();
+      hasRate[i] = true;
+    }
+    if (acc.firstTime() < earliest) {
+      earliest = acc.firstTime();
+    }
+  }
+
+  /**
+   * The non-empty buckets in time order. Without a step the single bucket starts at
+   * {@code rangeStart} when the range is bounded, else at the earliest point.
+   */
+  List<Bucket> buckets(Aggregation function, long rangeStart) {
+    List<Bucket> buckets = new ArrayList<>();
+    if (step == 0) {
+      long start = rangeStart == Long.MIN_VALUE ? earliest : rangeStart;
+      addBucket(buckets, function, 0, start);
+      return buckets;
+    }
+    if (dense) {
+      for (int i = 0; i < count.length; i++) {
+        addBucket(buckets, function, i, first + i * step);
+      }
+      return buckets;
+    }
+    Integer[] order = new Integer[used];
+    for (int i = 0; i < used; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, (a, b) -> Long.compare(starts[a], starts[b]));
+    for (int i : order) {
+      addBucket(buckets, function, i, starts[i]);
+    }
+    return buckets;
+  }
+
+  private void addBucket(List<Bucket> out, Aggregation function, int i, long start) {
+    if (count[i] == 0) {
+      return;
+    }
+    double value;
+    long points = count[i];
+    switch (function) {
+      case COUNT -> value = count[i];
+      case SUM -> value = sum[i];
+      case AVG -> value = sum[i] / count[i];
+      case MIN -> value = min[i];
+      case MAX -> value = max[i];
+      case RATE -> {
+        if (!hasRate[i]) {
+          return;
+        }
+        value = rateSum[i];
+        points = ratePoints[i];
+      }
+      default -> throw new IllegalStateException("unknown aggregation " + function);
+    }
+    out.add(new Bucket(Instant.ofEpochMilli(start), value, points));
+  }
+}

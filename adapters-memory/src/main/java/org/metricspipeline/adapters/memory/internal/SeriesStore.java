@@ -1,0 +1,274 @@
+package org.metricspipeline.adapters.memory.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.metricspipeline.api.Metric;
+import org.metricspipeline.api.MetricsBatchResult;
+import org.metricspipeline.api.MetricsData;
+
+/**
+ * The series index and the write path of the in-memory store.
+ *
+ * <p>Series are found by {@link SeriesKey} in a concurrent map, and listed per metric name and
+ * overall for queries. In front of that map sits a small identity cache: producers usually reuse
+ * the same tag map instance for a series (immutable maps survive {@code Metric}'s copy as the same
+ * instance), so most points find their series by the tag map's identity hash and a few reference
+ * comparisons, without hashing or comparing tags. A batch whose first lookups mostly miss (tag maps
+ * built afresh for every metric, as a JSON decoder does) stops consulting the cache and goes
+ * straight to the map.
+ *
+ * <p>The {@code maxPoints} bound is enforced per item: an item's points are reserved all at once
+ * or not at all, so an item is never partially stored.
+ */
+public final class SeriesStore {
+
+  private static final long INDEX_ENTRY_BYTES = 64;
+  private static final long CACHE_ENTRY_BYTES = 40;
+  private static final int INITIAL_CACHE_SLOTS = 1024;
+  private static final int MAX_CACHE_SLOTS = 1 << 20;
+
+  private final long maxPoints;
+  private final int pointsPerChunk;
+  private final ConcurrentHashMap<SeriesKey, Series> byKey = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, SeriesList> byName = new ConcurrentHashMap<>();
+  private final SeriesList all = new SeriesList();
+  private final AtomicLong points = new AtomicLong();
+  private final ContextTable contexts = new ContextTable();
+  /** Racy by design: entries are immutable, and a lost update only costs a later miss. */
+  private volatile CacheEntry[] cache = new CacheEntry[INITIAL_CACHE_SLOTS];
+
+  /** A store holding at most {@code maxPoints} points in chunks of up to {@code pointsPerChunk}. */
+  public SeriesStore(long maxPoints, int pointsPerChunk) {
+    this.maxPoints = maxPoints;
+    this.pointsPerChunk = pointsPerChunk;
+  }
+
+  /** The reason given for an item that does not fit. */
+  public String fullReason() {
+    return "storage full: maxPoints=" + maxPoints;
+  }
+
+  /** Stores every item that fits; the result names the others. */
+  public MetricsBatchResult storeAll(List<MetricsData> batch) {
+    Lookups lookups = new Lookups();
+    List<MetricsBatchResult.Failure> failures = null;
+    int n = batch.size();
+    for (int i = 0; i < n; i++) {
+      String reason = store(batch.get(i), lookups);
+      if (reason != null) {
+        if (failures == null) {
+          failures = new ArrayList<>();
+        }
+        failures.add(MetricsBatchResult.Failure.of(i, reason));
+      }
+    }
+    return failures == null ? MetricsBatchResult.allSucceeded(n) : MetricsBatchResult.of(n, failures);
+  }
+
+  /** Stores one item; the reason it was not stored, if it was not. */
+  public Optional<String> store(MetricsData item) {
+    return Optional.ofNullable(store(item, new Lookups()));
+  }
+
+  private String store(MetricsData item, Lookups lookups) {
+    long time;
+    try {
+      time = item.timestamp().toEpochMilli();
+    } catch (ArithmeticException e) {
+      return "timestamp out of range for epoch milliseconds: " + item.timestamp();
+    }
+    List<Metric> metrics = item.metrics();
+    int n = metrics.size();
+    if (n == 0) {
+      return null;
+    }
+    if (!reserve(n)) {
+      return fullReason();
+    }
+    String type = item.metricType();
+    String source = item.source();
+    for (int j = 0; j < n; j++) {
+      Metric m = metrics.get(j);
+      lookupSeries(type, source, m, lookups).append(time, m.value());
+    }
+    Map<String, Object> context = item.context();
+    if (!context.isEmpty()) {
+      contexts.put(time, type, source, context);
+    }
+    return null;
+  }
+
+  private Series lookupSeries(String type, String source, Metric m, Lookups lookups) {
+    if (!lookups.useCache) {
+      return seriesFor(type, source, m);
+    }
+    Map<String, String> tags = m.tags();
+    String name = m.name();
+    int h = System.identityHashCode(tags) * 31 + name.hashCode();
+    h ^= h >>> 16;
+    CacheEntry[] table = cache;
+    int mask = table.length - 1;
+    int slot = h & mask;
+    CacheEntry e = table[slot];
+    if (e != null && e.matches(tags, name, m.unit(), type, source)) {
+      lookups.hit();
+      return e.series;
+    }
+    int other = (slot + 1) & mask; // two-way: two slots per hash, fewer collisions
+    e = table[other];
+    if (e != null && e.matches(tags, name, m.unit(), type, source)) {
+      lookups.hit();
+      return e.series;
+    }
+    int seriesBefore = all.size();
+    Series series = seriesFor(type, source, m);
+    table[table[slot] == null || (h & 0x10000) == 0 ? slot : other] =
+        new CacheEntry(tags, name, m.unit(), type, source, series);
+    if (all.size() == seriesBefore) {
+      lookups.miss(); // a known series the cache could have found: not a new one
+    }
+    return series;
+  }
+
+  private static boolean same(String a, String b) {
+    return a == b || a.equals(b);
+  }
+
+  private boolean reserve(int n) {
+    long current;
+    do {
+      current = points.get();
+      if (current + n > maxPoints) {
+        return false;
+      }
+    } while (!points.compareAndSet(current, current + n));
+    return true;
+  }
+
+  private Series seriesFor(String type, String source, Metric m) {
+    SeriesKey key = new SeriesKey(type, source, m.name(), m.unit(), m.tags());
+    Series series = byKey.get(key);
+    if (series != null) {
+      return series;
+    }
+    return byKey.computeIfAbsent(key, k -> {
+      Series created = new Series(k.metricType, k.source, k.name, k.unit, k.tags, pointsPerChunk);
+      byName.computeIfAbsent(k.name, name -> new SeriesList()).add(created);
+      all.add(created);
+      growCacheFor(all.size());
+      return created;
+    });
+  }
+
+  /** Every series, in creation order. */
+  public List<Series> allSeries() {
+    return all.view();
+  }
+
+  /** The series of one metric name, in creation order. */
+  public List<Series> seriesNamed(String name) {
+    SeriesList list = byName.get(name);
+    return list == null ? List.of() : list.view();
+  }
+
+  /** The distinct metric names. */
+  public List<String> metricNames() {
+    return List.copyOf(byName.keySet());
+  }
+
+  /** The context stored for items with this timestamp, type and source, if any. */
+  public Optional<Map<String, Object>> context(long time, String metricType, String source) {
+    return contexts.get(time, metricType, source);
+  }
+
+  /** The points stored (including those of items being written right now). */
+  public long pointCount() {
+    return points.get();
+  }
+
+  /** The bound on {@link #pointCount()}. */
+  public long maxPoints() {
+    return maxPoints;
+  }
+
+  /** The number of series. */
+  public long seriesCount() {
+    return all.size();
+  }
+
+  /** The number of (timestamp, metric type, source) keys with a context. */
+  public long contextCount() {
+    return contexts.size();
+  }
+
+  /** Estimated heap bytes held by points, series and contexts. */
+  public long bytesUsed() {
+    long bytes = 0;
+    for (Series s : all.view()) {
+      bytes += s.bytes() + INDEX_ENTRY_BYTES;
+    }
+    CacheEntry[] table = cache;
+    return bytes + contexts.bytes() + 16 + 4L * table.length
+        + CACHE_ENTRY_BYTES * Math.min(table.length, all.size());
+  }
+
+  private void growCacheFor(int seriesCount) {
+    CacheEntry[] table = cache;
+    if (seriesCount > table.length / 4 && table.length < MAX_CACHE_SLOTS) {
+      cache = new CacheEntry[table.length * 4];
+    }
+  }
+
+  /** One cached series, immutable so that it can be published through a plain array. */
+  private static final class CacheEntry {
+    final Map<String, String> tags;
+    final String name;
+    final String unit;
+    final String metricType;
+    final String source;
+    final Series series;
+
+    CacheEntry(Map<String, String> tags, String name, String unit, String metricType, String source,
+        Series series) {
+      this.tags = tags;
+      this.name = name;
+      this.unit = unit;
+      this.metricType = metricType;
+      this.source = source;
+      this.series = series;
+    }
+
+    boolean matches(Map<String, String> tags, String name, String unit, String metricType, String source) {
+      return this.tags == tags && same(this.name, name) && same(this.unit, unit)
+          && same(this.metricType, metricType) && same(this.source, source);
+    }
+  }
+
+  /** Per batch: whether the identity cache is worth consulting for the rest of it. */
+  private static final class Lookups {
+    private static final int PROBE = 512;
+
+    boolean useCache = true;
+    private int lookups;
+    private int hits;
+
+    void hit() {
+      hits++;
+      count();
+    }
+
+    void miss() {
+      count();
+    }
+
+    private void count() {
+      if (++lookups == PROBE && hits < PROBE / 8) {
+        useCache = false;
+      }
+    }
+  }
+}
