@@ -18,7 +18,8 @@ import org.metricspipeline.api.query.Aggregation;
  *   <li>{@code sum}: their sum (3, 5, 10 give 18).
  *   <li>{@code avg}: sum divided by count (3, 5, 10 give 6).
  *   <li>{@code min} / {@code max}: the smallest / largest value (3 and 10).
- *   <li>{@code rate}: computed per series (one series = one distinct set of tags of the metric), then
+ *   <li>{@code rate}: computed per series (one series = one distinct metric type, source, metric name, unit and
+ *       tag set), then
  *       summed over the series of the group. For one series with points {@code (t1,v1)..(tn,vn)} in
  *       time order inside the bucket, the increase is the sum over consecutive pairs of
  *       {@code v(i) - v(i-1)}, except that when {@code v(i) < v(i-1)} (a counter reset) the pair
