@@ -3,6 +3,7 @@ module org.metricspipeline.api {
   exports org.metricspipeline.api;
   exports org.metricspipeline.api.query;
   exports org.metricspipeline.api.spi;
+  exports org.metricspipeline.api.timeseries;
 
   uses org.metricspipeline.api.spi.StorageProvider;
   uses org.metricspipeline.api.spi.IngestionProvider;

@@ -2,6 +2,9 @@ package org.metricspipeline.core;
 
 import java.util.Objects;
 import org.metricspipeline.api.query.Aggregation;
+import org.metricspipeline.api.query.Resolution;
+import org.metricspipeline.api.timeseries.RollupBucket;
+import org.metricspipeline.api.timeseries.SeriesId;
 
 /**
  * The one definition of what each {@link Aggregation} means and how time buckets are aligned. Every
@@ -33,6 +36,20 @@ import org.metricspipeline.api.query.Aggregation;
  * <p>{@link Accumulator} holds the state of one bucket of one series; accumulators of adjacent time
  * spans {@linkplain Accumulator#merge merge} exactly, which is what lets rollups answer every
  * function, {@code rate} included, without the raw points.
+ *
+ * <h2>Rollups</h2>
+ * A rollup bucket ({@link RollupBucket}) is the accumulator of one series over one
+ * {@link Resolution}-wide bucket. A query bucket of width {@code step} is the merge, per series, of
+ * the rollup buckets inside it, so rollups of resolution {@code r} answer exactly when the step is a
+ * multiple of {@code r} and the range's bounded edges are multiples of {@code r}. Example: a counter
+ * with points (0 s, 10), (50 s, 20), (70 s, 5), (110 s, 15) rolls up into the 1-minute buckets
+ * [0 s: first 10, last 20, increase 10] and [60 s: first 5, last 15, increase 10]; merged over a
+ * 2-minute step they give increase 10 + 5 (the reset from 20 to 5 contributes 5) + 10 = 25 over
+ * 110 s, exactly what the raw points give. {@link QueryPlanner} does this merging.
+ *
+ * <p>Sums merge in a different order than point-by-point addition, so non-integer sums (and
+ * {@code avg}, {@code rate}) from rollups may differ from raw answers in the last bits of the
+ * double; for integer-valued data below 2^53 they are identical.
  */
 public final class Aggregations {
 
@@ -81,6 +98,18 @@ public final class Aggregations {
       a.lastValue = lastValue;
       a.increase = increase;
       return a;
+    }
+
+    /** An accumulator holding a rollup bucket's state. */
+    public static Accumulator of(RollupBucket b) {
+      return of(b.count(), b.sum(), b.min(), b.max(), b.firstMillis(), b.firstValue(), b.lastMillis(),
+          b.lastValue(), b.increase());
+    }
+
+    /** This state as a rollup bucket of {@code series} starting at {@code startMillis}; needs a point. */
+    public RollupBucket toRollupBucket(SeriesId series, Resolution resolution, long startMillis) {
+      return new RollupBucket(series, resolution, startMillis, count, sum, min, max, firstTime,
+          firstValue, lastTime, lastValue, increase);
     }
 
     /** Adds a point; {@code time} must not be before the last point added. */

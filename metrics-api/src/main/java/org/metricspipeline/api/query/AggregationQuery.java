@@ -27,6 +27,9 @@ import java.util.Optional;
  *       {@code t} falls in the bucket starting at {@code t - floorMod(t, step)}. Empty buckets are
  *       absent.
  *   <li>Groups are ordered by their key values (in {@link #groupBy()} order), buckets by start.
+ *   <li>{@link #source()} says which data may answer: with {@link QuerySource#AUTO} a store that keeps
+ *       rollups answers from the coarsest rollup that gives exactly the raw answer, and from raw
+ *       points after its rollup watermark; {@link AggregationResult#sources()} names what answered.
  * </ul>
  *
  * <pre>{@code
@@ -43,6 +46,7 @@ public final class AggregationQuery {
   private final Map<String, String> tags;
   private final List<String> groupBy;
   private final Duration step;
+  private final QuerySource source;
 
   private AggregationQuery(Builder b) {
     this.metricName = b.metricName;
@@ -52,6 +56,7 @@ public final class AggregationQuery {
     this.tags = Map.copyOf(b.tags);
     this.groupBy = List.copyOf(b.groupBy);
     this.step = b.step;
+    this.source = b.source;
   }
 
   /** A builder for one metric and one function. */
@@ -94,9 +99,15 @@ public final class AggregationQuery {
     return Optional.ofNullable(step);
   }
 
+  /** Which data answers the query: {@link QuerySource#AUTO} unless set. */
+  public QuerySource source() {
+    return source;
+  }
+
   /** A builder starting from this query. */
   public Builder toBuilder() {
     Builder b = new Builder(metricName, function);
+    b.source = source;
     b.metricType = metricType;
     b.range = range;
     b.tags.putAll(tags);
@@ -109,18 +120,18 @@ public final class AggregationQuery {
   public boolean equals(Object o) {
     return o instanceof AggregationQuery q && metricName.equals(q.metricName) && function == q.function
         && Objects.equals(metricType, q.metricType) && range.equals(q.range) && tags.equals(q.tags)
-        && groupBy.equals(q.groupBy) && Objects.equals(step, q.step);
+        && groupBy.equals(q.groupBy) && Objects.equals(step, q.step) && source == q.source;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(metricName, function, metricType, range, tags, groupBy, step);
+    return Objects.hash(metricName, function, metricType, range, tags, groupBy, step, source);
   }
 
   @Override
   public String toString() {
     return "AggregationQuery{" + function.wireName() + "(" + metricName + "), type=" + metricType
-        + ", range=" + range + ", tags=" + tags + ", groupBy=" + groupBy + ", step=" + step + "}";
+        + ", range=" + range + ", tags=" + tags + ", groupBy=" + groupBy + ", step=" + step + ", source=" + source.wireName() + "}";
   }
 
   /** Builds an {@link AggregationQuery}; setters validate their argument and name it on failure. */
@@ -132,6 +143,7 @@ public final class AggregationQuery {
     private final Map<String, String> tags = new LinkedHashMap<>();
     private final List<String> groupBy = new ArrayList<>();
     private Duration step;
+    private QuerySource source = QuerySource.AUTO;
 
     private Builder(String metricName, Aggregation function) {
       this.metricName = Objects.requireNonNull(metricName, "metricName");
@@ -195,6 +207,16 @@ public final class AggregationQuery {
             "step must be a positive whole number of milliseconds, got " + step);
       }
       this.step = step;
+      return this;
+    }
+
+    /**
+     * Which data answers the query [{@link QuerySource#AUTO}]. An explicit rollup source answers
+     * from that resolution's stored rollups only, and fails when they cannot answer the range and
+     * step exactly.
+     */
+    public Builder source(QuerySource source) {
+      this.source = Objects.requireNonNull(source, "source");
       return this;
     }
 
