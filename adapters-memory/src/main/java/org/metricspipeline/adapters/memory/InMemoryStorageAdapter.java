@@ -6,7 +6,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import org.metricspipeline.adapters.memory.internal.Discovery;
 import org.metricspipeline.adapters.memory.internal.QueryEngine;
+import org.metricspipeline.adapters.memory.internal.RollupStore;
 import org.metricspipeline.adapters.memory.internal.SeriesStore;
 import org.metricspipeline.api.HealthCheckResult;
 import org.metricspipeline.api.MetricsBatchResult;
@@ -17,6 +19,20 @@ import org.metricspipeline.api.StorageUnavailableException;
 import org.metricspipeline.api.query.AggregationQuery;
 import org.metricspipeline.api.query.AggregationResult;
 import org.metricspipeline.api.query.MetricsQuery;
+import org.metricspipeline.api.query.Resolution;
+import org.metricspipeline.api.query.TimeRange;
+import org.metricspipeline.api.timeseries.DiscoveryStorage;
+import org.metricspipeline.api.timeseries.MetricInfo;
+import org.metricspipeline.api.timeseries.MetricListQuery;
+import org.metricspipeline.api.timeseries.MetricPage;
+import org.metricspipeline.api.timeseries.RetentionStorage;
+import org.metricspipeline.api.timeseries.RollupBucket;
+import org.metricspipeline.api.timeseries.RollupInfo;
+import org.metricspipeline.api.timeseries.RollupQuery;
+import org.metricspipeline.api.timeseries.RollupStorage;
+import org.metricspipeline.core.QueryPlanner;
+import java.time.Instant;
+import java.util.function.Supplier;
 
 /**
  * The embedded default store: keeps metrics in the JVM heap, column-wise per series, and answers
@@ -61,6 +77,13 @@ import org.metricspipeline.api.query.MetricsQuery;
  * key carries it; items stored with the same key share one context (later entries replace earlier
  * ones with the same name). An item without metrics stores nothing, its context included.
  *
+ * <h2>Rollups, retention, discovery</h2>
+ * The store keeps rollups ({@link RollupStorage}) per series in columns beside the raw points, and
+ * {@link #aggregate} plans with core's {@code QueryPlanner}: the coarsest rollup that answers
+ * exactly, raw points after its watermark. Retention ({@link RetentionStorage}) drops whole chunks
+ * and copies the one chunk straddling the cutoff. Discovery ({@link DiscoveryStorage}) reads the
+ * series index.
+ *
  * <h2>Threads</h2>
  * Thread-safe: any number of writers and readers. All work runs on the caller's thread and every
  * returned future is already complete: the work is short, memory-bound and never waits for I/O, so
@@ -69,7 +92,8 @@ import org.metricspipeline.api.query.MetricsQuery;
  * precision. After {@link #close()}, the data is released and every method fails with
  * {@link StorageUnavailableException}.
  */
-public final class InMemoryStorageAdapter implements StorageAdapter {
+public final class InMemoryStorageAdapter
+    implements StorageAdapter, RollupStorage, RetentionStorage, DiscoveryStorage {
 
   /** The provider name and {@link #name()}. */
   public static final String NAME = "memory";
@@ -88,12 +112,16 @@ public final class InMemoryStorageAdapter implements StorageAdapter {
   private final int pointsPerChunk;
   private volatile SeriesStore store;
   private volatile QueryEngine engine;
+  private volatile RollupStore rollups;
+  private volatile Discovery discovery;
 
   private InMemoryStorageAdapter(Builder b) {
     this.maxPoints = b.maxPoints;
     this.pointsPerChunk = b.pointsPerChunk;
     this.store = new SeriesStore(maxPoints, pointsPerChunk);
     this.engine = new QueryEngine(store);
+    this.rollups = new RollupStore(store, engine);
+    this.discovery = new Discovery(store);
   }
 
   /** A builder with every default. */
@@ -151,7 +179,80 @@ public final class InMemoryStorageAdapter implements StorageAdapter {
     if (e == null) {
       return closed();
     }
-    return CompletableFuture.completedFuture(e.aggregate(query));
+    return QueryPlanner.aggregate(query, this, q -> CompletableFuture.completedFuture(e.aggregate(q)));
+  }
+
+  @Override
+  public CompletableFuture<Long> rollup(Resolution resolution, TimeRange range) {
+    Objects.requireNonNull(resolution, "resolution");
+    Objects.requireNonNull(range, "range");
+    RollupStore r = rollups;
+    return r == null ? closed() : call(() -> r.rollup(resolution, range));
+  }
+
+  @Override
+  public CompletableFuture<List<RollupBucket>> readRollups(RollupQuery query) {
+    Objects.requireNonNull(query, "query");
+    RollupStore r = rollups;
+    return r == null ? closed() : CompletableFuture.completedFuture(r.read(query));
+  }
+
+  @Override
+  public CompletableFuture<List<RollupBucket>> computeRollups(RollupQuery query) {
+    Objects.requireNonNull(query, "query");
+    RollupStore r = rollups;
+    return r == null ? closed() : CompletableFuture.completedFuture(r.compute(query));
+  }
+
+  @Override
+  public CompletableFuture<Optional<Instant>> rollupWatermark(Resolution resolution) {
+    Objects.requireNonNull(resolution, "resolution");
+    RollupStore r = rollups;
+    return r == null ? closed() : CompletableFuture.completedFuture(r.watermark(resolution));
+  }
+
+  @Override
+  public CompletableFuture<List<RollupInfo>> listRollups() {
+    RollupStore r = rollups;
+    return r == null ? closed() : CompletableFuture.completedFuture(r.list());
+  }
+
+  @Override
+  public CompletableFuture<Long> deleteRawBefore(Instant cutoff) {
+    Objects.requireNonNull(cutoff, "cutoff");
+    SeriesStore s = store;
+    return s == null ? closed() : CompletableFuture.completedFuture(s.deleteBefore(cutoff.toEpochMilli()));
+  }
+
+  @Override
+  public CompletableFuture<Long> deleteRollupsBefore(Resolution resolution, Instant cutoff) {
+    Objects.requireNonNull(resolution, "resolution");
+    Objects.requireNonNull(cutoff, "cutoff");
+    RollupStore r = rollups;
+    return r == null ? closed()
+        : CompletableFuture.completedFuture(r.deleteBefore(resolution, cutoff.toEpochMilli()));
+  }
+
+  @Override
+  public CompletableFuture<MetricPage> listMetrics(MetricListQuery query) {
+    Objects.requireNonNull(query, "query");
+    Discovery d = discovery;
+    return d == null ? closed() : CompletableFuture.completedFuture(d.list(query));
+  }
+
+  @Override
+  public CompletableFuture<Optional<MetricInfo>> metricInfo(String metricName, int maxTagValues) {
+    Objects.requireNonNull(metricName, "metricName");
+    Discovery d = discovery;
+    return d == null ? closed() : call(() -> d.info(metricName, maxTagValues));
+  }
+
+  private static <T> CompletableFuture<T> call(Supplier<T> work) {
+    try {
+      return CompletableFuture.completedFuture(work.get());
+    } catch (IllegalArgumentException e) {
+      return CompletableFuture.failedFuture(new MetricsPipelineException(e.getMessage(), e));
+    }
   }
 
   /**
@@ -209,6 +310,8 @@ public final class InMemoryStorageAdapter implements StorageAdapter {
   public void close() {
     store = null;
     engine = null;
+    rollups = null;
+    discovery = null;
   }
 
   private static <T> CompletableFuture<T> closed() {

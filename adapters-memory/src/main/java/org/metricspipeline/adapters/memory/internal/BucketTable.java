@@ -17,7 +17,7 @@ import org.metricspipeline.core.Aggregations;
  * <p>Buckets are indexed densely (by {@code (start - first) / step}) when the group's time span holds
  * few buckets compared with its points, else through a hash map.
  */
-final class BucketTable {
+final class BucketTable implements QueryEngine.BucketSink {
 
   private final long step;
   private final boolean dense;
@@ -108,7 +108,8 @@ final class BucketTable {
   }
 
   /** Adds one series' state over the bucket starting at {@code start}. */
-  void fold(long start, Aggregations.Accumulator acc) {
+  @Override
+  public void fold(long start, Aggregations.Accumulator acc) {
     int i = indexOf(start);
     count[i] += acc.count();
     sum[i] += acc.sum();

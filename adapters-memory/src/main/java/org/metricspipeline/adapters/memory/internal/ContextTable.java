@@ -35,6 +35,16 @@ final class ContextTable {
     });
   }
 
+  void removeBefore(long cutoff) {
+    contexts.entrySet().removeIf(e -> {
+      if (e.getKey().time() < cutoff) {
+        values.addAndGet(-e.getValue().size());
+        return true;
+      }
+      return false;
+    });
+  }
+
   Optional<Map<String, Object>> get(long time, String metricType, String source) {
     if (contexts.isEmpty()) {
       return Optional.empty();

@@ -59,7 +59,7 @@ public final class QueryEngine {
     return c;
   }
 
-  private List<Series> select(Optional<String> metricType, List<String> names, Map<String, String> tags) {
+  List<Series> select(Optional<String> metricType, List<String> names, Map<String, String> tags) {
     List<Series> selected = new ArrayList<>();
     if (names.isEmpty()) {
       addMatching(selected, store.allSeries(), metricType, tags);
@@ -207,7 +207,7 @@ public final class QueryEngine {
   }
 
   /** Feeds the points between two positions, bucket by bucket, into {@code table}. */
-  private static void scan(SeriesSnapshot s, long start, long end, long step, BucketTable table) {
+  static void scan(SeriesSnapshot s, long start, long end, long step, BucketSink table) {
     int c0 = SeriesSnapshot.chunkOf(start);
     int c1 = SeriesSnapshot.chunkOf(end);
     Aggregations.Accumulator acc = new Aggregations.Accumulator();
@@ -236,6 +236,11 @@ public final class QueryEngine {
     if (acc.count() > 0) {
       table.fold(bucket, acc);
     }
+  }
+
+  /** Receives one series' accumulator per bucket, in time order. */
+  interface BucketSink {
+    void fold(long bucketStart, Aggregations.Accumulator acc);
   }
 
   private static final class Group {

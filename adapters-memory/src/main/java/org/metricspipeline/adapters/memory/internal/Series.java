@@ -2,6 +2,7 @@ package org.metricspipeline.adapters.memory.internal;
 
 import java.util.Arrays;
 import java.util.Map;
+import org.metricspipeline.api.timeseries.SeriesId;
 
 /**
  * The points of one series (metric type, source, metric name, unit, tags), kept column-wise in
@@ -27,6 +28,7 @@ public final class Series {
   private final long metadataBytes;
   private final int pointsPerChunk;
 
+  private volatile SeriesId id;
   private Chunk[] chunks = new Chunk[4];
   private int chunkCount;
   private long pointCount;
@@ -105,6 +107,64 @@ public final class Series {
       }
     }
     return true;
+  }
+
+  /** This series' identity as the api names it. */
+  public SeriesId id() {
+    SeriesId i = id;
+    if (i == null) {
+      i = new SeriesId(metricType, source, name, unit, tags);
+      id = i;
+    }
+    return i;
+  }
+
+  /**
+   * Deletes the points before {@code cutoff}; returns how many. Chunks still holding later points
+   * are copied, never changed in place, for the sake of snapshots already handed out.
+   */
+  public synchronized long deleteBefore(long cutoff) {
+    if (!sorted) {
+      resort();
+    }
+    int firstKept = 0;
+    long removed = 0;
+    while (firstKept < chunkCount) {
+      Chunk c = chunks[firstKept];
+      if (c.size > 0 && c.time(c.size - 1) >= cutoff) {
+        break;
+      }
+      removed += c.size;
+      firstKept++;
+    }
+    Chunk[] rebuilt = new Chunk[Math.max(4, chunkCount - firstKept + 1)];
+    int count = 0;
+    if (firstKept < chunkCount) {
+      Chunk c = chunks[firstKept];
+      int skip = 0;
+      while (c.time(skip) < cutoff) {
+        skip++;
+      }
+      if (skip > 0) {
+        Chunk copy = new Chunk(c.base, c.capacity());
+        for (int i = skip; i < c.size; i++) {
+          copy.add(c.time(i), c.values[i]);
+        }
+        removed += skip;
+        c = copy;
+      }
+      rebuilt[count++] = c;
+      for (int k = firstKept + 1; k < chunkCount; k++) {
+        rebuilt[count++] = chunks[k];
+      }
+    }
+    if (removed == 0) {
+      return 0;
+    }
+    chunks = rebuilt;
+    chunkCount = count;
+    pointCount -= removed;
+    return removed;
   }
 
   /** Appends one point. */

@@ -164,6 +164,17 @@ public final class SeriesStore {
     });
   }
 
+  /** Deletes points (and contexts) before {@code cutoff}; returns how many points. */
+  public long deleteBefore(long cutoff) {
+    long removed = 0;
+    for (Series s : all.view()) {
+      removed += s.deleteBefore(cutoff);
+    }
+    points.addAndGet(-removed);
+    contexts.removeBefore(cutoff);
+    return removed;
+  }
+
   /** Every series, in creation order. */
   public List<Series> allSeries() {
     return all.view();

@@ -1,0 +1,300 @@
+package org.metricspipeline.adapters.memory.internal;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.metricspipeline.api.query.Resolution;
+import org.metricspipeline.api.query.TimeRange;
+import org.metricspipeline.api.timeseries.RollupBucket;
+import org.metricspipeline.api.timeseries.RollupInfo;
+import org.metricspipeline.api.timeseries.RollupQuery;
+import org.metricspipeline.core.Aggregations;
+
+/**
+ * The rollups of the in-memory store: per resolution and series, the bucket states in columns
+ * ({@link Columns}), replaced copy-on-write so readers never lock.
+ */
+public final class RollupStore {
+
+  private static final long NONE = Long.MIN_VALUE;
+
+  private final SeriesStore store;
+  private final QueryEngine engine;
+  private final Map<Resolution, ConcurrentHashMap<Series, Columns>> byResolution = new EnumMap<>(Resolution.class);
+  private final Map<Resolution, AtomicLong> watermarks = new EnumMap<>(Resolution.class);
+
+  /** Rollups of the series in {@code store}. */
+  public RollupStore(SeriesStore store, QueryEngine engine) {
+    this.store = store;
+    this.engine = engine;
+    for (Resolution r : Resolution.values()) {
+      byResolution.put(r, new ConcurrentHashMap<>());
+      watermarks.put(r, new AtomicLong(NONE));
+    }
+  }
+
+  /** Computes and stores the buckets in {@code range}; see {@code RollupStorage#rollup}. */
+  public long rollup(Resolution resolution, TimeRange range) {
+    long res = resolution.millis();
+    if (range.end().isEmpty()) {
+      throw new IllegalArgumentException("rollup range must have an end");
+    }
+    if (range.start().isPresent() && Math.floorMod(range.startMillis(), res) != 0
+        || Math.floorMod(range.endMillis(), res) != 0) {
+      throw new IllegalArgumentException("rollup range " + range + " is not aligned to " + resolution.wireName());
+    }
+    long from = range.startMillis();
+    long to = range.endMillis();
+    ConcurrentHashMap<Series, Columns> columns = byResolution.get(resolution);
+    long stored = 0;
+    boolean pointsBefore = false;
+    synchronized (columns) {
+      for (Series s : store.allSeries()) {
+        SeriesSnapshot snapshot = s.snapshot();
+        long start = snapshot.lowerBound(from);
+        if (start != 0) {
+          pointsBefore = true;
+        }
+        long end = snapshot.lowerBound(to);
+        Columns.Builder b = new Columns.Builder();
+        QueryEngine.scan(snapshot, start, end, res, b::add);
+        Columns old = columns.get(s);
+        if (old == null && b.size == 0) {
+          continue;
+        }
+        Columns updated = (old == null ? Columns.EMPTY : old).replace(from, to, b.build());
+        columns.put(s, updated);
+        stored += b.size;
+      }
+      AtomicLong w = watermarks.get(resolution);
+      long current = w.get();
+      boolean contiguous = range.start().isEmpty()
+          || (current != NONE ? from <= current : !pointsBefore);
+      if (contiguous && to > current) {
+        w.set(to);
+      }
+    }
+    return stored;
+  }
+
+  /** The stored buckets matching {@code query}. */
+  public List<RollupBucket> read(RollupQuery query) {
+    ConcurrentHashMap<Series, Columns> columns = byResolution.get(query.resolution());
+    List<RollupBucket> out = new ArrayList<>();
+    for (Series s : engine.select(query.metricType(), List.of(query.metricName()), query.tags())) {
+      Columns c = columns.get(s);
+      if (c != null) {
+        c.addTo(out, s, query.resolution(), query.range().startMillis(), query.range().endMillis());
+      }
+    }
+    return out;
+  }
+
+  /** The buckets {@code query} would have, computed from raw points. */
+  public List<RollupBucket> compute(RollupQuery query) {
+    Resolution r = query.resolution();
+    List<RollupBucket> out = new ArrayList<>();
+    for (Series s : engine.select(query.metricType(), List.of(query.metricName()), query.tags())) {
+      SeriesSnapshot snapshot = s.snapshot();
+      long start = snapshot.lowerBound(query.range().startMillis());
+      long end = query.range().end().isEmpty() ? snapshot.endPosition()
+          : snapshot.lowerBound(query.range().endMillis());
+      QueryEngine.scan(snapshot, start, end, r.millis(),
+          (bucket, acc) -> out.add(acc.toRollupBucket(s.id(), r, bucket)));
+    }
+    return out;
+  }
+
+  /** The resolution's watermark, if any rollup moved it. */
+  public Optional<Instant> watermark(Resolution resolution) {
+    long w = watermarks.get(resolution).get();
+    return w == NONE ? Optional.empty() : Optional.of(Instant.ofEpochMilli(w));
+  }
+
+  /** Deletes buckets ending at or before {@code cutoff}; returns how many. */
+  public long deleteBefore(Resolution resolution, long cutoff) {
+    ConcurrentHashMap<Series, Columns> columns = byResolution.get(resolution);
+    long removed = 0;
+    synchronized (columns) {
+      for (Map.Entry<Series, Columns> e : columns.entrySet()) {
+        Columns c = e.getValue();
+        Columns kept = c.dropBefore(cutoff - resolution.millis() + 1);
+        removed += c.size - kept.size;
+        e.setValue(kept);
+      }
+    }
+    return removed;
+  }
+
+  /** What is rolled up, per metric and resolution. */
+  public List<RollupInfo> list() {
+    List<RollupInfo> out = new ArrayList<>();
+    TreeMap<String, Map<Resolution, long[]>> byName = new TreeMap<>(CodePoints::compare);
+    for (Resolution r : Resolution.values()) {
+      for (Map.Entry<Series, Columns> e : byResolution.get(r).entrySet()) {
+        Columns c = e.getValue();
+        if (c.size == 0) {
+          continue;
+        }
+        long[] f = byName.computeIfAbsent(e.getKey().name(), k -> new EnumMap<>(Resolution.class))
+            .computeIfAbsent(r, k -> new long[] {0, 0, 0, Long.MAX_VALUE, Long.MIN_VALUE});
+        f[0]++;
+        f[1] += c.size;
+        for (int i = 0; i < c.size; i++) {
+          f[2] += c.count[i];
+        }
+        f[3] = Math.min(f[3], c.starts[0]);
+        f[4] = Math.max(f[4], c.starts[c.size - 1]);
+      }
+    }
+    byName.forEach((name, perResolution) -> perResolution.forEach((r, f) -> out.add(new RollupInfo(
+        name, r, f[0], f[1], f[2], Instant.ofEpochMilli(f[3]), Instant.ofEpochMilli(f[4]), watermark(r)))));
+    return out;
+  }
+
+  /** Immutable columns of one series' buckets at one resolution, ordered by start. */
+  static final class Columns {
+    static final Columns EMPTY = new Builder().build();
+
+    final int size;
+    final long[] starts;
+    final long[] count;
+    final double[] sum;
+    final double[] min;
+    final double[] max;
+    final long[] firstTime;
+    final double[] firstValue;
+    final long[] lastTime;
+    final double[] lastValue;
+    final double[] increase;
+
+    private Columns(int size, long[] starts, long[] count, double[] sum, double[] min, double[] max,
+        long[] firstTime, double[] firstValue, long[] lastTime, double[] lastValue, double[] increase) {
+      this.size = size;
+      this.starts = starts;
+      this.count = count;
+      this.sum = sum;
+      this.min = min;
+      this.max = max;
+      this.firstTime = firstTime;
+      this.firstValue = firstValue;
+      this.lastTime = lastTime;
+      this.lastValue = lastValue;
+      this.increase = increase;
+    }
+
+    /** The first index whose start is {@code >= t}. */
+    int lowerBound(long t) {
+      int i = Arrays.binarySearch(starts, 0, size, t);
+      return i >= 0 ? i : -i - 1;
+    }
+
+    void addTo(List<RollupBucket> out, Series s, Resolution r, long from, long to) {
+      int a = lowerBound(from);
+      int b = to == Long.MAX_VALUE ? size : lowerBound(to);
+      for (int i = a; i < b; i++) {
+        out.add(new RollupBucket(s.id(), r, starts[i], count[i], sum[i], min[i], max[i], firstTime[i],
+            firstValue[i], lastTime[i], lastValue[i], increase[i]));
+      }
+    }
+
+    /** These columns with the buckets starting in {@code [from, to)} replaced by {@code middle}. */
+    Columns replace(long from, long to, Columns middle) {
+      int a = lowerBound(from);
+      int b = lowerBound(to);
+      Builder out = new Builder();
+      out.copy(this, 0, a);
+      out.copy(middle, 0, middle.size);
+      out.copy(this, b, size);
+      return out.build();
+    }
+
+    /** These columns without the buckets starting before {@code t}. */
+    Columns dropBefore(long t) {
+      int a = lowerBound(t);
+      if (a == 0) {
+        return this;
+      }
+      Builder out = new Builder();
+      out.copy(this, a, size);
+      return out.build();
+    }
+
+    static final class Builder {
+      int size;
+      long[] starts = new long[8];
+      long[] count = new long[8];
+      double[] sum = new double[8];
+      double[] min = new double[8];
+      double[] max = new double[8];
+      long[] firstTime = new long[8];
+      double[] firstValue = new double[8];
+      long[] lastTime = new long[8];
+      double[] lastValue = new double[8];
+      double[] increase = new double[8];
+
+      private void ensure(int n) {
+        if (n <= starts.length) {
+          return;
+        }
+        int c = Math.max(n, starts.length * 2);
+        starts = Arrays.copyOf(starts, c);
+        count = Arrays.copyOf(count, c);
+        sum = Arrays.copyOf(sum, c);
+        min = Arrays.copyOf(min, c);
+        max = Arrays.copyOf(max, c);
+        firstTime = Arrays.copyOf(firstTime, c);
+        firstValue = Arrays.copyOf(firstValue, c);
+        lastTime = Arrays.copyOf(lastTime, c);
+        lastValue = Arrays.copyOf(lastValue, c);
+        increase = Arrays.copyOf(increase, c);
+      }
+
+      void add(long start, Aggregations.Accumulator a) {
+        ensure(size + 1);
+        starts[size] = start;
+        count[size] = a.count();
+        sum[size] = a.sum();
+        min[size] = a.min();
+        max[size] = a.max();
+        firstTime[size] = a.firstTime();
+        firstValue[size] = a.firstValue();
+        lastTime[size] = a.lastTime();
+        lastValue[size] = a.lastValue();
+        increase[size] = a.increase();
+        size++;
+      }
+
+      void copy(Columns c, int from, int to) {
+        int n = to - from;
+        if (n <= 0) {
+          return;
+        }
+        ensure(size + n);
+        System.arraycopy(c.starts, from, starts, size, n);
+        System.arraycopy(c.count, from, count, size, n);
+        System.arraycopy(c.sum, from, sum, size, n);
+        System.arraycopy(c.min, from, min, size, n);
+        System.arraycopy(c.max, from, max, size, n);
+        System.arraycopy(c.firstTime, from, firstTime, size, n);
+        System.arraycopy(c.firstValue, from, firstValue, size, n);
+        System.arraycopy(c.lastTime, from, lastTime, size, n);
+        System.arraycopy(c.lastValue, from, lastValue, size, n);
+        System.arraycopy(c.increase, from, increase, size, n);
+        size += n;
+      }
+
+      Columns build() {
+        return new Columns(size, starts, count, sum, min, max, firstTime, firstValue, lastTime,
+            lastValue, increase);
+      }
+    }
+  }
+}
