@@ -140,6 +140,7 @@ public final class MetricsPipeline implements AutoCloseable {
   private final MetricsValidator validator;
   private final Clock clock;
   private final ArrayBlockingQueue<PipelineEntry> queue;
+  private final TimeSeriesEngine timeSeries; // null without rollups or retention
 
   private final LongAdder received = new LongAdder();
   private final LongAdder accepted = new LongAdder();
@@ -178,6 +179,7 @@ public final class MetricsPipeline implements AutoCloseable {
     this.clock = b.clock;
     this.validator = b.validator != null ? b.validator : MetricsValidator.builder().clock(b.clock).build();
     this.queue = new ArrayBlockingQueue<>(b.queueCapacity);
+    this.timeSeries = b.timeSeries;
   }
 
   /** A builder; {@link Builder#storage(StorageAdapter)} is required. */
@@ -210,6 +212,9 @@ public final class MetricsPipeline implements AutoCloseable {
       }
       startedAtMillis = clock.millis();
       state = State.RUNNING;
+      if (timeSeries != null) {
+        timeSeries.start();
+      }
       for (Thread w : writers) {
         w.start();
       }
@@ -385,6 +390,11 @@ public final class MetricsPipeline implements AutoCloseable {
     CompletableFuture<HealthCheckResult> storageHealth = adapterHealth(storage::healthCheck);
     CompletableFuture<HealthCheckResult> ingestionHealth = ingestion == null
         ? CompletableFuture.completedFuture(null) : adapterHealth(ingestion::healthCheck);
+    if (timeSeries != null) {
+      HealthCheckResult jobs = timeSeries.health();
+      details.put("jobs", jobs.details());
+      own = own.worst(jobs.status());
+    }
     HealthStatus ownStatus = own;
     return storageHealth.thenCombine(ingestionHealth, (sh, ih) -> {
       HealthStatus status = ownStatus.worst(sh.status());
@@ -397,6 +407,14 @@ public final class MetricsPipeline implements AutoCloseable {
       }
       return new HealthCheckResult(status, details);
     });
+  }
+
+  /**
+   * The rollup and retention jobs, when the pipeline was built with {@code rollups(..)} or
+   * {@code retention(..)}; they start with {@link #startProcessing()} and stop with the pipeline.
+   */
+  public Optional<TimeSeriesEngine> timeSeries() {
+    return Optional.ofNullable(timeSeries);
   }
 
   /** A snapshot of the counters; see {@link PipelineStats} for what each one counts. */
@@ -430,6 +448,9 @@ public final class MetricsPipeline implements AutoCloseable {
     try {
       stopProcessing().join();
     } finally {
+      if (timeSeries != null) {
+        timeSeries.close();
+      }
       if (ingestion != null) {
         closeQuietly(ingestion, ingestion.name());
       }
@@ -817,6 +838,9 @@ public final class MetricsPipeline implements AutoCloseable {
         joinQuietly(w);
       }
       state = State.STOPPED;
+      if (timeSeries != null) {
+        timeSeries.close();
+      }
       // Producers that saw RUNNING just before the stop may have queued after the writers ended.
       List<PipelineEntry> rest = new ArrayList<>();
       queue.drainTo(rest);
@@ -908,8 +932,29 @@ public final class MetricsPipeline implements AutoCloseable {
     private Duration storeTimeout = DEFAULT_STORE_TIMEOUT;
     private MetricsValidator validator;
     private Clock clock = Clock.systemUTC();
+    private RollupSettings rollups;
+    private RetentionPolicy retention;
+    private TimeSeriesEngine timeSeries;
 
     private Builder() {}
+
+    /**
+     * Runs the rollup job with these settings while the pipeline runs (off by default); the storage
+     * must keep rollups ({@code RollupStorage}), else {@link #build()} fails naming it.
+     */
+    public Builder rollups(RollupSettings rollups) {
+      this.rollups = Objects.requireNonNull(rollups, "rollups");
+      return this;
+    }
+
+    /**
+     * Runs the retention job with this policy while the pipeline runs (off by default); the storage
+     * must support retention ({@code RetentionStorage}), else {@link #build()} fails naming it.
+     */
+    public Builder retention(RetentionPolicy retention) {
+      this.retention = Objects.requireNonNull(retention, "retention");
+      return this;
+    }
 
     /** Where items are stored (required). {@link MetricsPipeline#close()} closes it. */
     public Builder storage(StorageAdapter storage) {
@@ -1008,6 +1053,16 @@ public final class MetricsPipeline implements AutoCloseable {
     public MetricsPipeline build() {
       if (storage == null) {
         throw new IllegalStateException("storage is required: call storage(StorageAdapter)");
+      }
+      if (rollups != null || retention != null) {
+        TimeSeriesEngine.Builder engine = TimeSeriesEngine.builder(storage).clock(clock);
+        if (rollups != null) {
+          engine.rollups(rollups);
+        }
+        if (retention != null) {
+          engine.retention(retention);
+        }
+        timeSeries = engine.build();
       }
       return new MetricsPipeline(this);
     }
