@@ -107,6 +107,26 @@ final class BucketTable implements QueryEngine.BucketSink {
     Arrays.fill(max, old, capacity, Double.NEGATIVE_INFINITY);
   }
 
+  boolean isDense() {
+    return dense && step != 0;
+  }
+
+  int denseIndex(long start) {
+    return (int) ((start - first) / step);
+  }
+
+  /** Adds one series' count, sum, min and max over the bucket at dense index {@code i}. */
+  void foldPlain(int i, long n, double s, double lo, double hi) {
+    count[i] += n;
+    sum[i] += s;
+    if (lo < min[i]) {
+      min[i] = lo;
+    }
+    if (hi > max[i]) {
+      max[i] = hi;
+    }
+  }
+
   /** Adds one series' state over the bucket starting at {@code start}. */
   @Override
   public void fold(long start, Aggregations.Accumulator acc) {

@@ -190,8 +190,14 @@ public final class QueryEngine {
       Group g = e.getValue();
       BucketTable table = step == 0 ? BucketTable.single()
           : BucketTable.forSpan(step, g.minTime, g.maxTime, g.points);
+      boolean fast = step != 0 && query.function() != org.metricspipeline.api.query.Aggregation.RATE
+          && table.isDense();
       for (Part p : g.parts) {
-        scan(p.snapshot, p.start, p.end, step, table);
+        if (fast) {
+          scanDense(p.snapshot, p.start, p.end, step, table);
+        } else {
+          scan(p.snapshot, p.start, p.end, step, table);
+        }
       }
       var buckets = table.buckets(query.function(), from);
       if (buckets.isEmpty()) {
@@ -235,6 +241,57 @@ public final class QueryEngine {
     }
     if (acc.count() > 0) {
       table.fold(bucket, acc);
+    }
+  }
+
+  /**
+   * {@link #scan} for functions other than {@code rate} into a dense table: no accumulator objects,
+   * the bucket index advanced incrementally. Per series and bucket it sums in the same order as
+   * {@link Aggregations.Accumulator}, so results are bit-identical.
+   */
+  private static void scanDense(SeriesSnapshot s, long start, long end, long step, BucketTable table) {
+    int c0 = SeriesSnapshot.chunkOf(start);
+    int c1 = SeriesSnapshot.chunkOf(end);
+    int index = -1;
+    long bucketEnd = Long.MIN_VALUE;
+    long count = 0;
+    double sum = 0;
+    double min = Double.POSITIVE_INFINITY;
+    double max = Double.NEGATIVE_INFINITY;
+    for (int c = c0; c <= c1 && c < s.chunkCount(); c++) {
+      Chunk chunk = s.chunk(c);
+      int from = c == c0 ? SeriesSnapshot.indexOf(start) : 0;
+      int to = c == c1 ? SeriesSnapshot.indexOf(end) : s.size(c);
+      long base = chunk.base;
+      int[] offsets = chunk.offsets;
+      double[] values = chunk.values;
+      for (int i = from; i < to; i++) {
+        long t = base + offsets[i];
+        if (t >= bucketEnd) {
+          if (count > 0) {
+            table.foldPlain(index, count, sum, min, max);
+          }
+          long bucket = Aggregations.bucketStart(t, step);
+          index = table.denseIndex(bucket);
+          bucketEnd = bucket > Long.MAX_VALUE - step ? Long.MAX_VALUE : bucket + step;
+          count = 0;
+          sum = 0;
+          min = Double.POSITIVE_INFINITY;
+          max = Double.NEGATIVE_INFINITY;
+        }
+        double v = values[i];
+        count++;
+        sum += v;
+        if (v < min) {
+          min = v;
+        }
+        if (v > max) {
+          max = v;
+        }
+      }
+    }
+    if (count > 0) {
+      table.foldPlain(index, count, sum, min, max);
     }
   }
 
