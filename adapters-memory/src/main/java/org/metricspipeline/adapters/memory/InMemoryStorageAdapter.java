@@ -1,11 +1,13 @@
 package org.metricspipeline.adapters.memory;
 
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import org.metricspipeline.adapters.memory.internal.Discovery;
 import org.metricspipeline.adapters.memory.internal.QueryEngine;
 import org.metricspipeline.adapters.memory.internal.RollupStore;
@@ -31,8 +33,6 @@ import org.metricspipeline.api.timeseries.RollupInfo;
 import org.metricspipeline.api.timeseries.RollupQuery;
 import org.metricspipeline.api.timeseries.RollupStorage;
 import org.metricspipeline.core.QueryPlanner;
-import java.time.Instant;
-import java.util.function.Supplier;
 
 /**
  * The embedded default store: keeps metrics in the JVM heap, column-wise per series, and answers
