@@ -1,0 +1,326 @@
+package org.metricspipeline.examples;
+
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+import org.metricspipeline.adapters.memory.InMemoryStorageAdapter;
+import org.metricspipeline.adapters.memory.MemoryStats;
+import org.metricspipeline.api.Metric;
+import org.metricspipeline.api.MetricsBatchResult;
+import org.metricspipeline.api.MetricsData;
+import org.metricspipeline.api.query.Aggregation;
+import org.metricspipeline.api.query.AggregationQuery;
+import org.metricspipeline.api.query.AggregationResult;
+import org.metricspipeline.api.query.Bucket;
+import org.metricspipeline.api.query.GroupResult;
+import org.metricspipeline.api.query.MetricsQuery;
+import org.metricspipeline.api.query.TimeRange;
+import org.metricspipeline.core.Aggregations;
+import org.metricspipeline.core.PipelineStats;
+
+/**
+ * The quick start, and the main class of {@code metrics-examples.jar}: runs a pipeline on the
+ * embedded default (in-memory storage fed through an in-memory ingestion channel), feeds it an hour
+ * of synthetic host metrics, stops it gracefully and prints what was stored and a few aggregations.
+ *
+ * <pre>{@code
+ * java -jar examples/target/metrics-examples.jar [--seed N] [--hosts N]
+ * }</pre>
+ *
+ * <p>Half of the hosts send through the ingestion channel ({@code batchIngest}, as remote agents
+ * would), the other half hand their items straight to {@code MetricsPipeline.processBatch} (as an
+ * in-process producer would). Same seed, same values; only the timestamps follow the clock.
+ */
+public final class QuickStart {
+
+  static final long DEFAULT_SEED = 42;
+  static final int DEFAULT_HOSTS = 4;
+  static final int MAX_HOSTS = 20;
+  static final Duration DEFAULT_SPAN = Duration.ofHours(1);
+  static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(10);
+  static final Duration STEP = Duration.ofMinutes(5);
+  static final int ITEMS_PER_CALL = 100;
+  static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(60);
+  static final int SAMPLE_SIZE = 3;
+
+  static final String USAGE = String.join(System.lineSeparator(),
+      "Usage: java -jar metrics-examples.jar [--seed N] [--hosts N] [--help]",
+      "",
+      "Runs a metrics pipeline on the embedded default (in-memory storage, in-memory ingestion",
+      "channel), feeds it an hour of synthetic host metrics, stops it gracefully and prints what",
+      "it stored and a few aggregations.",
+      "",
+      "  --seed N    seed of the synthetic values (default " + DEFAULT_SEED + ")",
+      "  --hosts N   number of hosts, 1 to " + MAX_HOSTS + " (default " + DEFAULT_HOSTS + ")",
+      "  --help      print this help and exit",
+      "");
+
+  private static final DateTimeFormatter HOUR_MINUTE =
+      DateTimeFormatter.ofPattern("HH:mm", Locale.ROOT).withZone(ZoneOffset.UTC);
+
+  private QuickStart() {}
+
+  /** Runs the quick start; exits with 0 on success, 2 on bad arguments. */
+  public static void main(String[] args) {
+    int code = run(args, System.out, System.err);
+    if (code != 0) {
+      System.exit(code);
+    }
+  }
+
+  /** Parses the arguments and runs; returns the exit code. */
+  static int run(String[] args, PrintStream out, PrintStream err) {
+    if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+      out.print(USAGE);
+      return 0;
+    }
+    Options options;
+    try {
+      options = Options.parse(args, Clock.systemUTC());
+    } catch (IllegalArgumentException e) {
+      err.println(e.getMessage());
+      err.print(USAGE);
+      return 2;
+    }
+    run(options, out);
+    return 0;
+  }
+
+  /** Feeds, stops, reads back, prints; returns what it printed. */
+  static Summary run(Options options, PrintStream out) {
+    Instant end = Instant.ofEpochMilli(Aggregations.bucketStart(options.clock().millis(), STEP.toMillis()));
+    Instant start = end.minus(options.span());
+    int ticks = Math.toIntExact(options.span().toMillis() / options.interval().toMillis());
+    SyntheticMetrics data = new SyntheticMetrics(options.seed(), options.hosts(), start, options.interval(), ticks);
+    int channelHosts = (options.hosts() + 1) / 2;
+
+    try (EmbeddedStack stack = EmbeddedStack.start(options.clock())) {
+      long viaChannel = 0;
+      long viaBatch = 0;
+      long points = 0;
+      List<CompletableFuture<MetricsBatchResult>> direct = new ArrayList<>();
+      for (int host = 0; host < options.hosts(); host++) {
+        List<MetricsData> items = data.itemsOf(host);
+        for (MetricsData item : items) {
+          points += item.metrics().size();
+        }
+        for (int from = 0; from < items.size(); from += ITEMS_PER_CALL) {
+          List<MetricsData> chunk = items.subList(from, Math.min(items.size(), from + ITEMS_PER_CALL));
+          if (host < channelHosts) {
+            requireAllSucceeded("batchIngest", stack.channel().batchIngest(chunk).join());
+            viaChannel += chunk.size();
+          } else {
+            direct.add(stack.pipeline().processBatch(chunk));
+            viaBatch += chunk.size();
+          }
+        }
+      }
+      for (CompletableFuture<MetricsBatchResult> f : direct) {
+        requireAllSucceeded("processBatch", f.join());
+      }
+      stack.awaitChannelDrained(DRAIN_TIMEOUT);
+      stack.stop();
+
+      Summary summary = summarize(stack.storage(), stack.pipeline().stats(), TimeRange.between(start, end),
+          options.hosts(), channelHosts, viaChannel, viaBatch, points);
+      print(summary, options, out);
+      return summary;
+    }
+  }
+
+  private static void requireAllSucceeded(String call, MetricsBatchResult result) {
+    if (!result.allSucceeded()) {
+      throw new IllegalStateException(call + " refused " + result.failureCount() + " item(s), first: "
+          + result.failures().get(0).reason());
+    }
+  }
+
+  private static Summary summarize(InMemoryStorageAdapter storage, PipelineStats stats, TimeRange range,
+      int hosts, int channelHosts, long viaChannel, long viaBatch, long pointsFed) {
+    Map<String, Long> perMetric = new TreeMap<>();
+    for (String name : SyntheticMetrics.METRIC_NAMES) {
+      AggregationResult count = storage.aggregate(query(name, Aggregation.COUNT, range).build()).join();
+      perMetric.put(name, count.singleValue().map(Double::longValue).orElse(0L));
+    }
+    List<MetricsData> sample = storage.query(MetricsQuery.builder()
+        .metricType(SyntheticMetrics.METRIC_TYPE)
+        .metricNames(SyntheticMetrics.CPU)
+        .tag("host", SyntheticMetrics.hostName(0))
+        .range(range)
+        .limit(SAMPLE_SIZE)
+        .build()).join();
+    AggregationResult cpuByHost = storage.aggregate(
+        query(SyntheticMetrics.CPU, Aggregation.AVG, range).groupBy("host").build()).join();
+    AggregationResult cpuSeries = storage.aggregate(
+        query(SyntheticMetrics.CPU, Aggregation.AVG, range).step(STEP).build()).join();
+    double requestRate = storage.aggregate(query(SyntheticMetrics.REQUESTS, Aggregation.RATE, range).build())
+        .join().singleValue().orElse(0.0);
+    return new Summary(range, hosts, channelHosts, viaChannel, viaBatch, pointsFed, stats,
+        storage.memoryStats(), perMetric, sample, cpuByHost, cpuSeries, requestRate);
+  }
+
+  private static AggregationQuery.Builder query(String metric, Aggregation function, TimeRange range) {
+    return AggregationQuery.builder(metric, function).metricType(SyntheticMetrics.METRIC_TYPE).range(range);
+  }
+
+  private static void print(Summary s, Options options, PrintStream out) {
+    Instant start = s.range().start().orElseThrow();
+    Instant end = s.range().end().orElseThrow();
+    out.println("Metrics Pipeline quick start: in-memory storage fed through an in-memory ingestion channel");
+    out.printf(Locale.ROOT, "Fed %d items (%d points): %d hosts x %d metrics every %ds, %s to %s UTC, seed %d%n",
+        s.itemsFed(), s.pointsFed(), s.hosts(), SyntheticMetrics.METRIC_NAMES.size(),
+        options.interval().toSeconds(), HOUR_MINUTE.format(start), HOUR_MINUTE.format(end), options.seed());
+    out.printf(Locale.ROOT, "  %d items from %s via the ingestion channel, %d from %s via processBatch%n",
+        s.itemsViaChannel(), hostRange(0, s.channelHosts()), s.itemsViaBatch(),
+        hostRange(s.channelHosts(), s.hosts()));
+    PipelineStats p = s.pipeline();
+    out.printf(Locale.ROOT, "Stopped gracefully. Pipeline: received %d, stored %d items (%d points), "
+        + "rejected %d, dead-lettered %d%n", p.received(), p.stored(), p.pointsStored(), p.rejected(),
+        p.deadLettered());
+    MemoryStats m = s.store();
+    out.printf(Locale.ROOT, "Store: %d points in %d series, %.1f KiB (%.1f bytes/point)%n",
+        m.points(), m.series(), m.bytesUsed() / 1024.0, m.bytesPerPoint());
+    out.println("  points per metric: " + s.pointsPerMetric().entrySet().stream()
+        .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")));
+    out.printf(Locale.ROOT, "Query %s{host=%s}, first %d points:%n", SyntheticMetrics.CPU,
+        SyntheticMetrics.hostName(0), SAMPLE_SIZE);
+    for (MetricsData item : s.sample()) {
+      for (Metric metric : item.metrics()) {
+        out.printf(Locale.ROOT, "  %s  %s %s %s  %s%n", item.timestamp(), metric.name(),
+            number(metric.value()), metric.unit(), new TreeMap<>(metric.tags()));
+      }
+    }
+    out.println("avg(cpu_usage) by host, percent:");
+    List<String> byHost = new ArrayList<>();
+    for (GroupResult g : s.cpuByHost().groups()) {
+      byHost.add(g.key().get("host") + " " + number(g.value()));
+    }
+    printWrapped(out, byHost, 5);
+    out.println("avg(cpu_usage) over all hosts, 5-minute steps:");
+    List<String> steps = new ArrayList<>();
+    for (GroupResult g : s.cpuEvery5Minutes().groups()) {
+      for (Bucket b : g.buckets()) {
+        steps.add(HOUR_MINUTE.format(b.start()) + " " + number(b.value()));
+      }
+    }
+    printWrapped(out, steps, 6);
+    out.printf(Locale.ROOT, "rate(http_requests_total) over all hosts: %s requests/s%n", number(s.requestRate()));
+  }
+
+  private static String hostRange(int from, int to) {
+    if (to <= from) {
+      return "no host";
+    }
+    return to - from == 1 ? SyntheticMetrics.hostName(from)
+        : SyntheticMetrics.hostName(from) + ".." + SyntheticMetrics.hostName(to - 1);
+  }
+
+  /** The form every figure is printed in: one decimal. */
+  static String number(double value) {
+    return String.format(Locale.ROOT, "%.1f", value);
+  }
+
+  private static void printWrapped(PrintStream out, List<String> cells, int perLine) {
+    for (int i = 0; i < cells.size(); i += perLine) {
+      out.println("  " + String.join("  ", cells.subList(i, Math.min(cells.size(), i + perLine))));
+    }
+  }
+
+  /**
+   * What the quick start does.
+   *
+   * @param seed seed of the synthetic values
+   * @param hosts number of hosts, 1 to {@link #MAX_HOSTS}
+   * @param span how far back the data goes from the run's end (aligned to {@link #STEP})
+   * @param interval time between two items of a host
+   * @param clock where "now" comes from
+   */
+  record Options(long seed, int hosts, Duration span, Duration interval, Clock clock) {
+
+    Options {
+      Objects.requireNonNull(span, "span");
+      Objects.requireNonNull(interval, "interval");
+      Objects.requireNonNull(clock, "clock");
+      if (hosts < 1 || hosts > MAX_HOSTS) {
+        throw new IllegalArgumentException("--hosts must be between 1 and " + MAX_HOSTS + ", got " + hosts);
+      }
+      if (interval.toMillis() < 1 || span.compareTo(interval) < 0) {
+        throw new IllegalArgumentException("interval must be at least 1ms and at most span, got "
+            + interval + " for span " + span);
+      }
+    }
+
+    static Options defaults(Clock clock) {
+      return new Options(DEFAULT_SEED, DEFAULT_HOSTS, DEFAULT_SPAN, DEFAULT_INTERVAL, clock);
+    }
+
+    /** The options from command-line arguments; fails naming the argument that is wrong. */
+    static Options parse(String[] args, Clock clock) {
+      long seed = DEFAULT_SEED;
+      int hosts = DEFAULT_HOSTS;
+      for (int i = 0; i < args.length; i++) {
+        String arg = args[i];
+        switch (arg) {
+          case "--seed" -> seed = parseLong(arg, valueOf(args, ++i, arg));
+          case "--hosts" -> hosts = Math.toIntExact(parseLong(arg, valueOf(args, ++i, arg)));
+          default -> throw new IllegalArgumentException("unknown argument: " + arg);
+        }
+      }
+      return new Options(seed, hosts, DEFAULT_SPAN, DEFAULT_INTERVAL, clock);
+    }
+
+    private static String valueOf(String[] args, int i, String option) {
+      if (i >= args.length) {
+        throw new IllegalArgumentException(option + " needs a value");
+      }
+      return args[i];
+    }
+
+    private static long parseLong(String option, String value) {
+      try {
+        return Long.parseLong(value);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(option + " must be an integer, got '" + value + "'");
+      }
+    }
+  }
+
+  /**
+   * What the quick start stored and printed.
+   *
+   * @param range the time range fed and queried
+   * @param hosts number of hosts
+   * @param channelHosts the first this many hosts sent through the channel, the rest via processBatch
+   * @param itemsViaChannel items ingested through the channel
+   * @param itemsViaBatch items handed to processBatch
+   * @param pointsFed metrics in all items fed
+   * @param pipeline the pipeline's counters after the graceful stop
+   * @param store the store's figures after the stop
+   * @param pointsPerMetric count of stored points per metric name
+   * @param sample the first cpu_usage points of the first host
+   * @param cpuByHost avg(cpu_usage) grouped by host
+   * @param cpuEvery5Minutes avg(cpu_usage) over all hosts in 5-minute buckets
+   * @param requestRate rate(http_requests_total) summed over the hosts, per second
+   */
+  record Summary(
+      TimeRange range, int hosts, int channelHosts, long itemsViaChannel, long itemsViaBatch,
+      long pointsFed, PipelineStats pipeline, MemoryStats store, Map<String, Long> pointsPerMetric,
+      List<MetricsData> sample, AggregationResult cpuByHost, AggregationResult cpuEvery5Minutes,
+      double requestRate) {
+
+    long itemsFed() {
+      return itemsViaChannel + itemsViaBatch;
+    }
+  }
+}

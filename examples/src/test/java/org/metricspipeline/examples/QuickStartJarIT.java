@@ -1,0 +1,93 @@
+package org.metricspipeline.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs the shaded jar the way a newcomer does ({@code java -jar target/metrics-examples.jar}) in a
+ * separate JVM, after {@code package} built it.
+ */
+class QuickStartJarIT {
+
+  private static final long TIMEOUT_SECONDS = 120;
+
+  /** The jar, as failsafe passes it; falls back to the conventional path. */
+  private static Path jar() {
+    Path jar = Paths.get(System.getProperty("examples.jar", "target/metrics-examples.jar"));
+    assertThat(jar).as("the runnable jar (built by mvn package)").isRegularFile();
+    return jar;
+  }
+
+  private record Run(int exitCode, String stdout, String stderr) {}
+
+  private static Run java(String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(List.of(args));
+    Path stdout = Files.createTempFile("quickstart", ".out");
+    Path stderr = Files.createTempFile("quickstart", ".err");
+    try {
+      Process process = new ProcessBuilder(command)
+          .redirectOutput(stdout.toFile())
+          .redirectError(stderr.toFile())
+          .start();
+      if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new AssertionError(command + " did not end within " + TIMEOUT_SECONDS + "s");
+      }
+      return new Run(process.exitValue(), Files.readString(stdout, StandardCharsets.UTF_8),
+          Files.readString(stderr, StandardCharsets.UTF_8));
+    } finally {
+      Files.deleteIfExists(stdout);
+      Files.deleteIfExists(stderr);
+    }
+  }
+
+  @Test
+  void quickStartJarRunsStoresEverythingAndExitsZero() throws Exception {
+    Run run = java("-jar", jar().toString());
+    assertThat(run.exitCode()).as("exit code; stderr:%n%s", run.stderr()).isZero();
+    assertThat(run.stdout())
+        .contains("Fed 1440 items (4320 points): 4 hosts x 3 metrics every 10s")
+        .contains("Stopped gracefully. Pipeline: received 1440, stored 1440 items (4320 points), "
+            + "rejected 0, dead-lettered 0")
+        .contains("Store: 4320 points in 12 series")
+        .contains("points per metric: cpu_usage 1440, http_requests_total 1440, memory_used 1440")
+        .contains("avg(cpu_usage) by host, percent:")
+        .contains("avg(cpu_usage) over all hosts, 5-minute steps:")
+        .contains("rate(http_requests_total) over all hosts: ");
+    assertThat(run.stderr()).doesNotContain("Exception").doesNotContain("WARN");
+  }
+
+  @Test
+  void quickStartJarPrintsItsUsageForHelp() throws Exception {
+    Run run = java("-jar", jar().toString(), "--help");
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.stdout()).startsWith("Usage: java -jar metrics-examples.jar");
+  }
+
+  @Test
+  void quickStartJarExitsTwoForAnUnknownArgument() throws Exception {
+    Run run = java("-jar", jar().toString(), "--nope");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.stderr()).startsWith("unknown argument: --nope");
+  }
+
+  @Test
+  void spiExampleFindsTheMergedProvidersInTheJar() throws Exception {
+    Run run = java("-cp", jar().toString(), WiringBySpi.class.getName());
+    assertThat(run.exitCode()).as("exit code; stderr:%n%s", run.stderr()).isZero();
+    assertThat(run.stdout())
+        .startsWith("Providers found: storage [memory], ingestion [memory], visualization [memory]")
+        .contains("Stored 60 items in 'memory'");
+  }
+}
