@@ -84,8 +84,9 @@ class PipelineChannelTest {
     channel.ingest(invalidItem("bad"));
     channel.ingest(item("good", 1));
 
-    await("both deliveries are settled", () -> channel.withOutcome(Outcome.PENDING).isEmpty()
-        && channel.deliveries.size() == 2);
+    // Size first: once both deliveries exist, the pending check sees both of them.
+    await("both deliveries are settled", () -> channel.deliveries.size() == 2
+        && channel.withOutcome(Outcome.PENDING).isEmpty());
     FakeChannel.FakeDelivery bad = channel.deliveries.stream()
         .filter(d -> d.data().source().equals("bad")).findFirst().orElseThrow();
     assertThat(bad.outcome).isEqualTo(Outcome.REJECTED);
