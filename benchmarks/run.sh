@@ -5,7 +5,7 @@
 #   benchmarks/run.sh reusedTags       # only the benchmarks matching a JMH regex, then memory
 #   JMH_OPTS="-f 1 -wi 1 -i 3" benchmarks/run.sh     # other JMH settings
 #   POINTS=1000000 benchmarks/run.sh   # a smaller memory footprint run
-#   SKIP_MEMORY=1 / SKIP_THROUGHPUT=1  # run one part only
+#   SKIP_MEMORY=1 / SKIP_THROUGHPUT=1 / SKIP_QUERY=1  # leave a part out
 #
 # Builds benchmarks/target/benchmarks.jar first when it is missing or older than the sources.
 # Absolute figures are only comparable within one run on one machine; look at medians.
@@ -35,6 +35,15 @@ if [[ -z "${SKIP_THROUGHPUT:-}" ]]; then
       | sed -u -n '/^# Benchmark:/p; /^Medians/,$p'
   echo "(full JMH output: benchmarks/target/throughput.log)"
   echo "goal: >= 5,000,000 points/s end to end"
+fi
+
+if [[ -z "${SKIP_QUERY:-}" ]]; then
+  echo "== MemoryAvgBenchmark: avg, 1-minute step, 10M points, raw vs 1m rollup ($JMH_OPTS)"
+  # shellcheck disable=SC2086
+  "$JAVA" "${QUIET_SLF4J[@]}" -cp "$JAR" org.metricspipeline.benchmarks.MedianReport $JMH_OPTS \
+      "MemoryAvgBenchmark" | tee benchmarks/target/query.log \
+      | sed -u -n '/^# Benchmark:/p; /^Medians/,$p'
+  echo "goal: < 40 ms from raw, < 5 ms from the 1m rollup"
 fi
 
 if [[ -z "${SKIP_MEMORY:-}" ]]; then

@@ -42,8 +42,13 @@ public final class MedianReport {
       double median = scores.length % 2 == 1 ? scores[scores.length / 2]
           : (scores[scores.length / 2 - 1] + scores[scores.length / 2]) / 2;
       String unit = run.getPrimaryResult().getScoreUnit();
-      System.out.printf(Locale.ROOT, "%-60s %,14.0f %,14.0f %,14.0f  %s%n", name + " (threads "
-          + run.getParams().getThreads() + ")", median, scores[0], scores[scores.length - 1],
+      StringBuilder label = new StringBuilder(name).append(" (threads ").append(run.getParams().getThreads());
+      for (String key : run.getParams().getParamsKeys()) {
+        label.append(", ").append(key).append(' ').append(run.getParams().getParam(key));
+      }
+      label.append(')');
+      String format = median >= 1000 ? "%-60s %,14.0f %,14.0f %,14.0f  %s%n" : "%-60s %14.2f %14.2f %14.2f  %s%n";
+      System.out.printf(Locale.ROOT, format, label, median, scores[0], scores[scores.length - 1],
           unit.equals("ops/s") ? "points/s" : unit);
     }
   }
