@@ -1,6 +1,12 @@
 #!/usr/bin/env bash
 # Runs every test of the project on a fresh machine: starts the servers the tests need (later
-# modules add theirs here), then `mvn -B verify`. Usage: scripts/verify.sh [extra maven args]
+# modules add theirs here), then `mvn -B verify` with the default JDK, then again with every other
+# JDK 21+ found under /usr/lib/jvm (the project promises Java 17 and newer LTS releases).
+#
+#   scripts/verify.sh                      # all tests, default JDK + other installed JDKs
+#   VERIFY_JDKS=none scripts/verify.sh     # default JDK only
+#   VERIFY_JDKS="/path/to/jdk ..." scripts/verify.sh   # these extra JDKs
+#   scripts/verify.sh -pl metrics-core -am # extra Maven arguments are passed on
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,4 +15,28 @@ if ! command -v mvn >/dev/null 2>&1 || ! command -v java >/dev/null 2>&1; then
   exit 1
 fi
 
+java_major() { "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p'; }
+
+default_home=$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.home = //p')
+extra=()
+if [[ "${VERIFY_JDKS:-}" == none ]]; then
+  :
+elif [[ -n "${VERIFY_JDKS:-}" ]]; then
+  read -r -a extra <<<"$VERIFY_JDKS"
+else
+  for home in /usr/lib/jvm/*/; do
+    home=${home%/}
+    [[ -x "$home/bin/javac" && ! -L "$home" ]] || continue
+    [[ "$(readlink -f "$home")" == "$(readlink -f "$default_home")" ]] && continue
+    major=$(java_major "$home")
+    [[ -n "$major" && "$major" -ge 21 ]] && extra+=("$home")
+  done
+fi
+
+echo "== mvn -B verify with $(java -version 2>&1 | head -1)"
 mvn -B verify "$@"
+
+for home in "${extra[@]}"; do
+  echo "== mvn -B verify with $("$home/bin/java" -version 2>&1 | head -1) ($home)"
+  JAVA_HOME="$home" mvn -B verify "$@"
+done
