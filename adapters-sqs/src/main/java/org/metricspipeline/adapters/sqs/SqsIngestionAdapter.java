@@ -57,7 +57,8 @@ import org.metricspipeline.api.MetricsValidator;
  * {@link MetricsBatchResult}. On a FIFO queue ({@code .fifo} URL) each message gets a group id
  * ({@link Builder#messageGroupId(Function)}, by default the item's source or else its metric type)
  * and a deduplication id (the SHA-256 of its body: identical messages within SQS's five-minute
- * window are stored once). {@link #ingest} completes once SQS holds the item, not once it is
+ * window are stored once), and messages are sent by a single sender thread so that SQS receives
+ * them in the order of the calls. {@link #ingest} completes once SQS holds the item, not once it is
  * stored. A standalone {@link SqsMetricsPublisher} does the same for services that only produce.
  *
  * <h2>Consuming</h2>

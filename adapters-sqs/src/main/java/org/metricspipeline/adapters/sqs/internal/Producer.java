@@ -70,7 +70,9 @@ public final class Producer implements AutoCloseable {
     this.queueUrl = queueUrl;
     this.fifo = SqsClients.isFifo(queueUrl);
     this.settings = settings;
-    this.senders = new ThreadPoolExecutor(settings.sendConcurrency(), settings.sendConcurrency(), 0,
+    // On a FIFO queue one sender keeps the send order (within and across calls) that groups preserve.
+    int threads = fifo ? 1 : settings.sendConcurrency();
+    this.senders = new ThreadPoolExecutor(threads, threads, 0,
         TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(settings.sendQueueCapacity()), Threads.factory("send"),
         new ThreadPoolExecutor.AbortPolicy());
   }
