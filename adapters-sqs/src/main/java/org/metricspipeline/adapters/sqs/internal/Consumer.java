@@ -170,18 +170,25 @@ public final class Consumer {
     long failures = 0;
     while (!closed) {
       try {
-        if (!room.tryAcquire(batch, 100, TimeUnit.MILLISECONDS)) {
+        if (!room.tryAcquire(100, TimeUnit.MILLISECONDS)) {
           continue;
         }
       } catch (InterruptedException e) {
         continue;
       }
+      // Ask for as many messages as the buffer has room for, up to a full batch.
+      int permits = 1;
+      while (permits < batch && room.tryAcquire()) {
+        permits++;
+      }
+      ReceiveMessageRequest request = permits == batch ? receiveRequest
+          : receiveRequest.toBuilder().maxNumberOfMessages(permits).build();
       List<Message> messages;
       try {
-        messages = client.receiveMessage(receiveRequest).messages();
+        messages = client.receiveMessage(request).messages();
         failures = 0;
       } catch (RuntimeException e) {
-        room.release(batch);
+        room.release(permits);
         if (closed) {
           return;
         }
@@ -209,7 +216,7 @@ public final class Consumer {
         }
         good.add(new SqsDelivery(m, data, now));
       }
-      room.release(batch - good.size());
+      room.release(permits - good.size());
       if (!good.isEmpty()) {
         unsettled.addAll(good);
         offer(good);
