@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -76,18 +77,16 @@ public final class QueryPlanner {
   }
 
   /**
-   * Answers {@code query} following its {@link AggregationQuery#source()}.
-   *
-   * @param query the query
-   * @param rollups the store's rollups
-   * @param raw answers a query from raw points only (its result's sources are {@code ["raw"]})
+   * Which sources answer {@code query}, as {@link #aggregate} decides: the rollup resolution (empty
+   * for raw points only), the range its stored buckets answer, and the range after its watermark
+   * answered by buckets computed from raw points. Stores that merge rollups natively call it so their
+   * plan matches {@link #aggregate}. Fails with {@link MetricsPipelineException} when an explicit
+   * rollup source cannot answer exactly.
    */
-  public static CompletableFuture<AggregationResult> aggregate(
-      AggregationQuery query, RollupStorage rollups,
-      Function<AggregationQuery, CompletableFuture<AggregationResult>> raw) {
+  public static CompletableFuture<Plan> plan(AggregationQuery query, RollupStorage rollups) {
     QuerySource source = query.source();
     if (source == QuerySource.RAW) {
-      return raw.apply(query);
+      return CompletableFuture.completedFuture(Plan.RAW_ONLY);
     }
     if (source != QuerySource.AUTO) {
       Resolution r = source.resolution().orElseThrow();
@@ -96,8 +95,8 @@ public final class QueryPlanner {
         return CompletableFuture.failedFuture(new MetricsPipelineException(
             "source " + r.wireName() + " cannot answer this query exactly: " + why.get()));
       }
-      return rollups.readRollups(rollupQuery(query, r, query.range()))
-          .thenApply(buckets -> combine(query, buckets, List.of(), List.of(r.wireName())));
+      return CompletableFuture.completedFuture(
+          new Plan(Optional.of(r), query.range(), Optional.empty(), List.of(r.wireName())));
     }
     List<Resolution> exact = new ArrayList<>();
     List<CompletableFuture<Optional<Instant>>> watermarks = new ArrayList<>();
@@ -107,36 +106,56 @@ public final class QueryPlanner {
         watermarks.add(rollups.rollupWatermark(r));
       }
     }
-    return CompletableFuture.allOf(watermarks.toArray(CompletableFuture[]::new)).thenCompose(unused -> {
+    return CompletableFuture.allOf(watermarks.toArray(CompletableFuture[]::new)).thenApply(unused -> {
       long start = query.range().startMillis();
       for (int i = 0; i < exact.size(); i++) {
         Optional<Instant> w = watermarks.get(i).join();
         if (w.isPresent() && w.get().toEpochMilli() > start) {
-          return split(query, exact.get(i), w.get().toEpochMilli(), rollups);
+          return split(query, exact.get(i), w.get().toEpochMilli());
         }
       }
-      return raw.apply(query);
+      return Plan.RAW_ONLY;
     });
   }
 
-  private static CompletableFuture<AggregationResult> split(
-      AggregationQuery query, Resolution r, long watermark, RollupStorage rollups) {
+  /**
+   * Answers {@code query} following its {@link AggregationQuery#source()}.
+   *
+   * @param query the query
+   * @param rollups the store's rollups
+   * @param raw answers a query from raw points only (its result's sources are {@code ["raw"]})
+   */
+  public static CompletableFuture<AggregationResult> aggregate(
+      AggregationQuery query, RollupStorage rollups,
+      Function<AggregationQuery, CompletableFuture<AggregationResult>> raw) {
+    return plan(query, rollups).thenCompose(plan -> {
+      if (plan.resolution().isEmpty()) {
+        return raw.apply(query);
+      }
+      Resolution r = plan.resolution().get();
+      CompletableFuture<List<RollupBucket>> stored = rollups.readRollups(rollupQuery(query, r, plan.stored()));
+      if (plan.tail().isEmpty()) {
+        return stored.thenApply(b -> combine(query, b, List.of(), plan.sources()));
+      }
+      CompletableFuture<List<RollupBucket>> tail = rollups.computeRollups(rollupQuery(query, r, plan.tail().get()));
+      return stored.thenCombine(tail, (b, t) -> combine(query, b, t, plan.sources()));
+    });
+  }
+
+  private static Plan split(AggregationQuery query, Resolution r, long watermark) {
     TimeRange range = query.range();
     long end = range.endMillis();
     long cut = Math.min(watermark, end);
     TimeRange stored = range.start().isPresent()
         ? TimeRange.between(range.start().get(), Instant.ofEpochMilli(cut))
         : TimeRange.until(Instant.ofEpochMilli(cut));
-    CompletableFuture<List<RollupBucket>> storedBuckets = rollups.readRollups(rollupQuery(query, r, stored));
     if (cut >= end) {
-      return storedBuckets.thenApply(b -> combine(query, b, List.of(), List.of(r.wireName())));
+      return new Plan(Optional.of(r), stored, Optional.empty(), List.of(r.wireName()));
     }
     TimeRange tail = range.end().isPresent()
         ? TimeRange.between(Instant.ofEpochMilli(cut), range.end().get())
         : TimeRange.from(Instant.ofEpochMilli(cut));
-    CompletableFuture<List<RollupBucket>> tailBuckets = rollups.computeRollups(rollupQuery(query, r, tail));
-    return storedBuckets.thenCombine(tailBuckets,
-        (b, t) -> combine(query, b, t, List.of(r.wireName(), RAW)));
+    return new Plan(Optional.of(r), stored, Optional.of(tail), List.of(r.wireName(), RAW));
   }
 
   private static RollupQuery rollupQuery(AggregationQuery q, Resolution r, TimeRange range) {
@@ -228,6 +247,30 @@ public final class QueryPlanner {
       j += Character.charCount(cb);
     }
     return Integer.compare(a.length() - i, b.length() - j);
+  }
+
+  /**
+   * How a query is answered (see {@link #plan}).
+   *
+   * @param resolution the rollup resolution; empty when raw points answer the whole query
+   * @param stored the bucket starts answered by stored rollup buckets (meaningful with a resolution)
+   * @param tail the bucket starts answered by buckets computed from raw points, after the watermark
+   * @param sources the sources to report in {@link AggregationResult#sources()}
+   */
+  public record Plan(
+      Optional<Resolution> resolution, TimeRange stored, Optional<TimeRange> tail, List<String> sources) {
+
+    /** Raw points only. */
+    public static final Plan RAW_ONLY =
+        new Plan(Optional.empty(), TimeRange.all(), Optional.empty(), List.of(RAW));
+
+    /** Validates and copies. */
+    public Plan {
+      Objects.requireNonNull(resolution, "resolution");
+      Objects.requireNonNull(stored, "stored");
+      Objects.requireNonNull(tail, "tail");
+      sources = List.copyOf(sources);
+    }
   }
 
   /** The per-bucket sums over a group's series, as documented on {@link Aggregations}. */

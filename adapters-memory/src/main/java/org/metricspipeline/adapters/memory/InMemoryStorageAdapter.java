@@ -79,8 +79,10 @@ import org.metricspipeline.core.QueryPlanner;
  *
  * <h2>Rollups, retention, discovery</h2>
  * The store keeps rollups ({@link RollupStorage}) per series in columns beside the raw points, and
- * {@link #aggregate} plans with core's {@code QueryPlanner}: the coarsest rollup that answers
- * exactly, raw points after its watermark. Retention ({@link RetentionStorage}) drops whole chunks
+ * {@link #aggregate} plans with core's {@code QueryPlanner.plan}: the coarsest rollup that answers
+ * exactly, raw points after its watermark. It then folds the rollup columns straight into each
+ * group's bucket table (no bucket objects), with results bit-identical to
+ * {@code QueryPlanner.aggregate} over {@link #readRollups} and {@link #computeRollups}. Retention ({@link RetentionStorage}) drops whole chunks
  * and copies the one chunk straddling the cutoff. Discovery ({@link DiscoveryStorage}) reads the
  * series index.
  *
@@ -179,7 +181,12 @@ public final class InMemoryStorageAdapter
     if (e == null) {
       return closed();
     }
-    return QueryPlanner.aggregate(query, this, q -> CompletableFuture.completedFuture(e.aggregate(q)));
+    RollupStore r = rollups;
+    if (r == null) {
+      return closed();
+    }
+    return QueryPlanner.plan(query, this).thenApply(plan -> plan.resolution().isEmpty()
+        ? e.aggregate(query) : r.aggregate(query, plan));
   }
 
   @Override

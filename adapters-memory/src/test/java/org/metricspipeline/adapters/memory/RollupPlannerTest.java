@@ -24,6 +24,7 @@ import org.metricspipeline.api.query.GroupResult;
 import org.metricspipeline.api.query.QuerySource;
 import org.metricspipeline.api.query.Resolution;
 import org.metricspipeline.api.query.TimeRange;
+import org.metricspipeline.core.QueryPlanner;
 
 /** The planner's answers from rollups (plus raw after the watermark) equal the raw answers. */
 class RollupPlannerTest {
@@ -91,6 +92,57 @@ class RollupPlannerTest {
       assertSameAnswer(auto, planned, raw);
     }
     assertThat(fromRollups).as("queries answered from rollups").isGreaterThan(100);
+  }
+
+  @Test
+  void nativeRollupAnswersAreBitIdenticalToTheGenericPlannerOnNonIntegerData() {
+    Random r = new Random(7);
+    InMemoryStorageAdapter s = InMemoryStorageAdapter.builder().pointsPerChunk(64).build();
+    String[] hosts = {"a", "b", "c"};
+    double[] counters = new double[hosts.length];
+    List<MetricsData> items = new ArrayList<>();
+    for (int i = 0; i < 3000; i++) {
+      int h = r.nextInt(hosts.length);
+      counters[h] = r.nextInt(20) == 0 ? r.nextDouble() : counters[h] + r.nextDouble() * 10;
+      items.add(item(T0 + r.nextInt((int) (6 * HOUR)), r.nextBoolean() ? "system" : "app", "",
+          m("reqs", counters[h], "host", hosts[h]), m("cpu", r.nextDouble() * 100 - 50, "host", hosts[h])));
+    }
+    s.batchStore(items).join();
+    s.rollup(Resolution.ONE_MINUTE, TimeRange.until(at(T0 + 4 * HOUR + 17 * MIN))).join();
+    s.rollup(Resolution.FIVE_MINUTES, TimeRange.until(at(T0 + 3 * HOUR + 35 * MIN))).join();
+    long[] steps = {MIN, 5 * MIN, 10 * MIN, HOUR};
+    QuerySource[] sources = {QuerySource.AUTO, QuerySource.AUTO, QuerySource.ROLLUP_1M, QuerySource.ROLLUP_5M};
+    int fromRollups = 0;
+    for (int q = 0; q < 200; q++) {
+      Aggregation f = Aggregation.values()[r.nextInt(Aggregation.values().length)];
+      long start = T0 + (r.nextInt(7) - 1) * HOUR + r.nextInt(12) * 5 * MIN;
+      AggregationQuery.Builder b = AggregationQuery.builder(r.nextBoolean() ? "reqs" : "cpu", f)
+          .source(sources[r.nextInt(sources.length)]);
+      if (r.nextBoolean()) {
+        b.between(at(start), at(start + (1 + r.nextInt(8)) * 30 * MIN));
+      } else {
+        b.range(TimeRange.from(at(start)));
+      }
+      if (r.nextBoolean()) {
+        b.step(Duration.ofMillis(steps[r.nextInt(steps.length)]));
+      }
+      if (r.nextBoolean()) {
+        b.groupBy("host");
+      }
+      AggregationQuery query = b.build();
+      var plan = QueryPlanner.plan(query, s);
+      if (plan.isCompletedExceptionally() || plan.join().resolution().isEmpty()) {
+        continue;
+      }
+      fromRollups++;
+      AggregationResult generic = QueryPlanner.aggregate(query, s, RollupPlannerTest::rawOnly).join();
+      assertThat(s.aggregate(query).join()).as("%s", query).isEqualTo(generic);
+    }
+    assertThat(fromRollups).as("queries answered from rollups").isGreaterThan(80);
+  }
+
+  private static java.util.concurrent.CompletableFuture<AggregationResult> rawOnly(AggregationQuery q) {
+    throw new AssertionError("only rollup-answered queries are compared here: " + q);
   }
 
   private static void assertSameAnswer(AggregationQuery q, AggregationResult planned, AggregationResult raw) {

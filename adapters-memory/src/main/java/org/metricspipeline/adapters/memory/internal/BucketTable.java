@@ -15,7 +15,8 @@ import org.metricspipeline.core.Aggregations;
  * rates that exist).
  *
  * <p>Buckets are indexed densely (by {@code (start - first) / step}) when the group's time span holds
- * few buckets compared with its points, else through a hash map.
+ * few buckets compared with its points, else through a hash map. Only the columns the query's
+ * function reads are allocated (e.g. count and sum for {@code avg}).
  */
 final class BucketTable implements QueryEngine.BucketSink {
 
@@ -35,7 +36,14 @@ final class BucketTable implements QueryEngine.BucketSink {
   private boolean[] hasRate;
   private long earliest = Long.MAX_VALUE;
 
-  private BucketTable(long step, boolean dense, long first, int capacity) {
+  private final boolean keepSum;
+  private final boolean keepMinMax;
+  private final boolean keepRate;
+
+  private BucketTable(Aggregation function, long step, boolean dense, long first, int capacity) {
+    this.keepSum = function == Aggregation.SUM || function == Aggregation.AVG;
+    this.keepMinMax = function == Aggregation.MIN || function == Aggregation.MAX;
+    this.keepRate = function == Aggregation.RATE;
     this.step = step;
     this.dense = dense;
     this.first = first;
@@ -46,30 +54,33 @@ final class BucketTable implements QueryEngine.BucketSink {
     }
   }
 
-  /** One bucket holding everything (no step). */
-  static BucketTable single() {
-    return new BucketTable(0, true, 0, 1);
+  /** One bucket holding everything (no step), keeping only what {@code function} needs. */
+  static BucketTable single(Aggregation function) {
+    return new BucketTable(function, 0, true, 0, 1);
   }
 
-  /** Buckets of width {@code step} for points between {@code minTime} and {@code maxTime}. */
-  static BucketTable forSpan(long step, long minTime, long maxTime, long points) {
+  /**
+   * Buckets of width {@code step} for points between {@code minTime} and {@code maxTime}, keeping
+   * only the columns {@code function} needs.
+   */
+  static BucketTable forSpan(Aggregation function, long step, long minTime, long maxTime, long points) {
     long first = Aggregations.bucketStart(minTime, step);
     long last = Aggregations.bucketStart(maxTime, step);
     long n = (last - first) / step + 1;
     if (n <= 2 * points + 64 && n <= Integer.MAX_VALUE - 16) {
-      return new BucketTable(step, true, first, (int) n);
+      return new BucketTable(function, step, true, first, (int) n);
     }
-    return new BucketTable(step, false, first, 16);
+    return new BucketTable(function, step, false, first, 16);
   }
 
   private void allocate(int capacity) {
     count = new long[capacity];
-    sum = new double[capacity];
-    min = new double[capacity];
-    max = new double[capacity];
-    rateSum = new double[capacity];
-    ratePoints = new long[capacity];
-    hasRate = new boolean[capacity];
+    sum = new double[keepSum ? capacity : 0];
+    min = new double[keepMinMax ? capacity : 0];
+    max = new double[keepMinMax ? capacity : 0];
+    rateSum = new double[keepRate ? capacity : 0];
+    ratePoints = new long[keepRate ? capacity : 0];
+    hasRate = new boolean[keepRate ? capacity : 0];
     Arrays.fill(min, Double.POSITIVE_INFINITY);
     Arrays.fill(max, Double.NEGATIVE_INFINITY);
   }
@@ -96,15 +107,21 @@ final class BucketTable implements QueryEngine.BucketSink {
   private void grow(int capacity) {
     int old = count.length;
     count = Arrays.copyOf(count, capacity);
-    sum = Arrays.copyOf(sum, capacity);
-    min = Arrays.copyOf(min, capacity);
-    max = Arrays.copyOf(max, capacity);
-    rateSum = Arrays.copyOf(rateSum, capacity);
-    ratePoints = Arrays.copyOf(ratePoints, capacity);
-    hasRate = Arrays.copyOf(hasRate, capacity);
     starts = Arrays.copyOf(starts, capacity);
-    Arrays.fill(min, old, capacity, Double.POSITIVE_INFINITY);
-    Arrays.fill(max, old, capacity, Double.NEGATIVE_INFINITY);
+    if (keepSum) {
+      sum = Arrays.copyOf(sum, capacity);
+    }
+    if (keepMinMax) {
+      min = Arrays.copyOf(min, capacity);
+      max = Arrays.copyOf(max, capacity);
+      Arrays.fill(min, old, capacity, Double.POSITIVE_INFINITY);
+      Arrays.fill(max, old, capacity, Double.NEGATIVE_INFINITY);
+    }
+    if (keepRate) {
+      rateSum = Arrays.copyOf(rateSum, capacity);
+      ratePoints = Arrays.copyOf(ratePoints, capacity);
+      hasRate = Arrays.copyOf(hasRate, capacity);
+    }
   }
 
   boolean isDense() {
@@ -118,12 +135,44 @@ final class BucketTable implements QueryEngine.BucketSink {
   /** Adds one series' count, sum, min and max over the bucket at dense index {@code i}. */
   void foldPlain(int i, long n, double s, double lo, double hi) {
     count[i] += n;
-    sum[i] += s;
-    if (lo < min[i]) {
-      min[i] = lo;
+    if (keepSum) {
+      sum[i] += s;
     }
-    if (hi > max[i]) {
-      max[i] = hi;
+    if (keepMinMax) {
+      if (lo < min[i]) {
+        min[i] = lo;
+      }
+      if (hi > max[i]) {
+        max[i] = hi;
+      }
+    }
+  }
+
+  /** The index of the bucket starting at {@code start}, added when new. */
+  int index(long start) {
+    return indexOf(start);
+  }
+
+  /**
+   * Adds one series' merged state over the bucket at index {@code i}, folding min and max with
+   * {@link Math#min}/{@link Math#max} as core's {@code QueryPlanner.combine} does.
+   */
+  void foldMerged(int i, long n, double s, double lo, double hi, long firstTime, boolean rate, double r) {
+    count[i] += n;
+    if (keepSum) {
+      sum[i] += s;
+    }
+    if (keepMinMax) {
+      min[i] = Math.min(min[i], lo);
+      max[i] = Math.max(max[i], hi);
+    }
+    if (keepRate && rate) {
+      rateSum[i] += r;
+      ratePoints[i] += n;
+      hasRate[i] = true;
+    }
+    if (firstTime < earliest) {
+      earliest = firstTime;
     }
   }
 
@@ -132,14 +181,18 @@ final class BucketTable implements QueryEngine.BucketSink {
   public void fold(long start, Aggregations.Accumulator acc) {
     int i = indexOf(start);
     count[i] += acc.count();
-    sum[i] += acc.sum();
-    if (acc.min() < min[i]) {
-      min[i] = acc.min();
+    if (keepSum) {
+      sum[i] += acc.sum();
     }
-    if (acc.max() > max[i]) {
-      max[i] = acc.max();
+    if (keepMinMax) {
+      if (acc.min() < min[i]) {
+        min[i] = acc.min();
+      }
+      if (acc.max() > max[i]) {
+        max[i] = acc.max();
+      }
     }
-    if (acc.hasRate()) {
+    if (keepRate && acc.hasRate()) {
       rateSum[i] += acc.rate();
       ratePoints[i] += acc.count();
       hasRate[i] = true;
@@ -154,7 +207,14 @@ final class BucketTable implements QueryEngine.BucketSink {
    * {@code rangeStart} when the range is bounded, else at the earliest point.
    */
   List<Bucket> buckets(Aggregation function, long rangeStart) {
-    List<Bucket> buckets = new ArrayList<>();
+    int filled = 0;
+    int n = step == 0 ? 1 : dense ? count.length : used;
+    for (int i = 0; i < n; i++) {
+      if (count[i] != 0) {
+        filled++;
+      }
+    }
+    List<Bucket> buckets = new ArrayList<>(filled);
     if (step == 0) {
       long start = rangeStart == Long.MIN_VALUE ? earliest : rangeStart;
       addBucket(buckets, function, 0, start);

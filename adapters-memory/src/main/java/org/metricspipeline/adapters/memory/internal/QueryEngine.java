@@ -188,8 +188,8 @@ public final class QueryEngine {
     List<GroupResult> results = new ArrayList<>(ordered.size());
     for (Map.Entry<List<String>, Group> e : ordered) {
       Group g = e.getValue();
-      BucketTable table = step == 0 ? BucketTable.single()
-          : BucketTable.forSpan(step, g.minTime, g.maxTime, g.points);
+      BucketTable table = step == 0 ? BucketTable.single(query.function())
+          : BucketTable.forSpan(query.function(), step, g.minTime, g.maxTime, g.points);
       boolean fast = step != 0 && query.function() != org.metricspipeline.api.query.Aggregation.RATE
           && table.isDense();
       for (Part p : g.parts) {

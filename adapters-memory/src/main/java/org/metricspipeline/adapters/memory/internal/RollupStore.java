@@ -1,21 +1,29 @@
 package org.metricspipeline.adapters.memory.internal;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.metricspipeline.api.query.AggregationQuery;
+import org.metricspipeline.api.query.AggregationResult;
+import org.metricspipeline.api.query.Bucket;
+import org.metricspipeline.api.query.GroupResult;
 import org.metricspipeline.api.query.Resolution;
 import org.metricspipeline.api.query.TimeRange;
 import org.metricspipeline.api.timeseries.RollupBucket;
 import org.metricspipeline.api.timeseries.RollupInfo;
 import org.metricspipeline.api.timeseries.RollupQuery;
 import org.metricspipeline.core.Aggregations;
+import org.metricspipeline.core.QueryPlanner;
 
 /**
  * The rollups of the in-memory store: per resolution and series, the bucket states in columns
@@ -110,6 +118,175 @@ public final class RollupStore {
           (bucket, acc) -> out.add(acc.toRollupBucket(s.id(), r, bucket)));
     }
     return out;
+  }
+
+  /**
+   * Answers {@code query} following a rollup {@code plan} (one with a resolution): folds the stored
+   * bucket columns in the plan's stored range and the buckets computed from raw points in its tail
+   * straight into each group's bucket table, merging a series' buckets per step in time order. The
+   * answer is bit-identical to core's {@code QueryPlanner.combine} over {@link #read} and
+   * {@link #compute}: same series order, same merge arithmetic, same per-bucket sums.
+   */
+  public AggregationResult aggregate(AggregationQuery query, QueryPlanner.Plan plan) {
+    Resolution r = plan.resolution().orElseThrow();
+    ConcurrentHashMap<Series, Columns> columns = byResolution.get(r);
+    long step = query.step().map(Duration::toMillis).orElse(0L);
+    List<String> groupBy = query.groupBy();
+    long storedFrom = plan.stored().startMillis();
+    long storedTo = plan.stored().endMillis();
+    List<Series> selected = engine.select(query.metricType(), List.of(query.metricName()), query.tags());
+    List<Slice> withStored = new ArrayList<>(selected.size());
+    List<Slice> tailOnly = new ArrayList<>();
+    for (Series s : selected) {
+      Columns c = columns.get(s);
+      int a = 0;
+      int b = 0;
+      if (c != null) {
+        a = c.lowerBound(storedFrom);
+        b = storedTo == Long.MAX_VALUE ? c.size : c.lowerBound(storedTo);
+      } else {
+        c = Columns.EMPTY;
+      }
+      Columns tail = Columns.EMPTY;
+      if (plan.tail().isPresent()) {
+        TimeRange range = plan.tail().get();
+        SeriesSnapshot snapshot = s.snapshot();
+        long start = snapshot.lowerBound(range.startMillis());
+        long end = range.end().isEmpty() ? snapshot.endPosition() : snapshot.lowerBound(range.endMillis());
+        Columns.Builder builder = new Columns.Builder();
+        QueryEngine.scan(snapshot, start, end, r.millis(), builder::add);
+        tail = builder.build();
+      }
+      if (a < b) {
+        withStored.add(new Slice(s, c, a, b, tail));
+      } else if (tail.size > 0) {
+        tailOnly.add(new Slice(s, c, a, a, tail));
+      }
+    }
+    // QueryPlanner.combine meets series with stored buckets first, then those with only a tail
+    Map<List<String>, List<Slice>> groups = new HashMap<>();
+    for (List<Slice> part : List.of(withStored, tailOnly)) {
+      for (Slice slice : part) {
+        List<String> key = new ArrayList<>(groupBy.size());
+        for (String k : groupBy) {
+          key.add(slice.series.tags().getOrDefault(k, ""));
+        }
+        groups.computeIfAbsent(key, unused -> new ArrayList<>()).add(slice);
+      }
+    }
+    List<Map.Entry<List<String>, List<Slice>>> ordered = new ArrayList<>(groups.entrySet());
+    ordered.sort((x, y) -> CodePoints.compare(
+        x.getKey().toArray(String[]::new), y.getKey().toArray(String[]::new)));
+    List<GroupResult> results = new ArrayList<>(ordered.size());
+    for (Map.Entry<List<String>, List<Slice>> e : ordered) {
+      BucketTable table = step == 0 ? BucketTable.single(query.function()) : table(query, e.getValue(), step);
+      for (Slice slice : e.getValue()) {
+        Folder folder = new Folder(table, step);
+        folder.fold(slice.stored, slice.from, slice.to);
+        folder.fold(slice.tail, 0, slice.tail.size);
+        folder.flush();
+      }
+      List<Bucket> buckets = table.buckets(query.function(), query.range().startMillis());
+      if (buckets.isEmpty()) {
+        continue;
+      }
+      Map<String, String> key = new LinkedHashMap<>();
+      for (int i = 0; i < groupBy.size(); i++) {
+        key.put(groupBy.get(i), e.getKey().get(i));
+      }
+      results.add(new GroupResult(key, buckets));
+    }
+    return new AggregationResult(query, results, plan.sources());
+  }
+
+  private static BucketTable table(AggregationQuery query, List<Slice> slices, long step) {
+    long first = Long.MAX_VALUE;
+    long last = Long.MIN_VALUE;
+    long buckets = 0;
+    for (Slice s : slices) {
+      if (s.from < s.to) {
+        first = Math.min(first, s.stored.starts[s.from]);
+        last = Math.max(last, s.stored.starts[s.to - 1]);
+      }
+      if (s.tail.size > 0) {
+        first = Math.min(first, s.tail.starts[0]);
+        last = Math.max(last, s.tail.starts[s.tail.size - 1]);
+      }
+      buckets += s.to - s.from + s.tail.size;
+    }
+    return BucketTable.forSpan(query.function(), step, first, last, buckets);
+  }
+
+  /** One series' stored buckets {@code [from, to)} and the buckets computed after the watermark. */
+  private record Slice(Series series, Columns stored, int from, int to, Columns tail) {}
+
+  /**
+   * Merges one series' rollup buckets, in time order, into one state per step bucket with exactly
+   * the arithmetic of {@link Aggregations.Accumulator#merge}, and folds each into the table.
+   */
+  private static final class Folder {
+    private final BucketTable table;
+    private final long step;
+    private boolean open;
+    private long bucket;
+    private long bucketEnd;
+    private long count;
+    private double sum;
+    private double min;
+    private double max;
+    private long firstTime;
+    private long lastTime;
+    private double lastValue;
+    private double increase;
+
+    Folder(BucketTable table, long step) {
+      this.table = table;
+      this.step = step;
+    }
+
+    void fold(Columns c, int from, int to) {
+      long[] starts = c.starts;
+      for (int j = from; j < to; j++) {
+        long start = starts[j];
+        if (open && step != 0 && start >= bucketEnd) {
+          flush();
+        }
+        if (!open) {
+          open = true;
+          if (step != 0) {
+            bucket = Aggregations.bucketStart(start, step);
+            bucketEnd = bucket > Long.MAX_VALUE - step ? Long.MAX_VALUE : bucket + step;
+          }
+          count = c.count[j];
+          sum = c.sum[j];
+          min = c.min[j];
+          max = c.max[j];
+          firstTime = c.firstTime[j];
+          lastTime = c.lastTime[j];
+          lastValue = c.lastValue[j];
+          increase = c.increase[j];
+          continue;
+        }
+        double fv = c.firstValue[j];
+        increase += (fv >= lastValue ? fv - lastValue : fv) + c.increase[j];
+        lastTime = c.lastTime[j];
+        lastValue = c.lastValue[j];
+        count += c.count[j];
+        sum += c.sum[j];
+        min = Math.min(min, c.min[j]);
+        max = Math.max(max, c.max[j]);
+      }
+    }
+
+    void flush() {
+      if (!open) {
+        return;
+      }
+      open = false;
+      boolean hasRate = count >= 2 && lastTime > firstTime;
+      double rate = hasRate ? increase / ((lastTime - firstTime) / 1000.0) : 0;
+      table.foldMerged(table.index(step == 0 ? 0 : bucket), count, sum, min, max, firstTime, hasRate, rate);
+    }
   }
 
   /** The resolution's watermark, if any rollup moved it. */
