@@ -9,11 +9,13 @@ import org.metricspipeline.adapters.memory.InMemoryIngestionAdapter;
 import org.metricspipeline.adapters.memory.InMemoryStorageAdapter;
 import org.metricspipeline.core.MetricsPipeline;
 import org.metricspipeline.core.OverflowPolicy;
+import org.metricspipeline.core.RollupSettings;
+import org.metricspipeline.core.TimeSeriesEngine;
 
 /**
  * The embedded default, running: an in-memory store, an in-memory ingestion channel, and a
- * started {@link MetricsPipeline} between them. Closing it stops the pipeline gracefully and closes
- * both adapters.
+ * started {@link MetricsPipeline} between them, keeping rollups of what it stores. Closing it stops
+ * the pipeline gracefully and closes both adapters.
  *
  * <p>Kept apart from {@link QuickStart} so that a program can keep the stack running (serve it)
  * instead of stopping it after one demonstration.
@@ -36,8 +38,11 @@ final class EmbeddedStack implements AutoCloseable {
     this.pipeline = pipeline;
   }
 
-  /** Builds the adapters and the pipeline on this clock, and starts processing. */
-  static EmbeddedStack start(Clock clock) {
+  /**
+   * Builds the adapters and the pipeline on this clock, with the rollup job on these settings, and
+   * starts processing (which schedules the rollup job; {@link #timeSeries()} can also run it now).
+   */
+  static EmbeddedStack start(Clock clock, RollupSettings rollups) {
     InMemoryStorageAdapter storage = InMemoryStorageAdapter.create();
     InMemoryIngestionAdapter channel = InMemoryIngestionAdapter.create();
     MetricsPipeline pipeline = MetricsPipeline.builder()
@@ -46,6 +51,7 @@ final class EmbeddedStack implements AutoCloseable {
         .processingInterval(PROCESSING_INTERVAL)
         .overflowPolicy(OverflowPolicy.block(PRODUCER_WAIT))
         .clock(clock)
+        .rollups(rollups)
         .build();
     pipeline.startProcessing();
     return new EmbeddedStack(storage, channel, pipeline);
@@ -61,6 +67,11 @@ final class EmbeddedStack implements AutoCloseable {
 
   MetricsPipeline pipeline() {
     return pipeline;
+  }
+
+  /** The pipeline's rollup job. */
+  TimeSeriesEngine timeSeries() {
+    return pipeline.timeSeries().orElseThrow();
   }
 
   /**

@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.metricspipeline.adapters.memory.InMemoryStorageAdapter;
 import org.metricspipeline.adapters.memory.MemoryStats;
 import org.metricspipeline.api.Metric;
@@ -25,22 +26,34 @@ import org.metricspipeline.api.query.AggregationResult;
 import org.metricspipeline.api.query.Bucket;
 import org.metricspipeline.api.query.GroupResult;
 import org.metricspipeline.api.query.MetricsQuery;
+import org.metricspipeline.api.query.QuerySource;
+import org.metricspipeline.api.query.Resolution;
 import org.metricspipeline.api.query.TimeRange;
 import org.metricspipeline.core.Aggregations;
+import org.metricspipeline.core.JobStatus;
 import org.metricspipeline.core.PipelineStats;
+import org.metricspipeline.core.RollupSettings;
+import org.metricspipeline.core.SyntheticData;
+import org.metricspipeline.core.SyntheticData.Pattern;
 
 /**
  * The quick start, and the main class of {@code metrics-examples.jar}: runs a pipeline on the
  * embedded default (in-memory storage fed through an in-memory ingestion channel), feeds it an hour
- * of synthetic host metrics, stops it gracefully and prints what was stored and a few aggregations.
+ * of synthetic host metrics plus one {@link SyntheticData} pattern series, rolls it up, stops it
+ * gracefully and prints what was stored and a few aggregations.
  *
  * <pre>{@code
- * java -jar examples/target/metrics-examples.jar [--seed N] [--hosts N]
+ * java -jar examples/target/metrics-examples.jar [--seed N] [--hosts N] [--pattern NAME]
  * }</pre>
  *
  * <p>Half of the hosts send through the ingestion channel ({@code batchIngest}, as remote agents
  * would), the other half hand their items straight to {@code MetricsPipeline.processBatch} (as an
- * in-process producer would). Same seed, same values; only the timestamps follow the clock.
+ * in-process producer would), and so does the pattern series ({@code latency_ms}). Same seed, same
+ * values; only the timestamps follow the clock.
+ *
+ * <p>After feeding, the pipeline's rollup job runs once ({@code runRollupsNow}); the hour fed ends
+ * at a 5-minute edge at or before {@code now - allowedLateness}, so its 5-minute buckets are closed
+ * and the 5-minute avg series is answered from the 5-minute rollup, checked against raw points.
  */
 public final class QuickStart {
 
@@ -53,17 +66,28 @@ public final class QuickStart {
   static final int ITEMS_PER_CALL = 100;
   static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(60);
   static final int SAMPLE_SIZE = 3;
+  static final Pattern DEFAULT_PATTERN = Pattern.COMBINED;
+  /** The metric of the pattern series. */
+  static final String PATTERN_METRIC = "latency_ms";
+  /** The rollup job of the quick start's pipeline: 1m, 5m and 1h buckets, default lateness. */
+  static final RollupSettings ROLLUPS = RollupSettings.builder()
+      .resolutions(Resolution.ONE_MINUTE, Resolution.FIVE_MINUTES, Resolution.ONE_HOUR)
+      .build();
+  static final String PATTERN_NAMES = Stream.of(Pattern.values()).map(Pattern::wireName)
+      .collect(Collectors.joining(", "));
 
   static final String USAGE = String.join(System.lineSeparator(),
-      "Usage: java -jar metrics-examples.jar [--seed N] [--hosts N] [--help]",
+      "Usage: java -jar metrics-examples.jar [--seed N] [--hosts N] [--pattern NAME] [--help]",
       "",
       "Runs a metrics pipeline on the embedded default (in-memory storage, in-memory ingestion",
-      "channel), feeds it an hour of synthetic host metrics, stops it gracefully and prints what",
-      "it stored and a few aggregations.",
+      "channel), feeds it an hour of synthetic host metrics and one " + PATTERN_METRIC + " series,",
+      "rolls it up, stops it gracefully and prints what it stored and a few aggregations.",
       "",
-      "  --seed N    seed of the synthetic values (default " + DEFAULT_SEED + ")",
-      "  --hosts N   number of hosts, 1 to " + MAX_HOSTS + " (default " + DEFAULT_HOSTS + ")",
-      "  --help      print this help and exit",
+      "  --seed N         seed of the synthetic values (default " + DEFAULT_SEED + ")",
+      "  --hosts N        number of hosts, 1 to " + MAX_HOSTS + " (default " + DEFAULT_HOSTS + ")",
+      "  --pattern NAME   shape of the " + PATTERN_METRIC + " series: " + PATTERN_NAMES,
+      "                   (default " + DEFAULT_PATTERN.wireName() + ")",
+      "  --help           print this help and exit",
       "");
 
   private static final DateTimeFormatter HOUR_MINUTE =
@@ -97,15 +121,17 @@ public final class QuickStart {
     return 0;
   }
 
-  /** Feeds, stops, reads back, prints; returns what it printed. */
+  /** Feeds, rolls up, stops, reads back, prints; returns what it printed. */
   static Summary run(Options options, PrintStream out) {
-    Instant end = Instant.ofEpochMilli(Aggregations.bucketStart(options.clock().millis(), STEP.toMillis()));
+    Instant end = rangeEnd(options.clock());
     Instant start = end.minus(options.span());
     int ticks = Math.toIntExact(options.span().toMillis() / options.interval().toMillis());
     SyntheticMetrics data = new SyntheticMetrics(options.seed(), options.hosts(), start, options.interval(), ticks);
+    List<MetricsData> patternSeries = SyntheticData.series(PATTERN_METRIC, options.pattern(), start,
+        options.span(), options.interval(), options.seed());
     int channelHosts = (options.hosts() + 1) / 2;
 
-    try (EmbeddedStack stack = EmbeddedStack.start(options.clock())) {
+    try (EmbeddedStack stack = EmbeddedStack.start(options.clock(), ROLLUPS)) {
       long viaChannel = 0;
       long viaBatch = 0;
       long points = 0;
@@ -126,17 +152,35 @@ public final class QuickStart {
           }
         }
       }
+      for (int from = 0; from < patternSeries.size(); from += ITEMS_PER_CALL) {
+        direct.add(stack.pipeline().processBatch(
+            patternSeries.subList(from, Math.min(patternSeries.size(), from + ITEMS_PER_CALL))));
+      }
       for (CompletableFuture<MetricsBatchResult> f : direct) {
         requireAllSucceeded("processBatch", f.join());
       }
       stack.awaitChannelDrained(DRAIN_TIMEOUT);
+      JobStatus rollup = stack.timeSeries().runRollupsNow();
+      if (rollup.lastError().isPresent()) {
+        throw new IllegalStateException("rollup job failed: " + rollup.lastError().get());
+      }
       stack.stop();
 
       Summary summary = summarize(stack.storage(), stack.pipeline().stats(), TimeRange.between(start, end),
-          options.hosts(), channelHosts, viaChannel, viaBatch, points);
+          options.hosts(), channelHosts, viaChannel, viaBatch, points, options.pattern(), patternSeries.size(),
+          rollup);
       print(summary, options, out);
       return summary;
     }
+  }
+
+  /**
+   * Where the data fed ends: the last 5-minute edge at or before {@code now - allowedLateness}, so
+   * the rollup job, run right after feeding, sees every bucket fed as closed.
+   */
+  static Instant rangeEnd(Clock clock) {
+    long closed = clock.millis() - ROLLUPS.allowedLateness().toMillis();
+    return Instant.ofEpochMilli(Aggregations.bucketStart(closed, STEP.toMillis()));
   }
 
   private static void requireAllSucceeded(String call, MetricsBatchResult result) {
@@ -147,7 +191,8 @@ public final class QuickStart {
   }
 
   private static Summary summarize(InMemoryStorageAdapter storage, PipelineStats stats, TimeRange range,
-      int hosts, int channelHosts, long viaChannel, long viaBatch, long pointsFed) {
+      int hosts, int channelHosts, long viaChannel, long viaBatch, long pointsFed, Pattern pattern,
+      long patternItems, JobStatus rollup) {
     Map<String, Long> perMetric = new TreeMap<>();
     for (String name : SyntheticMetrics.METRIC_NAMES) {
       AggregationResult count = storage.aggregate(query(name, Aggregation.COUNT, range).build()).join();
@@ -164,10 +209,28 @@ public final class QuickStart {
         query(SyntheticMetrics.CPU, Aggregation.AVG, range).groupBy("host").build()).join();
     AggregationResult cpuSeries = storage.aggregate(
         query(SyntheticMetrics.CPU, Aggregation.AVG, range).step(STEP).build()).join();
+    AggregationResult cpuSeriesFromRaw = storage.aggregate(
+        query(SyntheticMetrics.CPU, Aggregation.AVG, range).step(STEP).source(QuerySource.RAW).build()).join();
     double requestRate = storage.aggregate(query(SyntheticMetrics.REQUESTS, Aggregation.RATE, range).build())
         .join().singleValue().orElse(0.0);
+    SeriesFigures patternFigures = new SeriesFigures(
+        (long) patternValue(storage, Aggregation.COUNT, range),
+        patternValue(storage, Aggregation.MIN, range),
+        patternValue(storage, Aggregation.AVG, range),
+        patternValue(storage, Aggregation.MAX, range));
     return new Summary(range, hosts, channelHosts, viaChannel, viaBatch, pointsFed, stats,
-        storage.memoryStats(), perMetric, sample, cpuByHost, cpuSeries, requestRate);
+        storage.memoryStats(), perMetric, sample, cpuByHost, cpuSeries, requestRate, pattern, patternItems,
+        patternFigures, rollup, cpuSeriesFromRaw);
+  }
+
+  private static double patternValue(InMemoryStorageAdapter storage, Aggregation function, TimeRange range) {
+    return storage.aggregate(AggregationQuery.builder(PATTERN_METRIC, function)
+        .metricType(SyntheticData.SERIES_METRIC_TYPE).range(range).build()).join().singleValue().orElse(Double.NaN);
+  }
+
+  /** Whether two answers have the same groups, bucket starts, counts and values (exactly). */
+  static boolean sameAnswer(AggregationResult a, AggregationResult b) {
+    return a.groups().equals(b.groups());
   }
 
   private static AggregationQuery.Builder query(String metric, Aggregation function, TimeRange range) {
@@ -184,6 +247,9 @@ public final class QuickStart {
     out.printf(Locale.ROOT, "  %d items from %s via the ingestion channel, %d from %s via processBatch%n",
         s.itemsViaChannel(), hostRange(0, s.channelHosts()), s.itemsViaBatch(),
         hostRange(s.channelHosts(), s.hosts()));
+    out.printf(Locale.ROOT, "  plus %d items of %s{pattern=%s} (SyntheticData.series) via processBatch%n",
+        s.patternItems(), PATTERN_METRIC, s.pattern().wireName());
+    out.printf(Locale.ROOT, "Rollup job run now (1m, 5m, 1h): %d buckets rolled up%n", s.rollup().lastResult());
     PipelineStats p = s.pipeline();
     out.printf(Locale.ROOT, "Stopped gracefully. Pipeline: received %d, stored %d items (%d points), "
         + "rejected %d, dead-lettered %d%n", p.received(), p.stored(), p.pointsStored(), p.rejected(),
@@ -215,7 +281,12 @@ public final class QuickStart {
       }
     }
     printWrapped(out, steps, 6);
+    out.printf(Locale.ROOT, "avg(cpu_usage) 5m steps answered from %s (same values as raw: %s)%n",
+        s.cpuEvery5Minutes().sources(), sameAnswer(s.cpuEvery5Minutes(), s.cpuEvery5MinutesFromRaw()) ? "yes" : "no");
     out.printf(Locale.ROOT, "rate(http_requests_total) over all hosts: %s requests/s%n", number(s.requestRate()));
+    SeriesFigures f = s.patternFigures();
+    out.printf(Locale.ROOT, "%s{pattern=%s}: %d points, min %s, avg %s, max %s%n", PATTERN_METRIC,
+        s.pattern().wireName(), f.count(), number(f.min()), number(f.avg()), number(f.max()));
   }
 
   private static String hostRange(int from, int to) {
@@ -243,13 +314,15 @@ public final class QuickStart {
    * @param seed seed of the synthetic values
    * @param hosts number of hosts, 1 to {@link #MAX_HOSTS}
    * @param span how far back the data goes from the run's end (aligned to {@link #STEP})
-   * @param interval time between two items of a host
+   * @param interval time between two items of a host (and of the pattern series)
+   * @param pattern how the {@link #PATTERN_METRIC} series moves
    * @param clock where "now" comes from
    */
-  record Options(long seed, int hosts, Duration span, Duration interval, Clock clock) {
+  record Options(long seed, int hosts, Duration span, Duration interval, Pattern pattern, Clock clock) {
 
     Options {
       Objects.requireNonNull(span, "span");
+      Objects.requireNonNull(pattern, "pattern");
       Objects.requireNonNull(interval, "interval");
       Objects.requireNonNull(clock, "clock");
       if (hosts < 1 || hosts > MAX_HOSTS) {
@@ -262,22 +335,32 @@ public final class QuickStart {
     }
 
     static Options defaults(Clock clock) {
-      return new Options(DEFAULT_SEED, DEFAULT_HOSTS, DEFAULT_SPAN, DEFAULT_INTERVAL, clock);
+      return new Options(DEFAULT_SEED, DEFAULT_HOSTS, DEFAULT_SPAN, DEFAULT_INTERVAL, DEFAULT_PATTERN, clock);
     }
 
     /** The options from command-line arguments; fails naming the argument that is wrong. */
     static Options parse(String[] args, Clock clock) {
       long seed = DEFAULT_SEED;
       int hosts = DEFAULT_HOSTS;
+      Pattern pattern = DEFAULT_PATTERN;
       for (int i = 0; i < args.length; i++) {
         String arg = args[i];
         switch (arg) {
           case "--seed" -> seed = parseLong(arg, valueOf(args, ++i, arg));
           case "--hosts" -> hosts = Math.toIntExact(parseLong(arg, valueOf(args, ++i, arg)));
+          case "--pattern" -> pattern = parsePattern(arg, valueOf(args, ++i, arg));
           default -> throw new IllegalArgumentException("unknown argument: " + arg);
         }
       }
-      return new Options(seed, hosts, DEFAULT_SPAN, DEFAULT_INTERVAL, clock);
+      return new Options(seed, hosts, DEFAULT_SPAN, DEFAULT_INTERVAL, pattern, clock);
+    }
+
+    private static Pattern parsePattern(String option, String value) {
+      try {
+        return Pattern.fromWireName(value);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(option + " must be one of " + PATTERN_NAMES + ", got '" + value + "'");
+      }
     }
 
     private static String valueOf(String[] args, int i, String option) {
@@ -302,25 +385,42 @@ public final class QuickStart {
    * @param range the time range fed and queried
    * @param hosts number of hosts
    * @param channelHosts the first this many hosts sent through the channel, the rest via processBatch
-   * @param itemsViaChannel items ingested through the channel
-   * @param itemsViaBatch items handed to processBatch
-   * @param pointsFed metrics in all items fed
+   * @param itemsViaChannel host items ingested through the channel
+   * @param itemsViaBatch host items handed to processBatch
+   * @param pointsFed metrics in all host items fed
    * @param pipeline the pipeline's counters after the graceful stop
    * @param store the store's figures after the stop
    * @param pointsPerMetric count of stored points per metric name
    * @param sample the first cpu_usage points of the first host
    * @param cpuByHost avg(cpu_usage) grouped by host
-   * @param cpuEvery5Minutes avg(cpu_usage) over all hosts in 5-minute buckets
+   * @param cpuEvery5Minutes avg(cpu_usage) over all hosts in 5-minute buckets, as the planner chose
    * @param requestRate rate(http_requests_total) summed over the hosts, per second
+   * @param pattern the pattern of the {@link #PATTERN_METRIC} series
+   * @param patternItems items of the pattern series handed to processBatch (one point each)
+   * @param patternFigures count, min, avg and max of the stored pattern series
+   * @param rollup the rollup job's status after its run
+   * @param cpuEvery5MinutesFromRaw the same query as {@code cpuEvery5Minutes}, from raw points only
    */
   record Summary(
       TimeRange range, int hosts, int channelHosts, long itemsViaChannel, long itemsViaBatch,
       long pointsFed, PipelineStats pipeline, MemoryStats store, Map<String, Long> pointsPerMetric,
       List<MetricsData> sample, AggregationResult cpuByHost, AggregationResult cpuEvery5Minutes,
-      double requestRate) {
+      double requestRate, Pattern pattern, long patternItems, SeriesFigures patternFigures, JobStatus rollup,
+      AggregationResult cpuEvery5MinutesFromRaw) {
 
+    /** Host items fed (the pattern series not included). */
     long itemsFed() {
       return itemsViaChannel + itemsViaBatch;
     }
   }
+
+  /**
+   * Figures of one stored series.
+   *
+   * @param count points stored
+   * @param min smallest value
+   * @param avg average value
+   * @param max largest value
+   */
+  record SeriesFigures(long count, double min, double avg, double max) {}
 }

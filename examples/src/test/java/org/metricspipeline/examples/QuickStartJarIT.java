@@ -58,13 +58,16 @@ class QuickStartJarIT {
     assertThat(run.exitCode()).as("exit code; stderr:%n%s", run.stderr()).isZero();
     assertThat(run.stdout())
         .contains("Fed 1440 items (4320 points): 4 hosts x 3 metrics every 10s")
-        .contains("Stopped gracefully. Pipeline: received 1440, stored 1440 items (4320 points), "
+        .contains("plus 360 items of latency_ms{pattern=combined} (SyntheticData.series) via processBatch")
+        .contains("Stopped gracefully. Pipeline: received 1800, stored 1800 items (4680 points), "
             + "rejected 0, dead-lettered 0")
-        .contains("Store: 4320 points in 12 series")
+        .contains("Store: 4680 points in 13 series")
         .contains("points per metric: cpu_usage 1440, http_requests_total 1440, memory_used 1440")
         .contains("avg(cpu_usage) by host, percent:")
         .contains("avg(cpu_usage) over all hosts, 5-minute steps:")
-        .contains("rate(http_requests_total) over all hosts: ");
+        .contains("avg(cpu_usage) 5m steps answered from [5m] (same values as raw: yes)")
+        .contains("rate(http_requests_total) over all hosts: ")
+        .contains("latency_ms{pattern=combined}: 360 points, min ");
     assertThat(run.stderr()).doesNotContain("Exception").doesNotContain("WARN");
   }
 
@@ -80,6 +83,13 @@ class QuickStartJarIT {
     Run run = java("-jar", jar().toString(), "--nope");
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.stderr()).startsWith("unknown argument: --nope");
+  }
+
+  @Test
+  void quickStartJarExitsTwoForAnUnknownPatternListingTheKnownOnes() throws Exception {
+    Run run = java("-jar", jar().toString(), "--pattern", "square");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.stderr()).startsWith("--pattern must be one of noise, sine_wave, linear_trend, spike, combined");
   }
 
   @Test

@@ -7,9 +7,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -17,6 +19,8 @@ import org.metricspipeline.api.Metric;
 import org.metricspipeline.api.MetricsData;
 import org.metricspipeline.api.query.Bucket;
 import org.metricspipeline.api.query.GroupResult;
+import org.metricspipeline.core.SyntheticData;
+import org.metricspipeline.core.SyntheticData.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -28,16 +32,20 @@ class QuickStartTest {
   private static final Instant END = Instant.parse("2024-05-01T12:00:00Z");
   private static final int HOSTS = 5;
   private static final long SEED = 7;
+  /** Not the default, so the test sees the option reach the generator. */
+  private static final Pattern PATTERN = Pattern.SPIKE;
 
   private static QuickStart.Summary summary;
   private static String output;
   /** The data fed, generated again: host index to its items. */
   private static List<List<MetricsData>> fed;
+  /** The pattern series fed, generated again. */
+  private static List<MetricsData> patternFed;
 
   @BeforeAll
   static void runQuickStart() {
     QuickStart.Options options = new QuickStart.Options(
-        SEED, HOSTS, QuickStart.DEFAULT_SPAN, QuickStart.DEFAULT_INTERVAL, CLOCK);
+        SEED, HOSTS, QuickStart.DEFAULT_SPAN, QuickStart.DEFAULT_INTERVAL, PATTERN, CLOCK);
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
       summary = QuickStart.run(options, out);
@@ -48,6 +56,8 @@ class QuickStartTest {
     for (int host = 0; host < HOSTS; host++) {
       fed.add(data.itemsOf(host));
     }
+    patternFed = SyntheticData.series("latency_ms", PATTERN, START, QuickStart.DEFAULT_SPAN,
+        QuickStart.DEFAULT_INTERVAL, SEED);
   }
 
   @Test
@@ -57,15 +67,73 @@ class QuickStartTest {
   }
 
   @Test
+  void endsTheDataFedAtAFiveMinuteEdgeTheRollupJobSeesAsClosed() {
+    // 12:00:30 minus the allowed lateness (1 min) lies in the bucket [11:55, 12:00), still open.
+    Clock justAfterTheEdge = Clock.fixed(Instant.parse("2024-05-01T12:00:30Z"), ZoneOffset.UTC);
+    assertThat(QuickStart.ROLLUPS.allowedLateness()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(QuickStart.rangeEnd(justAfterTheEdge)).isEqualTo(Instant.parse("2024-05-01T11:55:00Z"));
+    assertThat(QuickStart.rangeEnd(CLOCK)).isEqualTo(END);
+  }
+
+  @Test
   void storesEveryPointFedWithNothingLostOrDuplicated() {
     long points = fed.stream().flatMap(List::stream).mapToLong(i -> i.metrics().size()).sum();
     assertThat(summary.pointsFed()).isEqualTo(points).isEqualTo(HOSTS * 360L * 3);
-    assertThat(summary.store().points()).isEqualTo(points);
-    assertThat(summary.pipeline().pointsStored()).isEqualTo(points);
-    assertThat(summary.pipeline().stored()).isEqualTo(summary.itemsFed()).isEqualTo(HOSTS * 360L);
+    assertThat(summary.patternItems()).isEqualTo(patternFed.size()).isEqualTo(360);
+    assertThat(summary.store().points()).isEqualTo(points + patternFed.size());
+    assertThat(summary.pipeline().pointsStored()).isEqualTo(points + patternFed.size());
+    assertThat(summary.pipeline().stored()).isEqualTo(summary.itemsFed() + patternFed.size())
+        .isEqualTo(HOSTS * 360L + 360);
     assertThat(summary.pipeline().deadLettered()).isZero();
     assertThat(summary.pipeline().rejected()).isZero();
-    assertThat(summary.store().series()).isEqualTo(HOSTS * 3L);
+    assertThat(summary.store().series()).isEqualTo(HOSTS * 3L + 1);
+  }
+
+  @Test
+  void summarizesThePatternSeriesAsItsRegeneratedValues() {
+    double[] values = patternFed.stream().mapToDouble(i -> i.metrics().get(0).value()).toArray();
+    assertThat(summary.pattern()).isEqualTo(PATTERN);
+    assertThat(summary.patternFigures().count()).isEqualTo(values.length);
+    assertThat(summary.patternFigures().min()).isEqualTo(Arrays.stream(values).min().orElseThrow());
+    assertThat(summary.patternFigures().max()).isEqualTo(Arrays.stream(values).max().orElseThrow());
+    assertThat(summary.patternFigures().avg())
+        .isCloseTo(Arrays.stream(values).average().orElseThrow(), within(1e-9));
+  }
+
+  @Test
+  void printsThePatternSeriesFigures() {
+    // min and max are exact; the average was checked against the regenerated values above.
+    double[] values = patternFed.stream().mapToDouble(i -> i.metrics().get(0).value()).toArray();
+    assertThat(output).contains("latency_ms{pattern=spike}: 360 points, min "
+        + QuickStart.number(Arrays.stream(values).min().orElseThrow()) + ", avg "
+        + QuickStart.number(summary.patternFigures().avg()) + ", max "
+        + QuickStart.number(Arrays.stream(values).max().orElseThrow()));
+  }
+
+  @Test
+  void runsTheRollupJobOnceWithoutError() {
+    assertThat(summary.rollup().runs()).isEqualTo(1);
+    assertThat(summary.rollup().lastError()).isEmpty();
+    assertThat(summary.rollup().lastResult()).isPositive();
+  }
+
+  @Test
+  void answersTheFiveMinuteSeriesFromTheFiveMinuteRollupOnly() {
+    assertThat(summary.cpuEvery5Minutes().sources()).containsExactly("5m");
+    assertThat(summary.cpuEvery5MinutesFromRaw().sources()).containsExactly("raw");
+  }
+
+  @Test
+  void answersTheFiveMinuteSeriesFromTheRollupWithTheRawValues() {
+    List<Bucket> rollup = summary.cpuEvery5Minutes().groups().get(0).buckets();
+    List<Bucket> raw = summary.cpuEvery5MinutesFromRaw().groups().get(0).buckets();
+    assertThat(rollup).hasSameSizeAs(raw).hasSize(12);
+    for (int i = 0; i < raw.size(); i++) {
+      assertThat(rollup.get(i).start()).isEqualTo(raw.get(i).start());
+      assertThat(rollup.get(i).count()).isEqualTo(raw.get(i).count());
+      assertThat(rollup.get(i).value()).isCloseTo(raw.get(i).value(), within(1e-9));
+    }
+    assertThat(output).contains("avg(cpu_usage) 5m steps answered from [5m] (same values as raw: yes)");
   }
 
   @Test
@@ -174,6 +242,22 @@ class QuickStartTest {
     assertThat(code).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("unknown argument: --verbose");
     assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+  }
+
+  @Test
+  void rejectsAnUnknownPatternWithExitCodeTwoListingTheKnownNames() {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = QuickStart.run(new String[] {"--pattern", "square"}, print(new ByteArrayOutputStream()), print(err));
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).startsWith(
+        "--pattern must be one of noise, sine_wave, linear_trend, spike, combined, got 'square'");
+  }
+
+  @Test
+  void parsesThePatternByItsWireNameAndDefaultsToCombined() {
+    assertThat(QuickStart.Options.parse(new String[] {"--pattern", "sine_wave"}, CLOCK).pattern())
+        .isEqualTo(Pattern.SINE_WAVE);
+    assertThat(QuickStart.Options.parse(new String[0], CLOCK).pattern()).isEqualTo(Pattern.COMBINED);
   }
 
   @Test
