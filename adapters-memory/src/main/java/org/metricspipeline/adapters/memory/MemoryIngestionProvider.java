@@ -2,7 +2,6 @@ package org.metricspipeline.adapters.memory;
 
 import java.time.Duration;
 import java.util.Set;
-import org.metricspipeline.adapters.memory.internal.ConfigKeys;
 import org.metricspipeline.api.IngestionAdapter;
 import org.metricspipeline.api.spi.AdapterConfig;
 import org.metricspipeline.api.spi.IngestionProvider;
@@ -35,15 +34,14 @@ public final class MemoryIngestionProvider implements IngestionProvider {
 
   @Override
   public IngestionAdapter create(AdapterConfig config) {
-    ConfigKeys.requireKnown("memory ingestion provider", config,
-        Set.of(CAPACITY, RETRY_AFTER, MAX_REJECTED_KEPT));
+    config.requireOnlyKnownKeys("memory ingestion provider", Set.of(CAPACITY, RETRY_AFTER, MAX_REJECTED_KEPT));
     InMemoryIngestionAdapter.Builder b = InMemoryIngestionAdapter.builder();
     int capacity = config.getInt(CAPACITY, InMemoryIngestionAdapter.DEFAULT_CAPACITY);
-    ConfigKeys.apply(CAPACITY, () -> b.capacity(capacity));
+    AdapterConfig.apply(CAPACITY, () -> b.capacity(capacity));
     Duration retryAfter = config.getDuration(RETRY_AFTER, InMemoryIngestionAdapter.DEFAULT_RETRY_AFTER);
-    ConfigKeys.apply(RETRY_AFTER, () -> b.retryAfter(retryAfter));
+    AdapterConfig.apply(RETRY_AFTER, () -> b.retryAfter(retryAfter));
     int kept = config.getInt(MAX_REJECTED_KEPT, InMemoryIngestionAdapter.DEFAULT_MAX_REJECTED_KEPT);
-    ConfigKeys.apply(MAX_REJECTED_KEPT, () -> b.maxRejectedKept(kept));
+    AdapterConfig.apply(MAX_REJECTED_KEPT, () -> b.maxRejectedKept(kept));
     return b.build();
   }
 }

@@ -1,7 +1,6 @@
 package org.metricspipeline.adapters.memory;
 
 import java.util.Set;
-import org.metricspipeline.adapters.memory.internal.ConfigKeys;
 import org.metricspipeline.api.StorageAdapter;
 import org.metricspipeline.api.spi.AdapterConfig;
 import org.metricspipeline.api.spi.StorageProvider;
@@ -30,12 +29,12 @@ public final class MemoryStorageProvider implements StorageProvider {
 
   @Override
   public StorageAdapter create(AdapterConfig config) {
-    ConfigKeys.requireKnown("memory storage provider", config, Set.of(MAX_POINTS, POINTS_PER_CHUNK));
+    config.requireOnlyKnownKeys("memory storage provider", Set.of(MAX_POINTS, POINTS_PER_CHUNK));
     InMemoryStorageAdapter.Builder b = InMemoryStorageAdapter.builder();
     long maxPoints = config.getLong(MAX_POINTS, InMemoryStorageAdapter.DEFAULT_MAX_POINTS);
-    ConfigKeys.apply(MAX_POINTS, () -> b.maxPoints(maxPoints));
+    AdapterConfig.apply(MAX_POINTS, () -> b.maxPoints(maxPoints));
     int perChunk = config.getInt(POINTS_PER_CHUNK, InMemoryStorageAdapter.DEFAULT_POINTS_PER_CHUNK);
-    ConfigKeys.apply(POINTS_PER_CHUNK, () -> b.pointsPerChunk(perChunk));
+    AdapterConfig.apply(POINTS_PER_CHUNK, () -> b.pointsPerChunk(perChunk));
     return b.build();
   }
 }

@@ -1,7 +1,6 @@
 package org.metricspipeline.adapters.memory;
 
 import java.util.Set;
-import org.metricspipeline.adapters.memory.internal.ConfigKeys;
 import org.metricspipeline.api.VisualizationAdapter;
 import org.metricspipeline.api.spi.AdapterConfig;
 import org.metricspipeline.api.spi.VisualizationProvider;
@@ -23,7 +22,7 @@ public final class MemoryVisualizationProvider implements VisualizationProvider 
 
   @Override
   public VisualizationAdapter create(AdapterConfig config) {
-    ConfigKeys.requireKnown("memory visualization provider", config, Set.of());
+    config.requireOnlyKnownKeys("memory visualization provider", Set.of());
     return InMemoryVisualizationAdapter.create();
   }
 }

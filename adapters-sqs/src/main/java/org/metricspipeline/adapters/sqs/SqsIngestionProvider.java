@@ -2,7 +2,6 @@ package org.metricspipeline.adapters.sqs;
 
 import java.net.URI;
 import java.util.Set;
-import org.metricspipeline.adapters.sqs.internal.ConfigKeys;
 import org.metricspipeline.api.ConfigurationException;
 import org.metricspipeline.api.IngestionAdapter;
 import org.metricspipeline.api.MetricsData;
@@ -86,12 +85,12 @@ public final class SqsIngestionProvider implements IngestionProvider {
 
   @Override
   public IngestionAdapter create(AdapterConfig config) {
-    ConfigKeys.requireKnown("sqs ingestion provider", config, KNOWN);
+    config.requireOnlyKnownKeys("sqs ingestion provider", KNOWN);
     SqsConnection.Builder c = SqsConnection.builder();
-    config.getString(QUEUE_URL).ifPresent(v -> ConfigKeys.apply(QUEUE_URL, () -> c.queueUrl(v)));
-    config.getString(QUEUE_NAME).ifPresent(v -> ConfigKeys.apply(QUEUE_NAME, () -> c.queueName(v)));
-    config.getString(REGION).ifPresent(v -> ConfigKeys.apply(REGION, () -> c.region(v)));
-    config.getString(ENDPOINT).ifPresent(v -> ConfigKeys.apply(ENDPOINT, () -> c.endpointOverride(URI.create(v))));
+    config.getString(QUEUE_URL).ifPresent(v -> AdapterConfig.apply(QUEUE_URL, () -> c.queueUrl(v)));
+    config.getString(QUEUE_NAME).ifPresent(v -> AdapterConfig.apply(QUEUE_NAME, () -> c.queueName(v)));
+    config.getString(REGION).ifPresent(v -> AdapterConfig.apply(REGION, () -> c.region(v)));
+    config.getString(ENDPOINT).ifPresent(v -> AdapterConfig.apply(ENDPOINT, () -> c.endpointOverride(URI.create(v))));
     if (config.getString(ACCESS_KEY_ID).isPresent() || config.getString(SECRET_ACCESS_KEY).isPresent()) {
       String id = config.requireString(ACCESS_KEY_ID);
       String secret = config.requireString(SECRET_ACCESS_KEY);
@@ -99,7 +98,7 @@ public final class SqsIngestionProvider implements IngestionProvider {
     }
     if (config.getString(MAX_CONNECTIONS).isPresent()) {
       int v = config.getInt(MAX_CONNECTIONS, SqsConnection.DEFAULT_MAX_CONNECTIONS);
-      ConfigKeys.apply(MAX_CONNECTIONS, () -> c.maxConnections(v));
+      AdapterConfig.apply(MAX_CONNECTIONS, () -> c.maxConnections(v));
     }
     SqsConnection connection;
     try {
@@ -117,14 +116,14 @@ public final class SqsIngestionProvider implements IngestionProvider {
     intSetting(config, SEND_CONCURRENCY, b::sendConcurrency);
     if (config.getString(BACKLOG_THRESHOLD).isPresent()) {
       long v = config.getLong(BACKLOG_THRESHOLD, SqsIngestionAdapter.DEFAULT_BACKLOG_THRESHOLD);
-      ConfigKeys.apply(BACKLOG_THRESHOLD, () -> b.backlogThreshold(v));
+      AdapterConfig.apply(BACKLOG_THRESHOLD, () -> b.backlogThreshold(v));
     }
     durationSetting(config, RECEIVE_WAIT, b::receiveWait);
     durationSetting(config, VISIBILITY_TIMEOUT, b::visibilityTimeout);
     durationSetting(config, NACK_BACKOFF, b::nackBackoff);
     durationSetting(config, MAX_NACK_BACKOFF, b::maxNackBackoff);
-    config.getString(DEAD_LETTER_QUEUE_URL).ifPresent(v -> ConfigKeys.apply(DEAD_LETTER_QUEUE_URL, () -> b.deadLetterQueueUrl(v)));
-    config.getString(DEAD_LETTER_QUEUE_NAME).ifPresent(v -> ConfigKeys.apply(DEAD_LETTER_QUEUE_NAME, () -> b.deadLetterQueueName(v)));
+    config.getString(DEAD_LETTER_QUEUE_URL).ifPresent(v -> AdapterConfig.apply(DEAD_LETTER_QUEUE_URL, () -> b.deadLetterQueueUrl(v)));
+    config.getString(DEAD_LETTER_QUEUE_NAME).ifPresent(v -> AdapterConfig.apply(DEAD_LETTER_QUEUE_NAME, () -> b.deadLetterQueueName(v)));
     config.getString(MESSAGE_GROUP_BY).ifPresent(v -> b.messageGroupId(groupBy(v)));
     try {
       return b.build();
@@ -151,7 +150,7 @@ public final class SqsIngestionProvider implements IngestionProvider {
   private static void intSetting(AdapterConfig config, String key, java.util.function.IntConsumer setter) {
     if (config.getString(key).isPresent()) {
       int v = config.getInt(key, 0);
-      ConfigKeys.apply(key, () -> setter.accept(v));
+      AdapterConfig.apply(key, () -> setter.accept(v));
     }
   }
 
@@ -159,7 +158,7 @@ public final class SqsIngestionProvider implements IngestionProvider {
       java.util.function.Consumer<java.time.Duration> setter) {
     if (config.getString(key).isPresent()) {
       java.time.Duration v = config.getDuration(key, java.time.Duration.ZERO);
-      ConfigKeys.apply(key, () -> setter.accept(v));
+      AdapterConfig.apply(key, () -> setter.accept(v));
     }
   }
 }

@@ -1,11 +1,14 @@
 package org.metricspipeline.api.spi;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.metricspipeline.api.ConfigurationException;
 
 /**
@@ -59,6 +62,38 @@ public final class AdapterConfig {
       }
     });
     return of(sub);
+  }
+
+  /**
+   * Fails with a {@link ConfigurationException} naming every key not in {@code known} and listing
+   * the known ones, so that a misspelt setting is never silently ignored.
+   *
+   * @param provider how the error names the provider, for example {@code "memory storage provider"}
+   */
+  public void requireOnlyKnownKeys(String provider, Set<String> known) {
+    List<String> unknown = new ArrayList<>();
+    for (String key : keys()) {
+      if (!known.contains(key)) {
+        unknown.add(key);
+      }
+    }
+    if (!unknown.isEmpty()) {
+      throw new ConfigurationException("unknown setting(s) " + unknown + " for the " + provider
+          + "; known: " + (known.isEmpty() ? "none" : String.join(", ", new TreeSet<>(known))));
+    }
+  }
+
+  /**
+   * Runs {@code setter} (typically a builder call with a value read from this config), turning the
+   * builder's {@link IllegalArgumentException} or {@link IllegalStateException} into a
+   * {@link ConfigurationException} naming {@code key}.
+   */
+  public static void apply(String key, Runnable setter) {
+    try {
+      setter.run();
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw new ConfigurationException("setting '" + key + "': " + e.getMessage(), e);
+    }
   }
 
   /** The value of a key, if set. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.metricspipeline.api.ConfigurationException;
 
@@ -104,5 +105,28 @@ class AdapterConfigTest {
 
     assertThat(c.getString("a", "")).isEqualTo("1");
     assertThat(c).isEqualTo(config("a", "1")).hasSameHashCodeAs(config("a", "1"));
+  }
+
+  @Test
+  void rejectsUnknownKeysNamingThemAndTheKnownOnes() {
+    AdapterConfig c = AdapterConfig.of(Map.of("max-points", "1", "max-pionts", "2"));
+
+    assertThatThrownBy(() -> c.requireOnlyKnownKeys("memory storage provider", Set.of("max-points", "points-per-chunk")))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessage("unknown setting(s) [max-pionts] for the memory storage provider; known: max-points, points-per-chunk");
+  }
+
+  @Test
+  void acceptsOnlyKnownKeys() {
+    AdapterConfig.of(Map.of("max-points", "1")).requireOnlyKnownKeys("p", Set.of("max-points"));
+  }
+
+  @Test
+  void applyNamesTheKeyWhenTheBuilderRefusesTheValue() {
+    assertThatThrownBy(() -> AdapterConfig.apply("capacity", () -> {
+      throw new IllegalArgumentException("capacity must be >= 1, got 0");
+    }))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessage("setting 'capacity': capacity must be >= 1, got 0");
   }
 }
