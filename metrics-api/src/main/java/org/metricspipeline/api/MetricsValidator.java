@@ -63,6 +63,8 @@ public final class MetricsValidator {
   /** Default furthest a timestamp may lie ahead of the clock. */
   public static final Duration DEFAULT_MAX_FUTURE_SKEW = Duration.ofMinutes(10);
 
+  private static final boolean[] NAME_CHARS = identifierChars(true);
+  private static final boolean[] TAG_KEY_CHARS = identifierChars(false);
   private static final MetricsValidator DEFAULTS = builder().build();
   /** How many valid tag key instances one {@link #validate} call remembers. */
   private static final int KNOWN_KEYS = 16;
@@ -245,15 +247,24 @@ public final class MetricsValidator {
     if (!(isLetter(c) || c == '_' || (allowColonStart && c == ':'))) {
       return false;
     }
+    boolean[] allowed = isTagKey ? TAG_KEY_CHARS : NAME_CHARS;
     for (int i = 1; i < n; i++) {
       c = s.charAt(i);
-      boolean ok = isLetter(c) || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-'
-          || (!isTagKey && c == ':');
-      if (!ok) {
+      if (c >= 128 || !allowed[c]) {
         return false;
       }
     }
     return true;
+  }
+
+  /** {@code allowed[c]}: whether ASCII character {@code c} may follow the first one. */
+  private static boolean[] identifierChars(boolean colon) {
+    boolean[] allowed = new boolean[128];
+    for (char c = 0; c < 128; c++) {
+      allowed[c] = isLetter(c) || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-'
+          || (colon && c == ':');
+    }
+    return allowed;
   }
 
   private static boolean isLetter(char c) {
