@@ -63,7 +63,11 @@ public final class MetricsValidator {
   /** Default furthest a timestamp may lie ahead of the clock. */
   public static final Duration DEFAULT_MAX_FUTURE_SKEW = Duration.ofMinutes(10);
 
+  private static final boolean[] NAME_CHARS = identifierChars(true);
+  private static final boolean[] TAG_KEY_CHARS = identifierChars(false);
   private static final MetricsValidator DEFAULTS = builder().build();
+  /** How many valid tag key instances one {@link #validate} call remembers. */
+  private static final int KNOWN_KEYS = 16;
 
   private final int maxMetricTypeLength;
   private final int maxNameLength;
@@ -123,8 +127,9 @@ public final class MetricsValidator {
       errors = add(errors, "metrics",
           "must contain at most " + maxMetricsPerItem + " metrics, got " + metrics.size());
     } else {
+      String[] validKeys = new String[KNOWN_KEYS];
       for (int i = 0; i < metrics.size(); i++) {
-        errors = checkMetric(errors, i, metrics.get(i));
+        errors = checkMetric(errors, i, metrics.get(i), validKeys);
       }
     }
     errors = checkText(errors, "source", data.source(), maxSourceLength);
@@ -144,37 +149,73 @@ public final class MetricsValidator {
     return data;
   }
 
-  private List<ValidationError> checkMetric(List<ValidationError> errors, int i, Metric m) {
-    String at = "metrics[" + i + "]";
+  /**
+   * Checks one metric. {@code validKeys} remembers tag key instances already found valid in this
+   * item (producers usually share one key string across an item's metrics), so a key identical
+   * ({@code ==}) to one of them is not checked character by character again.
+   */
+  private List<ValidationError> checkMetric(List<ValidationError> errors, int i, Metric m, String[] validKeys) {
     if (!isValidIdentifier(m.name(), maxNameLength, true, false)) {
-      errors = checkIdentifier(errors, at + ".name", m.name(), maxNameLength, true, false);
+      errors = checkIdentifier(errors, at(i) + ".name", m.name(), maxNameLength, true, false);
     }
     double v = m.value();
     if (Double.isNaN(v) || Double.isInfinite(v)) {
-      errors = add(errors, at + ".value", "must be finite, got " + v);
+      errors = add(errors, at(i) + ".value", "must be finite, got " + v);
     }
-    if (!m.unit().isEmpty()) {
-      errors = checkText(errors, at + ".unit", m.unit(), maxUnitLength);
+    String unit = m.unit();
+    if (!unit.isEmpty() && !isValidText(unit, maxUnitLength)) {
+      errors = checkText(errors, at(i) + ".unit", unit, maxUnitLength);
     }
     Map<String, String> tags = m.tags();
     if (tags.isEmpty()) {
       return errors;
     }
     if (tags.size() > maxTags) {
-      return add(errors, at + ".tags", "must have at most " + maxTags + " tags, got " + tags.size());
+      return add(errors, at(i) + ".tags", "must have at most " + maxTags + " tags, got " + tags.size());
     }
     for (Map.Entry<String, String> tag : tags.entrySet()) {
       String key = tag.getKey();
-      if (!isValidIdentifier(key, maxTagKeyLength, false, true)) {
-        errors = checkIdentifier(errors, at + ".tags." + key, key, maxTagKeyLength, false, true);
+      if (!isKnown(validKeys, key)) {
+        if (isValidIdentifier(key, maxTagKeyLength, false, true)) {
+          remember(validKeys, key);
+        } else {
+          errors = checkIdentifier(errors, at(i) + ".tags." + key, key, maxTagKeyLength, false, true);
+        }
       }
       int length = tag.getValue().length();
       if (length > maxTagValueLength) {
-        errors = add(errors, at + ".tags." + key,
+        errors = add(errors, at(i) + ".tags." + key,
             "value must be at most " + maxTagValueLength + " characters, got " + length);
       }
     }
     return errors;
+  }
+
+  /** The field path of metric {@code i}; built only when there is something to report. */
+  private static String at(int i) {
+    return "metrics[" + i + "]";
+  }
+
+  private static boolean isKnown(String[] validKeys, String key) {
+    for (String k : validKeys) {
+      if (k == key) {
+        return true;
+      }
+      if (k == null) {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  /** Adds a key to the first free slot; once all are taken, later keys are simply checked each time. */
+  private static void remember(String[] validKeys, String key) {
+    for (int j = 0; j < validKeys.length; j++) {
+      if (validKeys[j] == null) {
+        validKeys[j] = key;
+        return;
+      }
+    }
   }
 
   private static List<ValidationError> checkIdentifier(
@@ -206,19 +247,41 @@ public final class MetricsValidator {
     if (!(isLetter(c) || c == '_' || (allowColonStart && c == ':'))) {
       return false;
     }
+    boolean[] allowed = isTagKey ? TAG_KEY_CHARS : NAME_CHARS;
     for (int i = 1; i < n; i++) {
       c = s.charAt(i);
-      boolean ok = isLetter(c) || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-'
-          || (!isTagKey && c == ':');
-      if (!ok) {
+      if (c >= 128 || !allowed[c]) {
         return false;
       }
     }
     return true;
   }
 
+  /** {@code allowed[c]}: whether ASCII character {@code c} may follow the first one. */
+  private static boolean[] identifierChars(boolean colon) {
+    boolean[] allowed = new boolean[128];
+    for (char c = 0; c < 128; c++) {
+      allowed[c] = isLetter(c) || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-'
+          || (colon && c == ':');
+    }
+    return allowed;
+  }
+
   private static boolean isLetter(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+  }
+
+  private static boolean isValidText(String value, int maxLength) {
+    int n = value.length();
+    if (n > maxLength) {
+      return false;
+    }
+    for (int i = 0; i < n; i++) {
+      if (Character.isISOControl(value.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static List<ValidationError> checkText(

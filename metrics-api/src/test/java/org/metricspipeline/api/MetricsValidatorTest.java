@@ -139,6 +139,29 @@ class MetricsValidatorTest {
   }
 
   @Test
+  void reportsABadTagKeySharedByEveryMetricOfTheItemOnEachMetric() {
+    String bad = "host:name";
+    Map<String, String> tags = Map.of("env", "prod", bad, "x");
+
+    assertThat(errors(with(Metric.of("a", 1, tags), Metric.of("b", 2, tags))))
+        .extracting(ValidationError::field)
+        .containsExactly("metrics[0].tags.host:name", "metrics[1].tags.host:name");
+  }
+
+  @Test
+  void rejectsABadTagKeyAfterManyValidKeysInTheSameItem() {
+    Map<String, String> many = new HashMap<>();
+    for (int i = 0; i < 40; i++) {
+      many.put("k" + i, "v");
+    }
+    Map<String, String> withBad = new HashMap<>(many);
+    withBad.put("9bad", "v");
+
+    assertThat(errors(with(Metric.of("a", 1, many), Metric.of("b", 1, many), Metric.of("c", 1, withBad))))
+        .singleElement().satisfies(e -> assertThat(e.field()).isEqualTo("metrics[2].tags.9bad"));
+  }
+
+  @Test
   void rejectsAnEmptyTagKey() {
     assertThat(errors(with(Metric.of("a", 1, Map.of("", "x")))))
         .containsExactly(new ValidationError("metrics[0].tags.", "key must not be empty"));

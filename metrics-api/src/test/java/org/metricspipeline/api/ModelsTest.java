@@ -24,6 +24,40 @@ class ModelsTest {
   }
 
   @Test
+  void metricCopiesMutableTagsIntoTheMapMapCopyOfWouldBuild() {
+    for (int n = 0; n <= 12; n++) {
+      Map<String, String> tags = new HashMap<>();
+      for (int i = 0; i < n; i++) {
+        tags.put("key" + i, "value" + i);
+      }
+      Map<String, String> copy = Metric.of("cpu", 1, tags).tags();
+      Map<String, String> expected = Map.copyOf(tags);
+
+      assertThat(copy).isEqualTo(expected);
+      assertThat(copy.getClass()).isEqualTo(expected.getClass());
+      assertThat(List.copyOf(copy.entrySet())).isEqualTo(List.copyOf(expected.entrySet()));
+    }
+  }
+
+  @Test
+  void metricKeepsAnImmutableTagMapAsItIs() {
+    Map<String, String> tags = Map.of("host", "a", "env", "prod");
+
+    assertThat(Metric.of("cpu", 1, tags).tags()).isSameAs(tags);
+  }
+
+  @Test
+  void metricRefusesNullTagKeysAndValues() {
+    Map<String, String> nullValue = new HashMap<>(Map.of("host", "a"));
+    nullValue.put("env", null);
+    Map<String, String> nullKey = new HashMap<>(Map.of("host", "a"));
+    nullKey.put(null, "x");
+
+    assertThatThrownBy(() -> Metric.of("cpu", 1, nullValue)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> Metric.of("cpu", 1, nullKey)).isInstanceOf(NullPointerException.class);
+  }
+
+  @Test
   void metricRefusesNullPartsNamingThem() {
     assertThatThrownBy(() -> new Metric(null, 1, "", Map.of())).hasMessage("name");
     assertThatThrownBy(() -> new Metric("a", 1, null, Map.of())).hasMessageContaining("unit");

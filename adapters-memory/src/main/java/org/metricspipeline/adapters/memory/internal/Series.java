@@ -2,6 +2,7 @@ package org.metricspipeline.adapters.memory.internal;
 
 import java.util.Arrays;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.metricspipeline.api.timeseries.SeriesId;
 
 /**
@@ -17,6 +18,7 @@ import org.metricspipeline.api.timeseries.SeriesId;
 public final class Series {
 
   static final int MIN_CHUNK_CAPACITY = 16;
+  private static final AtomicInteger BATCH_HASHES = new AtomicInteger();
 
   private final String metricType;
   private final String source;
@@ -27,6 +29,8 @@ public final class Series {
   private final String[] tagValues;
   private final long metadataBytes;
   private final int pointsPerChunk;
+  /** A well-spread hash for grouping a batch's points by series (not the identity hash: see SeriesStore). */
+  final int batchHash = BATCH_HASHES.getAndAdd(0x9E3779B9);
 
   private volatile SeriesId id;
   private Chunk[] chunks = new Chunk[4];
@@ -169,6 +173,20 @@ public final class Series {
 
   /** Appends one point. */
   public synchronized void append(long time, double value) {
+    appendLocked(time, value);
+  }
+
+  /**
+   * Appends a run of points under one lock: {@code times[k]}, {@code values[k]} for {@code k} from
+   * {@code first} along {@code next} until {@code -1}.
+   */
+  synchronized void appendRun(long[] times, double[] values, int[] next, int first) {
+    for (int k = first; k >= 0; k = next[k]) {
+      appendLocked(times[k], values[k]);
+    }
+  }
+
+  private void appendLocked(long time, double value) {
     Chunk last = chunkCount == 0 ? null : chunks[chunkCount - 1];
     if (last == null || last.isFull() || !last.fits(time)) {
       last = addChunk(time, last == null ? 0 : last.capacity());

@@ -1,5 +1,6 @@
 package org.metricspipeline.adapters.memory.internal;
 
+import java.util.Iterator;
 import java.util.Map;
 
 /** What identifies a series: metric type, source, metric name, unit and tags. */
@@ -29,7 +30,38 @@ final class SeriesKey {
   public boolean equals(Object o) {
     return o instanceof SeriesKey k && hash == k.hash && name.equals(k.name)
         && metricType.equals(k.metricType) && source.equals(k.source) && unit.equals(k.unit)
-        && tags.equals(k.tags);
+        && sameTags(tags, k.tags);
+  }
+
+  /**
+   * Map equality, with a fast path for the usual case: two immutable maps of one class built from
+   * the same entries in the same order have the same layout, so their iterators yield equal entries
+   * pair by pair and no lookups are needed. Anything else falls back to {@link Map#equals}.
+   */
+  static boolean sameTags(Map<String, String> a, Map<String, String> b) {
+    if (a == b) {
+      return true;
+    }
+    if (a.size() != b.size()) {
+      return false;
+    }
+    if (a.getClass() == b.getClass()) {
+      Iterator<Map.Entry<String, String>> ia = a.entrySet().iterator();
+      Iterator<Map.Entry<String, String>> ib = b.entrySet().iterator();
+      boolean pairwise = true;
+      while (ia.hasNext() && ib.hasNext()) {
+        Map.Entry<String, String> x = ia.next();
+        Map.Entry<String, String> y = ib.next();
+        if (!x.getKey().equals(y.getKey()) || !x.getValue().equals(y.getValue())) {
+          pairwise = false;
+          break;
+        }
+      }
+      if (pairwise && !ia.hasNext() && !ib.hasNext()) {
+        return true; // every entry of a is in b, and b has no more entries
+      }
+    }
+    return a.equals(b);
   }
 
   @Override

@@ -30,6 +30,8 @@ public final class SeriesStore {
   private static final long CACHE_ENTRY_BYTES = 40;
   private static final int INITIAL_CACHE_SLOTS = 1024;
   private static final int MAX_CACHE_SLOTS = 1 << 20;
+  /** Most points a batch groups by series before appending them (bounds the batch's scratch arrays). */
+  private static final int MAX_PENDING_POINTS = 1 << 16;
 
   private final long maxPoints;
   private final int pointsPerChunk;
@@ -52,18 +54,43 @@ public final class SeriesStore {
     return "storage full: maxPoints=" + maxPoints;
   }
 
-  /** Stores every item that fits; the result names the others. */
+  /**
+   * Stores every item that fits; the result names the others.
+   *
+   * <p>Items are reserved and their series looked up in order, but the points are appended series
+   * by series at the end (each series' points in item order, under one lock per series), which
+   * keeps one series' chunk hot instead of touching every series once per item. Contexts are
+   * stored after the points of their item.
+   */
   public MetricsBatchResult storeAll(List<MetricsData> batch) {
-    Lookups lookups = new Lookups();
-    List<MetricsBatchResult.Failure> failures = null;
     int n = batch.size();
+    int total = 0;
     for (int i = 0; i < n; i++) {
-      String reason = store(batch.get(i), lookups);
+      total += batch.get(i).metrics().size();
+    }
+    Lookups lookups = new Lookups();
+    Pending pending = new Pending(Math.min(total, MAX_PENDING_POINTS));
+    List<MetricsBatchResult.Failure> failures = null;
+    List<MetricsData> withContext = null;
+    for (int i = 0; i < n; i++) {
+      MetricsData item = batch.get(i);
+      String reason = stage(item, lookups, pending);
       if (reason != null) {
         if (failures == null) {
           failures = new ArrayList<>();
         }
         failures.add(MetricsBatchResult.Failure.of(i, reason));
+      } else if (!item.context().isEmpty() && !item.metrics().isEmpty()) {
+        if (withContext == null) {
+          withContext = new ArrayList<>();
+        }
+        withContext.add(item);
+      }
+    }
+    pending.flush();
+    if (withContext != null) {
+      for (MetricsData item : withContext) {
+        contexts.put(item.timestamp().toEpochMilli(), item.metricType(), item.source(), item.context());
       }
     }
     return failures == null ? MetricsBatchResult.allSucceeded(n) : MetricsBatchResult.of(n, failures);
@@ -72,6 +99,31 @@ public final class SeriesStore {
   /** Stores one item; the reason it was not stored, if it was not. */
   public Optional<String> store(MetricsData item) {
     return Optional.ofNullable(store(item, new Lookups()));
+  }
+
+  /** Reserves one item's points and queues them; the reason it was not stored, if it was not. */
+  private String stage(MetricsData item, Lookups lookups, Pending pending) {
+    long time;
+    try {
+      time = item.timestamp().toEpochMilli();
+    } catch (ArithmeticException e) {
+      return "timestamp out of range for epoch milliseconds: " + item.timestamp();
+    }
+    List<Metric> metrics = item.metrics();
+    int n = metrics.size();
+    if (n == 0) {
+      return null;
+    }
+    if (!reserve(n)) {
+      return fullReason();
+    }
+    String type = item.metricType();
+    String source = item.source();
+    for (int j = 0; j < n; j++) {
+      Metric m = metrics.get(j);
+      pending.add(lookupSeries(type, source, m, lookups), time, m.value());
+    }
+    return null;
   }
 
   private String store(MetricsData item, Lookups lookups) {
@@ -256,6 +308,74 @@ public final class SeriesStore {
     boolean matches(Map<String, String> tags, String name, String unit, String metricType, String source) {
       return this.tags == tags && same(this.name, name) && same(this.unit, unit)
           && same(this.metricType, metricType) && same(this.source, source);
+    }
+  }
+
+  /**
+   * One batch's points, grouped by series: per series a list (through {@code next}) of the points'
+   * positions in arrival order, found through a small open-addressing table keyed by
+   * {@link Series#batchHash} (not the identity hash, which would inflate a lock another writer holds).
+   */
+  private static final class Pending {
+    final long[] times;
+    final double[] values;
+    final int[] next;
+    int size;
+    final Series[] keys;
+    final int[] heads;
+    final int[] tails;
+    final int[] order;
+    int groups;
+    final int mask;
+
+    Pending(int capacity) {
+      times = new long[capacity];
+      values = new double[capacity];
+      next = new int[capacity];
+      int slots = Integer.highestOneBit(Math.max(8, capacity) * 2 - 1) * 2; // load factor <= 1/2
+      keys = new Series[slots];
+      heads = new int[slots];
+      tails = new int[slots];
+      order = new int[Math.min(slots, capacity)];
+      mask = slots - 1;
+    }
+
+    void add(Series series, long time, double value) {
+      if (size == times.length) {
+        flush();
+      }
+      int k = size++;
+      times[k] = time;
+      values[k] = value;
+      next[k] = -1;
+      int slot = series.batchHash & mask;
+      while (true) {
+        Series s = keys[slot];
+        if (s == series) {
+          next[tails[slot]] = k;
+          tails[slot] = k;
+          return;
+        }
+        if (s == null) {
+          keys[slot] = series;
+          heads[slot] = k;
+          tails[slot] = k;
+          order[groups++] = slot;
+          return;
+        }
+        slot = (slot + 1) & mask;
+      }
+    }
+
+    /** Appends every series' points, series in order of first appearance, and empties this. */
+    void flush() {
+      for (int g = 0; g < groups; g++) {
+        int slot = order[g];
+        keys[slot].appendRun(times, values, next, heads[slot]);
+        keys[slot] = null;
+      }
+      groups = 0;
+      size = 0;
     }
   }
 
