@@ -5,6 +5,7 @@ module org.metricspipeline.adapters.http {
   requires org.eclipse.jetty.http;
   requires org.eclipse.jetty.io;
   requires org.eclipse.jetty.util;
+  requires com.github.benmanes.caffeine;
   requires org.slf4j;
 
   exports org.metricspipeline.adapters.http;

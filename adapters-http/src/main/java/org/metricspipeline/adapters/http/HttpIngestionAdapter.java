@@ -15,12 +15,15 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
-import org.eclipse.jetty.util.BlockingArrayQueue;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.metricspipeline.adapters.http.internal.BearerAuth;
 import org.metricspipeline.adapters.http.internal.ChannelBuffer;
+import org.metricspipeline.adapters.http.internal.RateLimiter;
+import org.metricspipeline.adapters.http.internal.RequestStats;
 import org.metricspipeline.adapters.http.internal.EndpointHandler;
 import org.metricspipeline.adapters.http.internal.NoStorage;
 import org.metricspipeline.api.ConfigurationException;
@@ -34,6 +37,7 @@ import org.metricspipeline.api.MetricsValidationResult;
 import org.metricspipeline.api.MetricsValidator;
 import org.metricspipeline.api.OverloadedException;
 import org.metricspipeline.api.StorageAdapter;
+import org.metricspipeline.core.http.EndpointKind;
 import org.metricspipeline.core.http.EndpointRouter;
 import org.metricspipeline.core.http.HttpEndpoint;
 import org.metricspipeline.core.http.MetricsEndpoints;
@@ -67,10 +71,15 @@ import org.slf4j.LoggerFactory;
  * Listens on {@value #DEFAULT_HOST} unless configured; the port is bound by {@link Builder#build()}
  * ({@code 0} picks a free one, see {@link #port()}). Requests run on an owned, bounded pool
  * ({@code metrics-http-server-N}, {@link Builder#maxThreads(int)}, at most
- * {@link Builder#maxQueuedRequests(int)} waiting); timeouts run on {@code metrics-http-timer-1}.
+ * {@link Builder#maxConnections(int)} connections); timeouts run on {@code metrics-http-timer-1}.
  * Bodies larger than {@link Builder#maxBodyBytes(int)} (also after gzip decompression, accepted on
  * ingestion endpoints) answer 413. {@link #close()} stops accepting connections and lets in-flight
  * requests finish for up to {@link Builder#shutdownTimeout(Duration)}.
+ *
+ * <h2>Security</h2>
+ * Optional bearer tokens ({@link Builder#bearerTokens}) and per client-IP rate limits
+ * ({@link Builder#rateLimit}, {@link Builder#defaultRateLimits()}); rate limits are checked first,
+ * so guessing tokens is rate limited too. {@link #requestStats()} counts requests per endpoint.
  */
 public final class HttpIngestionAdapter implements IngestionAdapter {
 
@@ -92,8 +101,14 @@ public final class HttpIngestionAdapter implements IngestionAdapter {
   public static final int DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
   /** Default request threads. */
   public static final int DEFAULT_MAX_THREADS = 16;
-  /** Default requests waiting for a thread. */
-  public static final int DEFAULT_MAX_QUEUED_REQUESTS = 1_000;
+  /** Default most open connections. */
+  public static final int DEFAULT_MAX_CONNECTIONS = 1_000;
+  /** Seed 001's default rate limit per client IP for {@link EndpointKind#GENERAL} endpoints. */
+  public static final int DEFAULT_GENERAL_REQUESTS_PER_MINUTE = 100;
+  /** Seed 001's default rate limit per client IP for {@link EndpointKind#INGESTION} endpoints. */
+  public static final int DEFAULT_INGESTION_REQUESTS_PER_MINUTE = 1000;
+  /** Seed 001's default rate limit per client IP for {@link EndpointKind#HEALTH} endpoints. */
+  public static final int DEFAULT_HEALTH_REQUESTS_PER_MINUTE = 300;
   /** Default grace period for in-flight requests on close. */
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
   /** Share of capacity in use from which {@link #healthCheck()} reports degraded. */
@@ -108,6 +123,7 @@ public final class HttpIngestionAdapter implements IngestionAdapter {
   private final Server server;
   private final ServerConnector connector;
   private final List<HttpEndpoint> endpoints;
+  private final RequestStats stats = new RequestStats();
   private volatile boolean closed;
 
   private HttpIngestionAdapter(Builder b) {
@@ -132,8 +148,7 @@ public final class HttpIngestionAdapter implements IngestionAdapter {
     EndpointRouter router = EndpointRouter.of(all, b.clock);
     this.endpoints = router.endpoints();
 
-    QueuedThreadPool pool = new QueuedThreadPool(b.maxThreads, Math.min(4, b.maxThreads), 60_000,
-        new BlockingArrayQueue<>(b.maxQueuedRequests));
+    QueuedThreadPool pool = new QueuedThreadPool(b.maxThreads, Math.min(4, b.maxThreads));
     pool.setName("metrics-http-server");
     this.server = new Server(pool);
     HttpConfiguration http = new HttpConfiguration();
@@ -143,7 +158,12 @@ public final class HttpIngestionAdapter implements IngestionAdapter {
     connector.setHost(b.host);
     connector.setPort(b.port);
     server.addConnector(connector);
-    server.setHandler(new GracefulHandler(new EndpointHandler(router, b.maxBodyBytes, b.clock)));
+    // bounded work: at most maxConnections connections, each with at most one request in flight
+    server.addBean(new NetworkConnectionLimit(b.maxConnections, server));
+    BearerAuth auth = b.tokens.isEmpty() ? null : new BearerAuth(b.tokens);
+    RateLimiter limiter = b.rateLimits.isEmpty() ? null : new RateLimiter(b.rateLimits, b.clock);
+    server.setHandler(new GracefulHandler(new EndpointHandler(router, b.maxBodyBytes, b.clock, auth,
+        b.authenticateHealth, limiter, stats)));
     server.setStopTimeout(b.shutdownTimeout.toMillis());
     try {
       server.start();
@@ -183,6 +203,14 @@ public final class HttpIngestionAdapter implements IngestionAdapter {
   /** The mounted endpoints. */
   public List<HttpEndpoint> endpoints() {
     return endpoints;
+  }
+
+  /**
+   * Requests answered so far, per endpoint pattern and status, with their latency: the server's own
+   * counters (the guard serves them as Prometheus text).
+   */
+  public List<EndpointStats> requestStats() {
+    return stats.snapshot();
   }
 
   /** The acknowledgement mode of ingestion requests. */
@@ -343,7 +371,10 @@ public final class HttpIngestionAdapter implements IngestionAdapter {
     private Duration retryAfter = DEFAULT_RETRY_AFTER;
     private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
     private int maxThreads = DEFAULT_MAX_THREADS;
-    private int maxQueuedRequests = DEFAULT_MAX_QUEUED_REQUESTS;
+    private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+    private final List<String> tokens = new ArrayList<>();
+    private boolean authenticateHealth;
+    private final Map<EndpointKind, Integer> rateLimits = new java.util.EnumMap<>(EndpointKind.class);
     private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
     private StorageAdapter storage;
     private final List<HttpEndpoint> endpoints = new ArrayList<>();
@@ -416,13 +447,62 @@ public final class HttpIngestionAdapter implements IngestionAdapter {
       return this;
     }
 
-    /** Requests waiting for a thread, 1 to 1,000,000 [{@value #DEFAULT_MAX_QUEUED_REQUESTS}]. */
-    public Builder maxQueuedRequests(int requests) {
-      if (requests < 1 || requests > 1_000_000) {
-        throw new IllegalArgumentException("maxQueuedRequests must be between 1 and 1000000, got " + requests);
+    /** Open connections, 1 to 1,000,000 [{@value #DEFAULT_MAX_CONNECTIONS}]; more wait to be accepted. */
+    public Builder maxConnections(int connections) {
+      if (connections < 1 || connections > 1_000_000) {
+        throw new IllegalArgumentException("maxConnections must be between 1 and 1000000, got " + connections);
       }
-      this.maxQueuedRequests = requests;
+      this.maxConnections = connections;
       return this;
+    }
+
+    /**
+     * Requires {@code Authorization: Bearer <token>} with one of these tokens (adds to earlier ones)
+     * [none: no authentication]. Tokens are compared in constant time; a missing or wrong token
+     * answers 401 with {@code WWW-Authenticate}. Health endpoints stay open unless
+     * {@link #authenticateHealth(boolean)}.
+     */
+    public Builder bearerTokens(List<String> accepted) {
+      for (String t : accepted) {
+        Objects.requireNonNull(t, "token");
+        if (t.isBlank() || t.length() < 16) {
+          throw new IllegalArgumentException("bearer tokens must have at least 16 characters");
+        }
+        tokens.add(t);
+      }
+      return this;
+    }
+
+    /** Whether health endpoints ({@code /}, {@code /health}, {@code /db/status}) need a token too [false]. */
+    public Builder authenticateHealth(boolean authenticate) {
+      this.authenticateHealth = authenticate;
+      return this;
+    }
+
+    /**
+     * Limits each client IP to this many requests per minute on endpoints of {@code kind}, 1 to
+     * 10,000,000 [no limit]; over it answers 429 with {@code Retry-After}. A client may burst a
+     * minute's worth at once. See {@link #defaultRateLimits()}.
+     */
+    public Builder rateLimit(EndpointKind kind, int requestsPerMinute) {
+      Objects.requireNonNull(kind, "kind");
+      if (requestsPerMinute < 1 || requestsPerMinute > 10_000_000) {
+        throw new IllegalArgumentException(
+            "rateLimit for " + kind + " must be between 1 and 10000000 requests per minute, got " + requestsPerMinute);
+      }
+      rateLimits.put(kind, requestsPerMinute);
+      return this;
+    }
+
+    /**
+     * Seed 001's per-IP limits: {@value #DEFAULT_GENERAL_REQUESTS_PER_MINUTE} requests per minute in
+     * general, {@value #DEFAULT_INGESTION_REQUESTS_PER_MINUTE} for ingestion and
+     * {@value #DEFAULT_HEALTH_REQUESTS_PER_MINUTE} for health.
+     */
+    public Builder defaultRateLimits() {
+      rateLimit(EndpointKind.GENERAL, DEFAULT_GENERAL_REQUESTS_PER_MINUTE);
+      rateLimit(EndpointKind.INGESTION, DEFAULT_INGESTION_REQUESTS_PER_MINUTE);
+      return rateLimit(EndpointKind.HEALTH, DEFAULT_HEALTH_REQUESTS_PER_MINUTE);
     }
 
     /** How long {@link #close()} lets in-flight requests finish, 0 to 10 minutes [5 s]. */
@@ -449,7 +529,7 @@ public final class HttpIngestionAdapter implements IngestionAdapter {
       return this;
     }
 
-    /** The clock for error timestamps [system UTC]. */
+    /** The clock for error timestamps and rate limits [system UTC]. */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;

@@ -16,7 +16,7 @@ import org.metricspipeline.api.spi.IngestionProvider;
  * <p>Settings (all optional): {@value #HOST}, {@value #PORT}, {@value #CAPACITY},
  * {@value #ACK_MODE} ({@code accepted} or {@code stored}), {@value #STORED_TIMEOUT},
  * {@value #RETRY_AFTER}, {@value #MAX_BODY_BYTES}, {@value #MAX_THREADS},
- * {@value #SHUTDOWN_TIMEOUT}; defaults and ranges as on the builder. Unknown keys are rejected.
+ * {@value #SHUTDOWN_TIMEOUT}, {@value #BEARER_TOKENS}, {@value #RATE_LIMITS}; defaults and ranges as on the builder. Unknown keys are rejected.
  */
 public final class HttpIngestionProvider implements IngestionProvider {
 
@@ -39,6 +39,11 @@ public final class HttpIngestionProvider implements IngestionProvider {
   /** Setting: {@link HttpIngestionAdapter.Builder#shutdownTimeout(Duration)}. */
   public static final String SHUTDOWN_TIMEOUT = "shutdown-timeout";
 
+  /** Setting: {@link HttpIngestionAdapter.Builder#bearerTokens}, comma-separated. */
+  public static final String BEARER_TOKENS = "bearer-tokens";
+  /** Setting: {@code default} for {@link HttpIngestionAdapter.Builder#defaultRateLimits()}, {@code off} [off]. */
+  public static final String RATE_LIMITS = "rate-limits";
+
   /** Used by {@link java.util.ServiceLoader}. */
   public HttpIngestionProvider() {}
 
@@ -50,7 +55,7 @@ public final class HttpIngestionProvider implements IngestionProvider {
   @Override
   public IngestionAdapter create(AdapterConfig config) {
     config.requireOnlyKnownKeys("http ingestion provider", Set.of(HOST, PORT, CAPACITY, ACK_MODE,
-        STORED_TIMEOUT, RETRY_AFTER, MAX_BODY_BYTES, MAX_THREADS, SHUTDOWN_TIMEOUT));
+        STORED_TIMEOUT, RETRY_AFTER, MAX_BODY_BYTES, MAX_THREADS, SHUTDOWN_TIMEOUT, BEARER_TOKENS, RATE_LIMITS));
     HttpIngestionAdapter.Builder b = HttpIngestionAdapter.builder();
     String host = config.getString(HOST, HttpIngestionAdapter.DEFAULT_HOST);
     AdapterConfig.apply(HOST, () -> b.host(host));
@@ -74,6 +79,15 @@ public final class HttpIngestionProvider implements IngestionProvider {
     AdapterConfig.apply(MAX_THREADS, () -> b.maxThreads(threads));
     Duration shutdown = config.getDuration(SHUTDOWN_TIMEOUT, HttpIngestionAdapter.DEFAULT_SHUTDOWN_TIMEOUT);
     AdapterConfig.apply(SHUTDOWN_TIMEOUT, () -> b.shutdownTimeout(shutdown));
+    config.getString(BEARER_TOKENS).ifPresent(tokens -> AdapterConfig.apply(BEARER_TOKENS,
+        () -> b.bearerTokens(java.util.Arrays.stream(tokens.split(",")).map(String::trim)
+            .filter(t -> !t.isEmpty()).toList())));
+    String limits = config.getString(RATE_LIMITS, "off").toLowerCase(Locale.ROOT);
+    switch (limits) {
+      case "default" -> b.defaultRateLimits();
+      case "off" -> { }
+      default -> throw new ConfigurationException(RATE_LIMITS + " must be default or off, got '" + limits + "'");
+    }
     return b.build();
   }
 }

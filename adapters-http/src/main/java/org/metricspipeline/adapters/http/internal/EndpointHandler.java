@@ -38,16 +38,47 @@ public final class EndpointHandler extends Handler.Abstract {
   private final EndpointRouter router;
   private final int maxBodyBytes;
   private final Clock clock;
+  private final BearerAuth auth;
+  private final boolean authenticateHealth;
+  private final RateLimiter limiter;
+  private final RequestStats stats;
 
-  /** A handler over the router, refusing bodies over {@code maxBodyBytes} (after decompression too). */
-  public EndpointHandler(EndpointRouter router, int maxBodyBytes, Clock clock) {
+  /**
+   * A handler over the router, refusing bodies over {@code maxBodyBytes} (after decompression too);
+   * {@code auth} and {@code limiter} may be {@code null} for none.
+   */
+  public EndpointHandler(EndpointRouter router, int maxBodyBytes, Clock clock, BearerAuth auth,
+      boolean authenticateHealth, RateLimiter limiter, RequestStats stats) {
     this.router = router;
     this.maxBodyBytes = maxBodyBytes;
     this.clock = clock;
+    this.auth = auth;
+    this.authenticateHealth = authenticateHealth;
+    this.limiter = limiter;
+    this.stats = stats;
   }
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
+    long started = System.nanoTime();
+    String[] pattern = {RequestStats.UNMATCHED};
+    String[] methodSeen = {request.getMethod()};
+    return handle(request, response, new Callback() {
+      @Override
+      public void succeeded() {
+        stats.record(methodSeen[0], pattern[0], response.getStatus(), System.nanoTime() - started);
+        callback.succeeded();
+      }
+
+      @Override
+      public void failed(Throwable x) {
+        stats.record(methodSeen[0], pattern[0], 500, System.nanoTime() - started);
+        callback.failed(x);
+      }
+    }, pattern);
+  }
+
+  private boolean handle(Request request, Response response, Callback callback, String[] patternOut) {
     String method = request.getMethod().toUpperCase(Locale.ROOT);
     String path = request.getHttpURI().getDecodedPath();
     if (path == null || path.isEmpty()) {
@@ -79,7 +110,29 @@ public final class EndpointHandler extends Handler.Abstract {
       write(response, callback, tooLarge());
       return true;
     }
-    boolean ingestion = match.get().endpoint().kind() == EndpointKind.INGESTION;
+    patternOut[0] = match.get().endpoint().pathPattern();
+    EndpointKind kind = match.get().endpoint().kind();
+    if (limiter != null) {
+      Optional<java.time.Duration> wait = limiter.acquire(client, kind);
+      if (wait.isPresent()) {
+        write(response, callback, ErrorBody.retryLater(429, ErrorBody.RATE_LIMITED,
+            "too many requests from " + client + " to " + kind.name().toLowerCase(Locale.ROOT) + " endpoints",
+            wait.get(), clock));
+        return true;
+      }
+    }
+    if (auth != null && (kind != EndpointKind.HEALTH || authenticateHealth)) {
+      Optional<String> header = bare.header("Authorization");
+      if (!auth.accepts(header)) {
+        String challenge = header.isPresent()
+            ? "Bearer realm=\"metrics-pipeline\", error=\"invalid_token\"" : "Bearer realm=\"metrics-pipeline\"";
+        write(response, callback, ErrorBody.response(401, ErrorBody.UNAUTHORIZED,
+            header.isPresent() ? "the bearer token is not accepted" : "a bearer token is required",
+            Map.of(), clock).withHeader("WWW-Authenticate", challenge));
+        return true;
+      }
+    }
+    boolean ingestion = kind == EndpointKind.INGESTION;
     Content.Source.asByteArrayAsync(request, maxBodyBytes + 1).whenComplete((raw, failure) -> {
       if (failure != null) {
         LOG.debug("reading a request body failed", failure);
