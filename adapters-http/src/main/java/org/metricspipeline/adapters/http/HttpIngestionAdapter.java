@@ -25,6 +25,7 @@ import org.metricspipeline.adapters.http.internal.ChannelBuffer;
 import org.metricspipeline.adapters.http.internal.RateLimiter;
 import org.metricspipeline.adapters.http.internal.RequestStats;
 import org.metricspipeline.adapters.http.internal.EndpointHandler;
+import org.metricspipeline.adapters.http.internal.JsonErrorHandler;
 import org.metricspipeline.adapters.http.internal.NoStorage;
 import org.metricspipeline.api.ConfigurationException;
 import org.metricspipeline.api.Delivery;
@@ -164,6 +165,7 @@ public final class HttpIngestionAdapter implements IngestionAdapter {
     RateLimiter limiter = b.rateLimits.isEmpty() ? null : new RateLimiter(b.rateLimits, b.clock);
     server.setHandler(new GracefulHandler(new EndpointHandler(router, b.maxBodyBytes, b.clock, auth,
         b.authenticateHealth, limiter, stats)));
+    server.setErrorHandler(new JsonErrorHandler(b.clock));
     server.setStopTimeout(b.shutdownTimeout.toMillis());
     try {
       server.start();

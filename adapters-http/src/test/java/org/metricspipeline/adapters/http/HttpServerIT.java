@@ -285,4 +285,30 @@ class HttpServerIT {
       assertThat(r.statusCode()).isEqualTo(501);
     }
   }
+
+  @Test
+  void closeLetsAnInFlightRequestFinish() throws Exception {
+    server(b -> b.storedTimeout(Duration.ofSeconds(1)).shutdownTimeout(Duration.ofSeconds(20)));
+    CompletableFuture<HttpResponse<String>> inFlight = CLIENT.sendAsync(HttpRequest.newBuilder(
+        URI.create(http.uri() + "/api/v1/ingest")).POST(HttpRequest.BodyPublishers.ofString(ITEM.formatted(1))).build(),
+        HttpResponse.BodyHandlers.ofString());
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (!http.healthCheck().join().details().get("queued").equals(1) && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    http.close();
+    assertThat(inFlight.get(30, java.util.concurrent.TimeUnit.SECONDS).statusCode()).isEqualTo(504);
+  }
+
+  @Test
+  void requestsJettyRefusesGetTheSameJsonErrorBody() throws Exception {
+    server(b -> { });
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", http.port())) {
+      socket.setSoTimeout(30_000);
+      socket.getOutputStream().write("GET /%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+          .getBytes(StandardCharsets.US_ASCII));
+      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(answer).startsWith("HTTP/1.1 400").contains("{\"error\":").doesNotContain("<html", "Exception");
+    }
+  }
 }
