@@ -141,7 +141,9 @@ public final class HttpIngestionAdapter implements IngestionAdapter {
     StorageAdapter storage = b.storage != null ? b.storage : new NoStorage();
     MetricsEndpoints.Builder mb = MetricsEndpoints.builder(storage).validator(b.validator).clock(b.clock)
         .ingest(this::offer, b.ackMode == AckMode.STORED ? 200 : 202);
-    if (b.storage == null) {
+    if (b.health != null) {
+      mb.health(b.health);
+    } else if (b.storage == null) {
       mb.health(this::healthCheck);
     }
     List<HttpEndpoint> all = new ArrayList<>(mb.build().endpoints());
@@ -382,8 +384,19 @@ public final class HttpIngestionAdapter implements IngestionAdapter {
     private final List<HttpEndpoint> endpoints = new ArrayList<>();
     private MetricsValidator validator = MetricsValidator.defaults();
     private Clock clock = Clock.systemUTC();
+    private java.util.function.Supplier<CompletableFuture<HealthCheckResult>> health;
 
     private Builder() {}
+
+    /**
+     * What {@code GET /health} reports, for example {@code () -> pipeline.healthCheck()} (a lambda,
+     * since the pipeline is built after this adapter) [the store's health, or this adapter's when
+     * there is no store].
+     */
+    public Builder health(java.util.function.Supplier<CompletableFuture<HealthCheckResult>> source) {
+      this.health = Objects.requireNonNull(source, "health");
+      return this;
+    }
 
     /** The address to listen on [{@value #DEFAULT_HOST}]; {@code 0.0.0.0} for every interface. */
     public Builder host(String host) {

@@ -311,4 +311,15 @@ class HttpServerIT {
       assertThat(answer).startsWith("HTTP/1.1 400").contains("{\"error\":").doesNotContain("<html", "Exception");
     }
   }
+
+  @Test
+  void healthReportsTheConfiguredSource() throws Exception {
+    MetricsPipeline[] holder = new MetricsPipeline[1];
+    server(b -> b.health(() -> holder[0].healthCheck()));
+    startPipeline();
+    holder[0] = pipeline;
+    HttpResponse<String> r = get("/health");
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(json(r).at("/details/ingestion/name").asText()).isEqualTo("http");
+  }
 }
