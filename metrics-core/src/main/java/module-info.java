@@ -5,4 +5,5 @@ module org.metricspipeline.core {
   requires org.slf4j;
 
   exports org.metricspipeline.core;
+  exports org.metricspipeline.core.http;
 }

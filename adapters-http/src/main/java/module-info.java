@@ -1,0 +1,15 @@
+/** The HTTP adapter: an embedded Jetty server that is an ingestion channel and mounts every endpoint. */
+module org.metricspipeline.adapters.http {
+  requires transitive org.metricspipeline.core;
+  requires org.eclipse.jetty.server;
+  requires org.eclipse.jetty.http;
+  requires org.eclipse.jetty.io;
+  requires org.eclipse.jetty.util;
+  requires com.github.benmanes.caffeine;
+  requires org.slf4j;
+
+  exports org.metricspipeline.adapters.http;
+
+  provides org.metricspipeline.api.spi.IngestionProvider
+      with org.metricspipeline.adapters.http.HttpIngestionProvider;
+}

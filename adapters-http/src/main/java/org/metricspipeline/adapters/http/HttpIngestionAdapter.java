@@ -1,0 +1,569 @@
+package org.metricspipeline.adapters.http;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.metricspipeline.adapters.http.internal.BearerAuth;
+import org.metricspipeline.adapters.http.internal.ChannelBuffer;
+import org.metricspipeline.adapters.http.internal.RateLimiter;
+import org.metricspipeline.adapters.http.internal.RequestStats;
+import org.metricspipeline.adapters.http.internal.EndpointHandler;
+import org.metricspipeline.adapters.http.internal.JsonErrorHandler;
+import org.metricspipeline.adapters.http.internal.NoStorage;
+import org.metricspipeline.api.ConfigurationException;
+import org.metricspipeline.api.Delivery;
+import org.metricspipeline.api.HealthCheckResult;
+import org.metricspipeline.api.IngestionAdapter;
+import org.metricspipeline.api.MetricsBatchResult;
+import org.metricspipeline.api.MetricsData;
+import org.metricspipeline.api.MetricsValidationException;
+import org.metricspipeline.api.MetricsValidationResult;
+import org.metricspipeline.api.MetricsValidator;
+import org.metricspipeline.api.OverloadedException;
+import org.metricspipeline.api.StorageAdapter;
+import org.metricspipeline.core.http.EndpointKind;
+import org.metricspipeline.core.http.EndpointRouter;
+import org.metricspipeline.core.http.HttpEndpoint;
+import org.metricspipeline.core.http.MetricsEndpoints;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An embedded HTTP server (Jetty 12, core handlers) that is an ingestion channel and serves every
+ * endpoint: core's {@link MetricsEndpoints} over the given store, plus any contributed
+ * {@link HttpEndpoint}s.
+ *
+ * <pre>{@code
+ * InMemoryStorageAdapter storage = InMemoryStorageAdapter.create();
+ * try (HttpIngestionAdapter http = HttpIngestionAdapter.builder().port(8080).storage(storage).build();
+ *      MetricsPipeline pipeline = MetricsPipeline.builder().storage(storage).ingestion(http).build()) {
+ *   pipeline.startProcessing();      // polls what POST /api/v1/ingest and /metrics/ingest buffered
+ *   ...
+ * }
+ * }</pre>
+ *
+ * <h2>Channel</h2>
+ * Ingestion endpoints (and in-process {@link #ingest}/{@link #batchIngest}) validate items and put
+ * them in a bounded buffer of {@link Builder#capacity(int)} items (queued plus delivered but not
+ * settled); the pipeline {@link #poll}s them. A request whose items do not all fit is refused as a
+ * whole with 503 and {@code Retry-After} ({@link Builder#retryAfter(Duration)}); 429 is kept for
+ * rate limits.
+ * See {@link AckMode} for when a request is answered. Items still buffered at {@link #close()} are
+ * lost (their number is logged); stop producers and drain the pipeline first.
+ *
+ * <h2>Server</h2>
+ * Listens on {@value #DEFAULT_HOST} unless configured; the port is bound by {@link Builder#build()}
+ * ({@code 0} picks a free one, see {@link #port()}). Requests run on an owned, bounded pool
+ * ({@code metrics-http-server-N}, {@link Builder#maxThreads(int)}, at most
+ * {@link Builder#maxConnections(int)} connections); timeouts run on {@code metrics-http-timer-1}.
+ * Bodies larger than {@link Builder#maxBodyBytes(int)} (also after gzip decompression, accepted on
+ * ingestion endpoints) answer 413. {@link #close()} stops accepting connections and lets in-flight
+ * requests finish for up to {@link Builder#shutdownTimeout(Duration)}.
+ *
+ * <h2>Security</h2>
+ * Optional bearer tokens ({@link Builder#bearerTokens}) and per client-IP rate limits
+ * ({@link Builder#rateLimit}, {@link Builder#defaultRateLimits()}); rate limits are checked first,
+ * so guessing tokens is rate limited too. {@link #requestStats()} counts requests per endpoint.
+ */
+public final class HttpIngestionAdapter implements IngestionAdapter {
+
+  /** The provider name and {@link #name()}. */
+  public static final String NAME = "http";
+  /** Default address to listen on: loopback only. */
+  public static final String DEFAULT_HOST = "127.0.0.1";
+  /** Default port. */
+  public static final int DEFAULT_PORT = 8080;
+  /** Default most items buffered. */
+  public static final int DEFAULT_CAPACITY = 10_000;
+  /** Default acknowledgement mode. */
+  public static final AckMode DEFAULT_ACK_MODE = AckMode.ACCEPTED;
+  /** Default wait for storage in {@link AckMode#STORED}. */
+  public static final Duration DEFAULT_STORED_TIMEOUT = Duration.ofSeconds(10);
+  /** Default {@code Retry-After} when the buffer is full. */
+  public static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(1);
+  /** Default largest request body: 10 MiB. */
+  public static final int DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
+  /** Default request threads. */
+  public static final int DEFAULT_MAX_THREADS = 16;
+  /** Default most open connections. */
+  public static final int DEFAULT_MAX_CONNECTIONS = 1_000;
+  /** Seed 001's default rate limit per client IP for {@link EndpointKind#GENERAL} endpoints. */
+  public static final int DEFAULT_GENERAL_REQUESTS_PER_MINUTE = 100;
+  /** Seed 001's default rate limit per client IP for {@link EndpointKind#INGESTION} endpoints. */
+  public static final int DEFAULT_INGESTION_REQUESTS_PER_MINUTE = 1000;
+  /** Seed 001's default rate limit per client IP for {@link EndpointKind#HEALTH} endpoints. */
+  public static final int DEFAULT_HEALTH_REQUESTS_PER_MINUTE = 300;
+  /** Default grace period for in-flight requests on close. */
+  public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
+  /** Share of capacity in use from which {@link #healthCheck()} reports degraded. */
+  public static final double DEGRADED_UTILIZATION = 0.9;
+
+  private static final Logger LOG = LoggerFactory.getLogger(HttpIngestionAdapter.class);
+
+  private final Builder config;
+  private final MetricsValidator validator;
+  private final ChannelBuffer buffer;
+  private final ScheduledThreadPoolExecutor timer;
+  private final Server server;
+  private final ServerConnector connector;
+  private final List<HttpEndpoint> endpoints;
+  private final RequestStats stats = new RequestStats();
+  private volatile boolean closed;
+
+  private HttpIngestionAdapter(Builder b) {
+    this.config = b;
+    this.validator = b.validator;
+    AtomicInteger n = new AtomicInteger();
+    this.timer = new ScheduledThreadPoolExecutor(1, r -> {
+      Thread t = new Thread(r, "metrics-http-timer-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    timer.setRemoveOnCancelPolicy(true);
+    this.buffer = new ChannelBuffer(b.capacity, b.retryAfter, timer);
+    StorageAdapter storage = b.storage != null ? b.storage : new NoStorage();
+    MetricsEndpoints.Builder mb = MetricsEndpoints.builder(storage).validator(b.validator).clock(b.clock)
+        .ingest(this::offer, b.ackMode == AckMode.STORED ? 200 : 202);
+    if (b.health != null) {
+      mb.health(b.health);
+    } else if (b.storage == null) {
+      mb.health(this::healthCheck);
+    }
+    List<HttpEndpoint> all = new ArrayList<>(mb.build().endpoints());
+    all.addAll(b.endpoints);
+    EndpointRouter router = EndpointRouter.of(all, b.clock);
+    this.endpoints = router.endpoints();
+
+    QueuedThreadPool pool = new QueuedThreadPool(b.maxThreads, Math.min(4, b.maxThreads));
+    pool.setName("metrics-http-server");
+    this.server = new Server(pool);
+    HttpConfiguration http = new HttpConfiguration();
+    http.setSendServerVersion(false);
+    http.setSendDateHeader(false);
+    this.connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+    connector.setHost(b.host);
+    connector.setPort(b.port);
+    server.addConnector(connector);
+    // bounded work: at most maxConnections connections, each with at most one request in flight
+    server.addBean(new NetworkConnectionLimit(b.maxConnections, server));
+    BearerAuth auth = b.tokens.isEmpty() ? null : new BearerAuth(b.tokens);
+    RateLimiter limiter = b.rateLimits.isEmpty() ? null : new RateLimiter(b.rateLimits, b.clock);
+    server.setHandler(new GracefulHandler(new EndpointHandler(router, b.maxBodyBytes, b.clock, auth,
+        b.authenticateHealth, limiter, stats)));
+    server.setErrorHandler(new JsonErrorHandler(b.clock));
+    server.setStopTimeout(b.shutdownTimeout.toMillis());
+    try {
+      server.start();
+    } catch (Exception e) {
+      timer.shutdownNow();
+      try {
+        server.stop();
+      } catch (Exception ignored) {
+        // best effort
+      }
+      throw new ConfigurationException("cannot listen on " + b.host + ":" + b.port + ": " + e.getMessage());
+    }
+    LOG.info("HTTP server listening on {} ({} endpoints, ack mode {})", uri(), endpoints.size(),
+        b.ackMode.name().toLowerCase(java.util.Locale.ROOT));
+  }
+
+  /** A builder with the defaults above. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  /** The port the server listens on (the bound one when built with port 0). */
+  public int port() {
+    return connector.getLocalPort();
+  }
+
+  /** The server's base address, for example {@code http://127.0.0.1:8080}. */
+  public URI uri() {
+    return URI.create("http://" + config.host + ":" + port());
+  }
+
+  /** The mounted endpoints. */
+  public List<HttpEndpoint> endpoints() {
+    return endpoints;
+  }
+
+  /**
+   * Requests answered so far, per endpoint pattern and status, with their latency: the server's own
+   * counters (the guard serves them as Prometheus text).
+   */
+  public List<EndpointStats> requestStats() {
+    return stats.snapshot();
+  }
+
+  /** The acknowledgement mode of ingestion requests. */
+  public AckMode ackMode() {
+    return config.ackMode;
+  }
+
+  /** The sink of the ingestion endpoints: all items into the buffer, then answer per ack mode. */
+  private CompletableFuture<MetricsBatchResult> offer(List<MetricsData> items) {
+    List<CompletableFuture<Void>> stored;
+    try {
+      stored = buffer.offerAll(items);
+    } catch (OverloadedException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    if (config.ackMode == AckMode.ACCEPTED) {
+      return CompletableFuture.completedFuture(MetricsBatchResult.allSucceeded(items.size()));
+    }
+    CompletableFuture<MetricsBatchResult> result = new CompletableFuture<>();
+    var timeout = timer.schedule(() -> result.completeExceptionally(new TimeoutException(
+        "not stored within " + config.storedTimeout)), config.storedTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    List<CompletableFuture<MetricsBatchResult.Failure>> outcomes = new ArrayList<>(stored.size());
+    for (int i = 0; i < stored.size(); i++) {
+      int index = i;
+      outcomes.add(stored.get(i).handle((ok, failure) -> {
+        if (failure == null) {
+          return null;
+        }
+        Throwable t = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+            ? failure.getCause() : failure;
+        return t instanceof MetricsValidationException v
+            ? MetricsBatchResult.Failure.invalid(index, MetricsValidationResult.of(v.errors()))
+            : MetricsBatchResult.Failure.of(index, String.valueOf(t.getMessage()));
+      }));
+    }
+    CompletableFuture.allOf(outcomes.toArray(CompletableFuture[]::new)).thenRun(() -> {
+      timeout.cancel(false);
+      List<MetricsBatchResult.Failure> failures = new ArrayList<>();
+      for (CompletableFuture<MetricsBatchResult.Failure> o : outcomes) {
+        MetricsBatchResult.Failure f = o.join();
+        if (f != null) {
+          failures.add(f);
+        }
+      }
+      result.complete(MetricsBatchResult.of(items.size(), failures));
+    });
+    return result;
+  }
+
+  @Override
+  public CompletableFuture<Void> ingest(MetricsData data) {
+    Objects.requireNonNull(data, "data");
+    MetricsValidationResult v = validator.validate(data);
+    if (!v.valid()) {
+      return CompletableFuture.failedFuture(new MetricsValidationException(v));
+    }
+    try {
+      buffer.offerAll(List.of(data));
+      return CompletableFuture.completedFuture(null);
+    } catch (OverloadedException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  @Override
+  public CompletableFuture<MetricsBatchResult> batchIngest(List<MetricsData> batch) {
+    Objects.requireNonNull(batch, "batch");
+    List<MetricsBatchResult.Failure> failures = new ArrayList<>();
+    for (int i = 0; i < batch.size(); i++) {
+      MetricsValidationResult v = validator.validate(batch.get(i));
+      if (!v.valid()) {
+        failures.add(MetricsBatchResult.Failure.invalid(i, v));
+        continue;
+      }
+      try {
+        buffer.offerAll(List.of(batch.get(i)));
+      } catch (OverloadedException e) {
+        failures.add(MetricsBatchResult.Failure.of(i, e.getMessage()));
+      }
+    }
+    return CompletableFuture.completedFuture(MetricsBatchResult.of(batch.size(), failures));
+  }
+
+  @Override
+  public CompletableFuture<MetricsValidationResult> validate(MetricsData data) {
+    return CompletableFuture.completedFuture(validator.validate(Objects.requireNonNull(data, "data")));
+  }
+
+  @Override
+  public CompletableFuture<List<Delivery>> poll(int maxDeliveries, Duration maxWait) {
+    if (maxDeliveries < 1) {
+      throw new IllegalArgumentException("maxDeliveries must be >= 1, got " + maxDeliveries);
+    }
+    return buffer.poll(maxDeliveries, Objects.requireNonNull(maxWait, "maxWait"));
+  }
+
+  @Override
+  public CompletableFuture<HealthCheckResult> healthCheck() {
+    int queued = buffer.queued();
+    int unsettled = buffer.unsettled();
+    long[] c = buffer.counters();
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("address", uri().toString());
+    details.put("ack_mode", config.ackMode.name().toLowerCase(java.util.Locale.ROOT));
+    details.put("queued", queued);
+    details.put("unsettled", unsettled);
+    details.put("capacity", buffer.capacity());
+    details.put("acked", c[0]);
+    details.put("nacked", c[1]);
+    details.put("rejected", c[2]);
+    details.put("refused_full", c[3]);
+    if (closed || !server.isRunning()) {
+      details.put("reason", "closed");
+      return CompletableFuture.completedFuture(new HealthCheckResult(
+          org.metricspipeline.api.HealthStatus.UNHEALTHY, details));
+    }
+    if (queued + unsettled >= buffer.capacity() * DEGRADED_UTILIZATION) {
+      details.put("reason", "buffer is " + (100L * (queued + unsettled) / buffer.capacity()) + "% full");
+      return CompletableFuture.completedFuture(HealthCheckResult.degraded(details));
+    }
+    return CompletableFuture.completedFuture(HealthCheckResult.healthy(details));
+  }
+
+  /** Stops the server gracefully, then the buffer and the timer. Calling it again does nothing. */
+  @Override
+  public void close() {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    try {
+      server.stop();
+    } catch (Exception e) {
+      LOG.warn("stopping the HTTP server failed", e);
+    }
+    int held = buffer.close();
+    if (held > 0) {
+      LOG.warn("HTTP ingestion channel closed holding {} items that were not stored", held);
+    }
+    timer.shutdownNow();
+  }
+
+  @Override
+  public String toString() {
+    return "HttpIngestionAdapter{" + config.host + ":" + (server.isRunning() ? port() : config.port)
+        + ", ack=" + config.ackMode + ", capacity=" + config.capacity + "}";
+  }
+
+  /** Builds and starts an {@link HttpIngestionAdapter}; setters validate and name the option. */
+  public static final class Builder {
+    private String host = DEFAULT_HOST;
+    private int port = DEFAULT_PORT;
+    private int capacity = DEFAULT_CAPACITY;
+    private AckMode ackMode = DEFAULT_ACK_MODE;
+    private Duration storedTimeout = DEFAULT_STORED_TIMEOUT;
+    private Duration retryAfter = DEFAULT_RETRY_AFTER;
+    private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+    private int maxThreads = DEFAULT_MAX_THREADS;
+    private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+    private final List<String> tokens = new ArrayList<>();
+    private boolean authenticateHealth;
+    private final Map<EndpointKind, Integer> rateLimits = new java.util.EnumMap<>(EndpointKind.class);
+    private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+    private StorageAdapter storage;
+    private final List<HttpEndpoint> endpoints = new ArrayList<>();
+    private MetricsValidator validator = MetricsValidator.defaults();
+    private Clock clock = Clock.systemUTC();
+    private java.util.function.Supplier<CompletableFuture<HealthCheckResult>> health;
+
+    private Builder() {}
+
+    /**
+     * What {@code GET /health} reports, for example {@code () -> pipeline.healthCheck()} (a lambda,
+     * since the pipeline is built after this adapter) [the store's health, or this adapter's when
+     * there is no store].
+     */
+    public Builder health(java.util.function.Supplier<CompletableFuture<HealthCheckResult>> source) {
+      this.health = Objects.requireNonNull(source, "health");
+      return this;
+    }
+
+    /** The address to listen on [{@value #DEFAULT_HOST}]; {@code 0.0.0.0} for every interface. */
+    public Builder host(String host) {
+      Objects.requireNonNull(host, "host");
+      if (host.isBlank()) {
+        throw new IllegalArgumentException("host must not be blank");
+      }
+      this.host = host;
+      return this;
+    }
+
+    /** The port, 0 to 65535 [{@value #DEFAULT_PORT}]; 0 picks a free port. */
+    public Builder port(int port) {
+      if (port < 0 || port > 65_535) {
+        throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
+      }
+      this.port = port;
+      return this;
+    }
+
+    /** The most items buffered, 1 to 10,000,000 [{@value #DEFAULT_CAPACITY}]. */
+    public Builder capacity(int capacity) {
+      if (capacity < 1 || capacity > 10_000_000) {
+        throw new IllegalArgumentException("capacity must be between 1 and 10000000, got " + capacity);
+      }
+      this.capacity = capacity;
+      return this;
+    }
+
+    /** When ingestion requests are answered [{@link AckMode#ACCEPTED}]. */
+    public Builder ackMode(AckMode ackMode) {
+      this.ackMode = Objects.requireNonNull(ackMode, "ackMode");
+      return this;
+    }
+
+    /** How long a {@link AckMode#STORED} request waits, 1 ms to 10 minutes [10 s]. */
+    public Builder storedTimeout(Duration timeout) {
+      this.storedTimeout = between("storedTimeout", timeout, Duration.ofMillis(1), Duration.ofMinutes(10));
+      return this;
+    }
+
+    /** The {@code Retry-After} suggested when the buffer is full, 1 ms to 1 hour [1 s]. */
+    public Builder retryAfter(Duration retryAfter) {
+      this.retryAfter = between("retryAfter", retryAfter, Duration.ofMillis(1), Duration.ofHours(1));
+      return this;
+    }
+
+    /** The largest request body in bytes, 1 KiB to 1 GiB [10 MiB]; larger bodies answer 413. */
+    public Builder maxBodyBytes(int bytes) {
+      if (bytes < 1024 || bytes > (1 << 30)) {
+        throw new IllegalArgumentException("maxBodyBytes must be between 1024 and 1073741824, got " + bytes);
+      }
+      this.maxBodyBytes = bytes;
+      return this;
+    }
+
+    /** Request threads, 8 to 1,000 [{@value #DEFAULT_MAX_THREADS}]. */
+    public Builder maxThreads(int threads) {
+      if (threads < 8 || threads > 1000) {
+        throw new IllegalArgumentException("maxThreads must be between 8 and 1000, got " + threads);
+      }
+      this.maxThreads = threads;
+      return this;
+    }
+
+    /** Open connections, 1 to 1,000,000 [{@value #DEFAULT_MAX_CONNECTIONS}]; more wait to be accepted. */
+    public Builder maxConnections(int connections) {
+      if (connections < 1 || connections > 1_000_000) {
+        throw new IllegalArgumentException("maxConnections must be between 1 and 1000000, got " + connections);
+      }
+      this.maxConnections = connections;
+      return this;
+    }
+
+    /**
+     * Requires {@code Authorization: Bearer <token>} with one of these tokens (adds to earlier ones)
+     * [none: no authentication]. Tokens are compared in constant time; a missing or wrong token
+     * answers 401 with {@code WWW-Authenticate}. Health endpoints stay open unless
+     * {@link #authenticateHealth(boolean)}.
+     */
+    public Builder bearerTokens(List<String> accepted) {
+      for (String t : accepted) {
+        Objects.requireNonNull(t, "token");
+        if (t.isBlank() || t.length() < 16) {
+          throw new IllegalArgumentException("bearer tokens must have at least 16 characters");
+        }
+        tokens.add(t);
+      }
+      return this;
+    }
+
+    /** Whether health endpoints ({@code /}, {@code /health}, {@code /db/status}) need a token too [false]. */
+    public Builder authenticateHealth(boolean authenticate) {
+      this.authenticateHealth = authenticate;
+      return this;
+    }
+
+    /**
+     * Limits each client IP to this many requests per minute on endpoints of {@code kind}, 1 to
+     * 10,000,000 [no limit]; over it answers 429 with {@code Retry-After}. A client may burst a
+     * minute's worth at once. See {@link #defaultRateLimits()}.
+     */
+    public Builder rateLimit(EndpointKind kind, int requestsPerMinute) {
+      Objects.requireNonNull(kind, "kind");
+      if (requestsPerMinute < 1 || requestsPerMinute > 10_000_000) {
+        throw new IllegalArgumentException(
+            "rateLimit for " + kind + " must be between 1 and 10000000 requests per minute, got " + requestsPerMinute);
+      }
+      rateLimits.put(kind, requestsPerMinute);
+      return this;
+    }
+
+    /**
+     * Seed 001's per-IP limits: {@value #DEFAULT_GENERAL_REQUESTS_PER_MINUTE} requests per minute in
+     * general, {@value #DEFAULT_INGESTION_REQUESTS_PER_MINUTE} for ingestion and
+     * {@value #DEFAULT_HEALTH_REQUESTS_PER_MINUTE} for health.
+     */
+    public Builder defaultRateLimits() {
+      rateLimit(EndpointKind.GENERAL, DEFAULT_GENERAL_REQUESTS_PER_MINUTE);
+      rateLimit(EndpointKind.INGESTION, DEFAULT_INGESTION_REQUESTS_PER_MINUTE);
+      return rateLimit(EndpointKind.HEALTH, DEFAULT_HEALTH_REQUESTS_PER_MINUTE);
+    }
+
+    /** How long {@link #close()} lets in-flight requests finish, 0 to 10 minutes [5 s]. */
+    public Builder shutdownTimeout(Duration timeout) {
+      this.shutdownTimeout = between("shutdownTimeout", timeout, Duration.ZERO, Duration.ofMinutes(10));
+      return this;
+    }
+
+    /** The store the query and discovery endpoints read [none: they answer 501]. */
+    public Builder storage(StorageAdapter storage) {
+      this.storage = Objects.requireNonNull(storage, "storage");
+      return this;
+    }
+
+    /** Mounts more endpoints (for example the guard's status or Prometheus text). */
+    public Builder endpoints(List<HttpEndpoint> more) {
+      more.forEach(e -> endpoints.add(Objects.requireNonNull(e, "endpoint")));
+      return this;
+    }
+
+    /** The rules ingested items must pass [{@link MetricsValidator#defaults()}]. */
+    public Builder validator(MetricsValidator validator) {
+      this.validator = Objects.requireNonNull(validator, "validator");
+      return this;
+    }
+
+    /** The clock for error timestamps and rate limits [system UTC]. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * The adapter, listening once this returns; fails with {@link ConfigurationException} when the
+     * address cannot be bound.
+     */
+    public HttpIngestionAdapter build() {
+      return new HttpIngestionAdapter(this);
+    }
+
+    private static Duration between(String option, Duration value, Duration min, Duration max) {
+      Objects.requireNonNull(value, option);
+      if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+        throw new IllegalArgumentException(option + " must be between " + min + " and " + max + ", got " + value);
+      }
+      return value;
+    }
+  }
+}

@@ -1,0 +1,93 @@
+package org.metricspipeline.adapters.http;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Set;
+import org.metricspipeline.api.ConfigurationException;
+import org.metricspipeline.api.IngestionAdapter;
+import org.metricspipeline.api.spi.AdapterConfig;
+import org.metricspipeline.api.spi.IngestionProvider;
+
+/**
+ * Provides {@link HttpIngestionAdapter} under the name {@code http}. A provider-built server has no
+ * store, so its query endpoints answer 501; build the adapter directly with
+ * {@link HttpIngestionAdapter.Builder#storage} to serve queries.
+ *
+ * <p>Settings (all optional): {@value #HOST}, {@value #PORT}, {@value #CAPACITY},
+ * {@value #ACK_MODE} ({@code accepted} or {@code stored}), {@value #STORED_TIMEOUT},
+ * {@value #RETRY_AFTER}, {@value #MAX_BODY_BYTES}, {@value #MAX_THREADS},
+ * {@value #SHUTDOWN_TIMEOUT}, {@value #BEARER_TOKENS}, {@value #RATE_LIMITS}; defaults and ranges as on the builder. Unknown keys are rejected.
+ */
+public final class HttpIngestionProvider implements IngestionProvider {
+
+  /** Setting: {@link HttpIngestionAdapter.Builder#host(String)}. */
+  public static final String HOST = "host";
+  /** Setting: {@link HttpIngestionAdapter.Builder#port(int)}. */
+  public static final String PORT = "port";
+  /** Setting: {@link HttpIngestionAdapter.Builder#capacity(int)}. */
+  public static final String CAPACITY = "capacity";
+  /** Setting: {@link HttpIngestionAdapter.Builder#ackMode(AckMode)}. */
+  public static final String ACK_MODE = "ack-mode";
+  /** Setting: {@link HttpIngestionAdapter.Builder#storedTimeout(Duration)}. */
+  public static final String STORED_TIMEOUT = "stored-timeout";
+  /** Setting: {@link HttpIngestionAdapter.Builder#retryAfter(Duration)}. */
+  public static final String RETRY_AFTER = "retry-after";
+  /** Setting: {@link HttpIngestionAdapter.Builder#maxBodyBytes(int)}. */
+  public static final String MAX_BODY_BYTES = "max-body-bytes";
+  /** Setting: {@link HttpIngestionAdapter.Builder#maxThreads(int)}. */
+  public static final String MAX_THREADS = "max-threads";
+  /** Setting: {@link HttpIngestionAdapter.Builder#shutdownTimeout(Duration)}. */
+  public static final String SHUTDOWN_TIMEOUT = "shutdown-timeout";
+
+  /** Setting: {@link HttpIngestionAdapter.Builder#bearerTokens}, comma-separated. */
+  public static final String BEARER_TOKENS = "bearer-tokens";
+  /** Setting: {@code default} for {@link HttpIngestionAdapter.Builder#defaultRateLimits()}, {@code off} [off]. */
+  public static final String RATE_LIMITS = "rate-limits";
+
+  /** Used by {@link java.util.ServiceLoader}. */
+  public HttpIngestionProvider() {}
+
+  @Override
+  public String name() {
+    return HttpIngestionAdapter.NAME;
+  }
+
+  @Override
+  public IngestionAdapter create(AdapterConfig config) {
+    config.requireOnlyKnownKeys("http ingestion provider", Set.of(HOST, PORT, CAPACITY, ACK_MODE,
+        STORED_TIMEOUT, RETRY_AFTER, MAX_BODY_BYTES, MAX_THREADS, SHUTDOWN_TIMEOUT, BEARER_TOKENS, RATE_LIMITS));
+    HttpIngestionAdapter.Builder b = HttpIngestionAdapter.builder();
+    String host = config.getString(HOST, HttpIngestionAdapter.DEFAULT_HOST);
+    AdapterConfig.apply(HOST, () -> b.host(host));
+    int port = config.getInt(PORT, HttpIngestionAdapter.DEFAULT_PORT);
+    AdapterConfig.apply(PORT, () -> b.port(port));
+    int capacity = config.getInt(CAPACITY, HttpIngestionAdapter.DEFAULT_CAPACITY);
+    AdapterConfig.apply(CAPACITY, () -> b.capacity(capacity));
+    String mode = config.getString(ACK_MODE, "accepted").toLowerCase(Locale.ROOT);
+    switch (mode) {
+      case "accepted" -> b.ackMode(AckMode.ACCEPTED);
+      case "stored" -> b.ackMode(AckMode.STORED);
+      default -> throw new ConfigurationException(ACK_MODE + " must be accepted or stored, got '" + mode + "'");
+    }
+    Duration stored = config.getDuration(STORED_TIMEOUT, HttpIngestionAdapter.DEFAULT_STORED_TIMEOUT);
+    AdapterConfig.apply(STORED_TIMEOUT, () -> b.storedTimeout(stored));
+    Duration retry = config.getDuration(RETRY_AFTER, HttpIngestionAdapter.DEFAULT_RETRY_AFTER);
+    AdapterConfig.apply(RETRY_AFTER, () -> b.retryAfter(retry));
+    int body = config.getInt(MAX_BODY_BYTES, HttpIngestionAdapter.DEFAULT_MAX_BODY_BYTES);
+    AdapterConfig.apply(MAX_BODY_BYTES, () -> b.maxBodyBytes(body));
+    int threads = config.getInt(MAX_THREADS, HttpIngestionAdapter.DEFAULT_MAX_THREADS);
+    AdapterConfig.apply(MAX_THREADS, () -> b.maxThreads(threads));
+    Duration shutdown = config.getDuration(SHUTDOWN_TIMEOUT, HttpIngestionAdapter.DEFAULT_SHUTDOWN_TIMEOUT);
+    AdapterConfig.apply(SHUTDOWN_TIMEOUT, () -> b.shutdownTimeout(shutdown));
+    config.getString(BEARER_TOKENS).ifPresent(tokens -> AdapterConfig.apply(BEARER_TOKENS,
+        () -> b.bearerTokens(java.util.Arrays.stream(tokens.split(",")).map(String::trim)
+            .filter(t -> !t.isEmpty()).toList())));
+    String limits = config.getString(RATE_LIMITS, "off").toLowerCase(Locale.ROOT);
+    switch (limits) {
+      case "default" -> b.defaultRateLimits();
+      case "off" -> { }
+      default -> throw new ConfigurationException(RATE_LIMITS + " must be default or off, got '" + limits + "'");
+    }
+    return b.build();
+  }
+}

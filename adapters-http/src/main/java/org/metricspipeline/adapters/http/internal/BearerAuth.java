@@ -1,0 +1,46 @@
+package org.metricspipeline.adapters.http.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Checks {@code Authorization: Bearer <token>} against several accepted tokens. Each token is
+ * compared in constant time (over SHA-256 digests, so neither content nor length leaks) and every
+ * accepted token is compared, so the time does not tell which one nearly matched.
+ */
+public final class BearerAuth {
+
+  private final List<byte[]> digests;
+
+  /** Accepts any of these tokens. */
+  public BearerAuth(List<String> tokens) {
+    this.digests = tokens.stream().map(BearerAuth::digest).toList();
+  }
+
+  /** Whether the {@code Authorization} header value carries an accepted bearer token. */
+  public boolean accepts(Optional<String> authorization) {
+    if (authorization.isEmpty()) {
+      return false;
+    }
+    String value = authorization.get().trim();
+    if (value.length() < 7 || !value.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return false;
+    }
+    byte[] given = digest(value.substring(7).trim());
+    boolean match = false;
+    for (byte[] d : digests) {
+      match |= MessageDigest.isEqual(d, given);
+    }
+    return match;
+  }
+
+  private static byte[] digest(String token) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+    }
+  }
+}

@@ -1,0 +1,218 @@
+package org.metricspipeline.adapters.http.internal;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.zip.GZIPInputStream;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import org.metricspipeline.core.http.EndpointKind;
+import org.metricspipeline.core.http.EndpointRequest;
+import org.metricspipeline.core.http.EndpointResponse;
+import org.metricspipeline.core.http.EndpointRouter;
+import org.metricspipeline.core.http.ErrorBody;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one Jetty handler: reads the body (bounded, gunzipped on ingestion endpoints), turns the
+ * request into an {@link EndpointRequest}, dispatches it through the router and writes the answer.
+ */
+public final class EndpointHandler extends Handler.Abstract {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EndpointHandler.class);
+
+  private final EndpointRouter router;
+  private final int maxBodyBytes;
+  private final Clock clock;
+  private final BearerAuth auth;
+  private final boolean authenticateHealth;
+  private final RateLimiter limiter;
+  private final RequestStats stats;
+
+  /**
+   * A handler over the router, refusing bodies over {@code maxBodyBytes} (after decompression too);
+   * {@code auth} and {@code limiter} may be {@code null} for none.
+   */
+  public EndpointHandler(EndpointRouter router, int maxBodyBytes, Clock clock, BearerAuth auth,
+      boolean authenticateHealth, RateLimiter limiter, RequestStats stats) {
+    this.router = router;
+    this.maxBodyBytes = maxBodyBytes;
+    this.clock = clock;
+    this.auth = auth;
+    this.authenticateHealth = authenticateHealth;
+    this.limiter = limiter;
+    this.stats = stats;
+  }
+
+  @Override
+  public boolean handle(Request request, Response response, Callback callback) {
+    long started = System.nanoTime();
+    String[] pattern = {RequestStats.UNMATCHED};
+    String[] methodSeen = {request.getMethod()};
+    return handle(request, response, new Callback() {
+      @Override
+      public void succeeded() {
+        stats.record(methodSeen[0], pattern[0], response.getStatus(), System.nanoTime() - started);
+        callback.succeeded();
+      }
+
+      @Override
+      public void failed(Throwable x) {
+        stats.record(methodSeen[0], pattern[0], 500, System.nanoTime() - started);
+        callback.failed(x);
+      }
+    }, pattern);
+  }
+
+  private boolean handle(Request request, Response response, Callback callback, String[] patternOut) {
+    String method = request.getMethod().toUpperCase(Locale.ROOT);
+    String path = request.getHttpURI().getDecodedPath();
+    if (path == null || path.isEmpty()) {
+      path = "/";
+    }
+    Map<String, String> headers = new LinkedHashMap<>();
+    for (HttpField f : request.getHeaders()) {
+      headers.merge(f.getName(), f.getValue() == null ? "" : f.getValue(), (a, b) -> a + ", " + b);
+    }
+    Map<String, List<String>> query = new LinkedHashMap<>();
+    try {
+      Fields fields = Request.extractQueryParameters(request);
+      for (Fields.Field f : fields) {
+        query.put(f.getName(), new ArrayList<>(f.getValues()));
+      }
+    } catch (RuntimeException e) {
+      write(response, callback, ErrorBody.invalidField("", "the query string cannot be decoded", clock));
+      return true;
+    }
+    String client = Optional.ofNullable(Request.getRemoteAddr(request)).orElse("");
+    EndpointRequest bare = new EndpointRequest(method, path, Map.of(), query, headers, new byte[0], client);
+    Optional<EndpointRouter.Match> match = router.match(method, path);
+    if (match.isEmpty()) {
+      write(response, callback, router.notMatched(bare));
+      return true;
+    }
+    long declared = request.getLength();
+    if (declared > maxBodyBytes) {
+      write(response, callback, tooLarge());
+      return true;
+    }
+    patternOut[0] = match.get().endpoint().pathPattern();
+    EndpointKind kind = match.get().endpoint().kind();
+    if (limiter != null) {
+      Optional<java.time.Duration> wait = limiter.acquire(client, kind);
+      if (wait.isPresent()) {
+        write(response, callback, ErrorBody.retryLater(429, ErrorBody.RATE_LIMITED,
+            "too many requests from " + client + " to " + kind.name().toLowerCase(Locale.ROOT) + " endpoints",
+            wait.get(), clock));
+        return true;
+      }
+    }
+    if (auth != null && (kind != EndpointKind.HEALTH || authenticateHealth)) {
+      Optional<String> header = bare.header("Authorization");
+      if (!auth.accepts(header)) {
+        String challenge = header.isPresent()
+            ? "Bearer realm=\"metrics-pipeline\", error=\"invalid_token\"" : "Bearer realm=\"metrics-pipeline\"";
+        write(response, callback, ErrorBody.response(401, ErrorBody.UNAUTHORIZED,
+            header.isPresent() ? "the bearer token is not accepted" : "a bearer token is required",
+            Map.of(), clock).withHeader("WWW-Authenticate", challenge));
+        return true;
+      }
+    }
+    boolean ingestion = kind == EndpointKind.INGESTION;
+    Content.Source.asByteArrayAsync(request, maxBodyBytes + 1).whenComplete((raw, failure) -> {
+      if (failure != null) {
+        LOG.debug("reading a request body failed", failure);
+        write(response, callback, tooLarge());
+        return;
+      }
+      if (raw.length > maxBodyBytes) {
+        write(response, callback, tooLarge());
+        return;
+      }
+      byte[] body = raw;
+      String encoding = bare.header("Content-Encoding").orElse("identity").trim().toLowerCase(Locale.ROOT);
+      if (!encoding.equals("identity") && !encoding.isEmpty()) {
+        if (!ingestion || !encoding.equals("gzip")) {
+          write(response, callback, ErrorBody.response(415, ErrorBody.UNSUPPORTED_MEDIA_TYPE,
+              "Content-Encoding '" + encoding + "' is not supported here" + (ingestion ? "; use gzip" : ""),
+              Map.of("content_encoding", encoding), clock));
+          return;
+        }
+        try {
+          body = gunzip(raw);
+        } catch (TooLarge e) {
+          write(response, callback, tooLarge());
+          return;
+        } catch (IOException e) {
+          write(response, callback, ErrorBody.response(400, ErrorBody.UNSUPPORTED_MEDIA_TYPE,
+              "the gzip body cannot be decompressed: " + e.getMessage(), Map.of(), clock));
+          return;
+        }
+      }
+      router.dispatch(bare.withBody(body)).whenComplete((answer, error) -> {
+        EndpointResponse r = error == null ? answer : ErrorBody.fromThrowable(error, clock);
+        write(response, callback, r);
+      });
+    });
+    return true;
+  }
+
+  private EndpointResponse tooLarge() {
+    return ErrorBody.response(413, ErrorBody.PAYLOAD_TOO_LARGE,
+        "the request body is larger than " + maxBodyBytes + " bytes", Map.of("max_body_bytes", maxBodyBytes), clock);
+  }
+
+  private byte[] gunzip(byte[] raw) throws IOException {
+    try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(raw))) {
+      byte[] buffer = new byte[Math.min(maxBodyBytes + 1, Math.max(8192, raw.length * 4))];
+      int n = 0;
+      while (true) {
+        if (n == buffer.length) {
+          if (buffer.length > maxBodyBytes) {
+            throw new TooLarge();
+          }
+          buffer = java.util.Arrays.copyOf(buffer, (int) Math.min((long) maxBodyBytes + 1, buffer.length * 2L));
+        }
+        int read = in.read(buffer, n, buffer.length - n);
+        if (read < 0) {
+          break;
+        }
+        n += read;
+        if (n > maxBodyBytes) {
+          throw new TooLarge();
+        }
+      }
+      return java.util.Arrays.copyOf(buffer, n);
+    }
+  }
+
+  private static final class TooLarge extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    TooLarge() {
+      super("too large", null);
+    }
+  }
+
+  private static void write(Response response, Callback callback, EndpointResponse r) {
+    response.setStatus(r.status());
+    r.headers().forEach((k, v) -> response.getHeaders().put(k, v));
+    byte[] body = r.body();
+    response.getHeaders().put("Content-Length", Integer.toString(body.length));
+    response.write(true, ByteBuffer.wrap(body), callback);
+  }
+}
