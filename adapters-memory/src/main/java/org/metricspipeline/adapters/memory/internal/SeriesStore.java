@@ -98,7 +98,8 @@ public final class SeriesStore {
 
   /** Stores one item; the reason it was not stored, if it was not. */
   public Optional<String> store(MetricsData item) {
-    return Optional.ofNullable(store(item, new Lookups()));
+    MetricsBatchResult result = storeAll(List.of(item));
+    return result.allSucceeded() ? Optional.empty() : Optional.of(result.failures().get(0).reason());
   }
 
   /** Reserves one item's points and queues them; the reason it was not stored, if it was not. */
@@ -122,34 +123,6 @@ public final class SeriesStore {
     for (int j = 0; j < n; j++) {
       Metric m = metrics.get(j);
       pending.add(lookupSeries(type, source, m, lookups), time, m.value());
-    }
-    return null;
-  }
-
-  private String store(MetricsData item, Lookups lookups) {
-    long time;
-    try {
-      time = item.timestamp().toEpochMilli();
-    } catch (ArithmeticException e) {
-      return "timestamp out of range for epoch milliseconds: " + item.timestamp();
-    }
-    List<Metric> metrics = item.metrics();
-    int n = metrics.size();
-    if (n == 0) {
-      return null;
-    }
-    if (!reserve(n)) {
-      return fullReason();
-    }
-    String type = item.metricType();
-    String source = item.source();
-    for (int j = 0; j < n; j++) {
-      Metric m = metrics.get(j);
-      lookupSeries(type, source, m, lookups).append(time, m.value());
-    }
-    Map<String, Object> context = item.context();
-    if (!context.isEmpty()) {
-      contexts.put(time, type, source, context);
     }
     return null;
   }
