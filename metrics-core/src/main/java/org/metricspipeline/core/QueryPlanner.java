@@ -215,11 +215,7 @@ public final class QueryPlanner {
       if (buckets.isEmpty()) {
         continue;
       }
-      Map<String, String> key = new LinkedHashMap<>();
-      for (int i = 0; i < groupBy.size(); i++) {
-        key.put(groupBy.get(i), e.getKey().get(i));
-      }
-      results.add(new GroupResult(key, buckets));
+      results.add(GroupResult.of(groupBy, e.getKey(), buckets));
     }
     return new AggregationResult(query, results, sources);
   }

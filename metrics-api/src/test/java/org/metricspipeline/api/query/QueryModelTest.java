@@ -104,4 +104,21 @@ class QueryModelTest {
 
     assertThat(new AggregationResult(q, List.of(), List.of("raw")).singleValue()).isEmpty();
   }
+
+  @Test
+  void groupResultOfPairsEachGroupByKeyWithItsValue() {
+    Bucket b = new Bucket(Instant.EPOCH, 1.5, 2);
+    GroupResult g = GroupResult.of(List.of("region", "host"), List.of("eu", "web-1"), List.of(b));
+
+    assertThat(g.key()).isEqualTo(Map.of("region", "eu", "host", "web-1"));
+    assertThat(g.value()).isEqualTo(1.5);
+  }
+
+  @Test
+  void groupResultOfRejectsKeysAndValuesOfDifferentLength() {
+    assertThatThrownBy(() -> GroupResult.of(List.of("host"), List.of(),
+        List.of(new Bucket(Instant.EPOCH, 1, 1))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("1 group-by keys but 0 values");
+  }
 }

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -203,11 +202,7 @@ public final class QueryEngine {
       if (buckets.isEmpty()) {
         continue;
       }
-      Map<String, String> key = new LinkedHashMap<>();
-      for (int i = 0; i < groupBy.size(); i++) {
-        key.put(groupBy.get(i), e.getKey().get(i));
-      }
-      results.add(new GroupResult(key, buckets));
+      results.add(GroupResult.of(groupBy, e.getKey(), buckets));
     }
     return new AggregationResult(query, results, List.of(RAW_SOURCE));
   }
