@@ -7,6 +7,9 @@ module org.metricspipeline.adapters.http {
   requires org.eclipse.jetty.util;
   requires com.github.benmanes.caffeine;
   requires org.slf4j;
+  requires com.fasterxml.jackson.databind;
+  requires com.google.protobuf;
+  requires io.opentelemetry.proto;
 
   exports org.metricspipeline.adapters.http;
 

@@ -27,6 +27,7 @@ import org.metricspipeline.adapters.http.internal.RequestStats;
 import org.metricspipeline.adapters.http.internal.EndpointHandler;
 import org.metricspipeline.adapters.http.internal.JsonErrorHandler;
 import org.metricspipeline.adapters.http.internal.NoStorage;
+import org.metricspipeline.adapters.http.internal.OtlpMetricsEndpoint;
 import org.metricspipeline.api.ConfigurationException;
 import org.metricspipeline.api.Delivery;
 import org.metricspipeline.api.HealthCheckResult;
@@ -67,6 +68,18 @@ import org.slf4j.LoggerFactory;
  * rate limits.
  * See {@link AckMode} for when a request is answered. Items still buffered at {@link #close()} are
  * lost (their number is logged); stop producers and drain the pipeline first.
+ *
+ * <h2>OpenTelemetry</h2>
+ * {@code POST /v1/metrics} takes OTLP/HTTP in protobuf ({@code application/x-protobuf}) or JSON
+ * ({@code application/json}), so an OpenTelemetry SDK or Collector can export here
+ * ({@code OTEL_EXPORTER_OTLP_METRICS_ENDPOINT=http://host:port/v1/metrics}). Each data point becomes
+ * one item of metric type {@code otlp} and source {@code service.name}: gauges and sums as one metric
+ * (sums tagged {@code otlp.temporality} and {@code otlp.monotonic}), histograms as
+ * {@code <name>_count}, {@code <name>_sum} and cumulative {@code <name>_bucket} metrics with an
+ * {@code le} tag; tags are resource, then scope, then point attributes (later wins), stringified.
+ * It answers 200 with an {@code ExportMetricsServiceResponse} in the request's encoding whose
+ * {@code partial_success} counts rejected data points (invalid ones, such as NaN values, and
+ * exponential histograms, which are not supported), in both {@link AckMode}s.
  *
  * <h2>Server</h2>
  * Listens on {@value #DEFAULT_HOST} unless configured; the port is bound by {@link Builder#build()}
@@ -147,6 +160,7 @@ public final class HttpIngestionAdapter implements IngestionAdapter {
       mb.health(this::healthCheck);
     }
     List<HttpEndpoint> all = new ArrayList<>(mb.build().endpoints());
+    all.add(new OtlpMetricsEndpoint(this::offer, b.validator, b.clock).endpoint());
     all.addAll(b.endpoints);
     EndpointRouter router = EndpointRouter.of(all, b.clock);
     this.endpoints = router.endpoints();
