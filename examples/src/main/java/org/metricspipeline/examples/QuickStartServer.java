@@ -10,7 +10,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
@@ -86,7 +88,7 @@ final class QuickStartServer implements AutoCloseable {
           .clock(clock)
           .health(() -> {
             MetricsPipeline p = pipelineRef.get();
-            return p == null ? CompletableFuture.completedFuture(HealthCheckResult.healthy(java.util.Map.of()))
+            return p == null ? CompletableFuture.completedFuture(HealthCheckResult.healthy(Map.of()))
                 : p.healthCheck();
           })
           .build();
@@ -210,8 +212,8 @@ final class QuickStartServer implements AutoCloseable {
   }
 
   /** What the synthetic feed stored; empty with {@code --no-synthetic}. */
-  java.util.Optional<Fed> fed() {
-    return java.util.Optional.ofNullable(fed);
+  Optional<Fed> fed() {
+    return Optional.ofNullable(fed);
   }
 
   /** The pipeline's counters. */
@@ -253,6 +255,7 @@ final class QuickStartServer implements AutoCloseable {
       }
       closing = true;
     }
+    URI address = http.uri();
     try {
       PipelineStats before = pipeline.stats();
       pipeline.stopProcessing().join();
@@ -262,7 +265,7 @@ final class QuickStartServer implements AutoCloseable {
           after.stored() - before.stored(), after.pointsStored() - before.pointsStored(),
           after.stored(), after.pointsStored(), after.rejected(), after.deadLettered());
       pipeline.close();
-      LOG.info("HTTP server on {} closed", http.uri());
+      LOG.info("HTTP server on {} closed", address);
     } finally {
       closed.countDown();
     }

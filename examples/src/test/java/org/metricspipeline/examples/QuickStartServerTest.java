@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.metricspipeline.examples.QuickStartServer.Example;
@@ -40,8 +41,8 @@ class QuickStartServerTest {
   }
 
   private QuickStartServer start(String... args) {
-    String[] withPort = java.util.stream.Stream.concat(java.util.stream.Stream.of("--serve", "--port", "0"),
-        java.util.stream.Stream.of(args)).toArray(String[]::new);
+    String[] withPort = Stream.concat(Stream.of("--serve", "--port", "0"),
+        Stream.of(args)).toArray(String[]::new);
     server = QuickStartServer.start(ServeOptions.parse(withPort, CLOCK));
     return server;
   }
