@@ -44,7 +44,10 @@ import org.metricspipeline.core.SyntheticData.Pattern;
  *
  * <pre>{@code
  * java -jar examples/target/metrics-examples.jar [--seed N] [--hosts N] [--pattern NAME]
+ * java -jar examples/target/metrics-examples.jar --serve [--port 8080] [--no-synthetic]
  * }</pre>
+ *
+ * <p>With {@code --serve} it keeps running instead: see {@link QuickStartServer}.
  *
  * <p>Half of the hosts send through the ingestion channel ({@code batchIngest}, as remote agents
  * would), the other half hand their items straight to {@code MetricsPipeline.processBatch} (as an
@@ -88,6 +91,14 @@ public final class QuickStart {
       "  --pattern NAME   shape of the " + PATTERN_METRIC + " series: " + PATTERN_NAMES,
       "                   (default " + DEFAULT_PATTERN.wireName() + ")",
       "  --help           print this help and exit",
+      "",
+      "       java -jar metrics-examples.jar --serve [--port N] [--no-synthetic] [--seed N] [--hosts N]",
+      "",
+      "Serves the HTTP API on 127.0.0.1 (HTTP ingestion channel, in-memory storage with rollups),",
+      "fed the same synthetic hour first, prints a curl command per endpoint; Ctrl-C stops it.",
+      "",
+      "  --port N         port to serve on, 0 for any free one (default " + QuickStartServer.DEFAULT_PORT + ")",
+      "  --no-synthetic   start with an empty store",
       "");
 
   private static final DateTimeFormatter HOUR_MINUTE =
@@ -95,9 +106,14 @@ public final class QuickStart {
 
   private QuickStart() {}
 
-  /** Runs the quick start; exits with 0 on success, 2 on bad arguments. */
+  /**
+   * Runs the quick start (or serves it with {@code --serve} until Ctrl-C); exits with 0 on success,
+   * 2 on bad arguments, 1 when the server cannot start.
+   */
   public static void main(String[] args) {
-    int code = run(args, System.out, System.err);
+    boolean serve = QuickStartServer.ServeOptions.requested(args) && !List.of(args).contains("--help")
+        && !List.of(args).contains("-h");
+    int code = serve ? serve(args, System.out, System.err) : run(args, System.out, System.err);
     if (code != 0) {
       System.exit(code);
     }
@@ -118,6 +134,38 @@ public final class QuickStart {
       return 2;
     }
     run(options, out);
+    return 0;
+  }
+
+  /**
+   * Serve mode: starts the server, prints its curl commands, and blocks until the shutdown hook
+   * (Ctrl-C) has stopped it; returns the exit code.
+   */
+  static int serve(String[] args, PrintStream out, PrintStream err) {
+    QuickStartServer.ServeOptions options;
+    try {
+      options = QuickStartServer.ServeOptions.parse(args, Clock.systemUTC());
+    } catch (IllegalArgumentException e) {
+      err.println(e.getMessage());
+      err.print(USAGE);
+      return 2;
+    }
+    QuickStartServer server;
+    try {
+      server = QuickStartServer.start(options);
+    } catch (RuntimeException e) {
+      err.println("could not start serving on port " + options.port() + ": " + e.getMessage());
+      return 1;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "metrics-examples-shutdown-1"));
+    server.printBanner(out);
+    out.flush();
+    try {
+      server.awaitClosed();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      server.close();
+    }
     return 0;
   }
 

@@ -2,13 +2,21 @@ package org.metricspipeline.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -72,6 +80,39 @@ class QuickStartJarIT {
   }
 
   @Test
+  void serveModeAnswersHealthAndStopsThroughItsShutdownHook() throws Exception {
+    List<String> command = List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+        "-jar", jar().toString(), "--serve", "--port", "0");
+    Path stderr = Files.createTempFile("quickstart-serve", ".err");
+    Process process = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
+    try {
+      BufferedReader stdout = new BufferedReader(
+          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      String prefix = "Serving the API on ";
+      String address = CompletableFuture.supplyAsync(() -> stdout.lines()
+              .filter(l -> l.startsWith(prefix)).findFirst()
+              .map(l -> l.substring(prefix.length(), l.indexOf(' ', prefix.length())))
+              .orElseThrow(() -> new AssertionError("no '" + prefix + "' line")))
+          .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      HttpResponse<String> health = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create(address + "/health")).timeout(Duration.ofSeconds(30)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(health.statusCode()).isEqualTo(200);
+      assertThat(health.body()).contains("healthy");
+
+      process.destroy(); // SIGTERM, as Ctrl-C's SIGINT: runs the shutdown hooks
+      assertThat(process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)).as("exited after SIGTERM").isTrue();
+      assertThat(Files.readString(stderr, StandardCharsets.UTF_8))
+          .contains("Stopped gracefully: flushed")
+          .contains("stored 1800 items (4680 points) in total")
+          .doesNotContain("Exception");
+    } finally {
+      process.destroyForcibly();
+      Files.deleteIfExists(stderr);
+    }
+  }
+
+  @Test
   void quickStartJarPrintsItsUsageForHelp() throws Exception {
     Run run = java("-jar", jar().toString(), "--help");
     assertThat(run.exitCode()).isZero();
@@ -97,7 +138,7 @@ class QuickStartJarIT {
     Run run = java("-cp", jar().toString(), WiringBySpi.class.getName());
     assertThat(run.exitCode()).as("exit code; stderr:%n%s", run.stderr()).isZero();
     assertThat(run.stdout())
-        .startsWith("Providers found: storage [memory], ingestion [memory], visualization [memory]")
+        .startsWith("Providers found: storage [memory], ingestion [http, memory], visualization [memory]")
         .contains("Stored 60 items in 'memory'");
   }
 }

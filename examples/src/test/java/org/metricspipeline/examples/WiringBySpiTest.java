@@ -28,7 +28,7 @@ class WiringBySpiTest {
     assertThat(result.storage()).isEqualTo("memory");
     assertThat(result.ingestion()).isEqualTo("memory");
     assertThat(result.visualization()).isEqualTo("memory");
-    assertThat(output).startsWith("Providers found: storage [memory], ingestion [memory], visualization [memory]");
+    assertThat(output).startsWith("Providers found: storage [memory], ingestion [http, memory], visualization [memory]");
   }
 
   @Test

@@ -1,0 +1,355 @@
+package org.metricspipeline.examples;
+
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import org.metricspipeline.adapters.http.AckMode;
+import org.metricspipeline.adapters.http.HttpIngestionAdapter;
+import org.metricspipeline.adapters.memory.InMemoryStorageAdapter;
+import org.metricspipeline.api.HealthCheckResult;
+import org.metricspipeline.api.MetricsBatchResult;
+import org.metricspipeline.api.MetricsData;
+import org.metricspipeline.core.JobStatus;
+import org.metricspipeline.core.MetricsPipeline;
+import org.metricspipeline.core.OverflowPolicy;
+import org.metricspipeline.core.PipelineStats;
+import org.metricspipeline.core.SyntheticData;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The quick start's serve mode ({@code --serve}): a pipeline whose ingestion channel is the HTTP
+ * adapter, on the in-memory store with rollups, serving the API on {@code 127.0.0.1:<port>} until
+ * closed. Optionally fed the quick start's synthetic hour first (through {@code processBatch}, then
+ * rolled up), so every query endpoint has something to answer.
+ *
+ * <p>{@link #examples()} are the requests printed as {@code curl} commands; ingestion requests are
+ * acknowledged once stored ({@link AckMode#STORED}), so a query right after them sees their points.
+ * {@link #close()} stops the pipeline gracefully (storing everything accepted), then closes the
+ * server and the store, and logs what the stop flushed.
+ */
+final class QuickStartServer implements AutoCloseable {
+
+  /** The port served when {@code --port} is not given. */
+  static final int DEFAULT_PORT = HttpIngestionAdapter.DEFAULT_PORT;
+  /** The metric the printed ingestion examples send (and the raw query reads back). */
+  static final String DEMO_METRIC = "room_temperature";
+  /** The metric the printed {@code /api/v1/ingest} example sends. */
+  static final String DEMO_ITEM_METRIC = "room_humidity";
+
+  private static final Logger LOG = LoggerFactory.getLogger(QuickStartServer.class);
+
+  private final InMemoryStorageAdapter storage;
+  private final HttpIngestionAdapter http;
+  private final MetricsPipeline pipeline;
+  private final List<Example> examples;
+  private final Fed fed;
+  private final CountDownLatch closed = new CountDownLatch(1);
+  private final Object closeLock = new Object();
+  private boolean closing;
+
+  private QuickStartServer(InMemoryStorageAdapter storage, HttpIngestionAdapter http, MetricsPipeline pipeline,
+      List<Example> examples, Fed fed) {
+    this.fed = fed;
+    this.storage = storage;
+    this.http = http;
+    this.pipeline = pipeline;
+    this.examples = examples;
+  }
+
+  /**
+   * Starts the store, the HTTP adapter on {@code options.port()} (0: any free port) and the pipeline,
+   * feeds the synthetic data when asked, and returns once the server answers.
+   */
+  static QuickStartServer start(ServeOptions options) {
+    Objects.requireNonNull(options, "options");
+    Clock clock = options.data().clock();
+    InMemoryStorageAdapter storage = InMemoryStorageAdapter.create();
+    AtomicReference<MetricsPipeline> pipelineRef = new AtomicReference<>();
+    HttpIngestionAdapter http;
+    try {
+      http = HttpIngestionAdapter.builder()
+          .port(options.port())
+          .storage(storage)
+          .ackMode(AckMode.STORED)
+          .clock(clock)
+          .health(() -> {
+            MetricsPipeline p = pipelineRef.get();
+            return p == null ? CompletableFuture.completedFuture(HealthCheckResult.healthy(Map.of()))
+                : p.healthCheck();
+          })
+          .build();
+    } catch (RuntimeException e) {
+      storage.close();
+      throw e;
+    }
+    MetricsPipeline pipeline = MetricsPipeline.builder()
+        .storage(storage)
+        .ingestion(http)
+        .processingInterval(EmbeddedStack.PROCESSING_INTERVAL)
+        .overflowPolicy(OverflowPolicy.block(EmbeddedStack.PRODUCER_WAIT))
+        .clock(clock)
+        .rollups(QuickStart.ROLLUPS)
+        .build();
+    pipelineRef.set(pipeline);
+    pipeline.startProcessing();
+    QuickStartServer server;
+    try {
+      Fed fed = options.synthetic() ? feed(pipeline, options.data()) : null;
+      server = new QuickStartServer(storage, http, pipeline, examples(http.uri(), clock.instant(), fed), fed);
+    } catch (RuntimeException e) {
+      pipeline.close();
+      throw e;
+    }
+    return server;
+  }
+
+  /**
+   * What the synthetic feed stored.
+   *
+   * @param start start of the range fed
+   * @param end end of the range fed (a closed 5-minute edge)
+   * @param items items fed
+   * @param points points in them
+   * @param rollup the rollup job's status after its run
+   */
+  record Fed(Instant start, Instant end, long items, long points, JobStatus rollup) {}
+
+  /** Feeds the quick start's hour (hosts and pattern series) via processBatch, then rolls it up. */
+  private static Fed feed(MetricsPipeline pipeline, QuickStart.Options options) {
+    Instant end = QuickStart.rangeEnd(options.clock());
+    Instant start = end.minus(options.span());
+    int ticks = Math.toIntExact(options.span().toMillis() / options.interval().toMillis());
+    SyntheticMetrics data = new SyntheticMetrics(options.seed(), options.hosts(), start, options.interval(), ticks);
+    List<MetricsData> all = new ArrayList<>();
+    for (int host = 0; host < options.hosts(); host++) {
+      all.addAll(data.itemsOf(host));
+    }
+    all.addAll(SyntheticData.series(QuickStart.PATTERN_METRIC, options.pattern(), start, options.span(),
+        options.interval(), options.seed()));
+    long points = 0;
+    List<CompletableFuture<MetricsBatchResult>> futures = new ArrayList<>();
+    for (int from = 0; from < all.size(); from += QuickStart.ITEMS_PER_CALL) {
+      List<MetricsData> chunk = all.subList(from, Math.min(all.size(), from + QuickStart.ITEMS_PER_CALL));
+      for (MetricsData item : chunk) {
+        points += item.metrics().size();
+      }
+      futures.add(pipeline.processBatch(chunk));
+    }
+    for (CompletableFuture<MetricsBatchResult> f : futures) {
+      MetricsBatchResult result = f.join();
+      if (!result.allSucceeded()) {
+        throw new IllegalStateException("processBatch refused " + result.failureCount()
+            + " item(s), first: " + result.failures().get(0).reason());
+      }
+    }
+    JobStatus rollup = pipeline.timeSeries().orElseThrow().runRollupsNow();
+    if (rollup.lastError().isPresent()) {
+      throw new IllegalStateException("rollup job failed: " + rollup.lastError().get());
+    }
+    return new Fed(start, end, all.size(), points, rollup);
+  }
+
+  /** The requests printed as curl commands, in the order a newcomer would paste them. */
+  private static List<Example> examples(URI base, Instant now, Fed fed) {
+    String b = base.toString();
+    String queried = fed == null ? DEMO_METRIC : SyntheticMetrics.CPU;
+    String range = fed == null ? ""
+        : "\"start_time\":\"" + fed.start() + "\",\"end_time\":\"" + fed.end() + "\",";
+    String rangeParams = fed == null ? ""
+        : "&start_time=" + fed.start() + "&end_time=" + fed.end();
+    String step = fed == null ? "" : ",\"step\":\"5m\"";
+    List<Example> list = new ArrayList<>();
+    list.add(Example.get(b, "/health"));
+    list.add(Example.post(b, "/metrics/ingest",
+        "{\"metric_name\":\"" + DEMO_METRIC + "\",\"value\":21.5,\"labels\":{\"room\":\"lab\"}}"));
+    list.add(Example.post(b, "/api/v1/ingest",
+        "{\"timestamp\":\"" + now.truncatedTo(ChronoUnit.SECONDS) + "\",\"metric_type\":\"environment\","
+            + "\"source\":\"curl\",\"metrics\":[{\"name\":\"" + DEMO_ITEM_METRIC
+            + "\",\"value\":40.0,\"unit\":\"%\",\"tags\":{\"room\":\"lab\"}}]}"));
+    list.add(Example.get(b, "/metrics/list"));
+    list.add(Example.get(b, "/metrics/" + queried + "/info"));
+    list.add(Example.post(b, "/query", "{\"metric_name\":\"" + queried + "\"," + range
+        + "\"function\":\"avg\"" + step + ",\"group_by\":[\"" + (fed == null ? "room" : "host") + "\"]}"));
+    list.add(Example.get(b, "/query/raw?metric_name=" + DEMO_METRIC + "&labels="
+        + URLEncoder.encode("{\"room\":\"lab\"}", StandardCharsets.UTF_8)));
+    list.add(Example.get(b, "/query/rollup?metric_name=" + queried + "&window=5m" + rangeParams));
+    list.add(Example.get(b, "/rollups"));
+    return List.copyOf(list);
+  }
+
+  /** The port the API is served on (the bound one when started with port 0). */
+  int port() {
+    return http.port();
+  }
+
+  /** The API's base address, for example {@code http://127.0.0.1:8080}. */
+  URI uri() {
+    return http.uri();
+  }
+
+  /** The requests printed as curl commands. */
+  List<Example> examples() {
+    return examples;
+  }
+
+  /** The store the API reads. */
+  InMemoryStorageAdapter storage() {
+    return storage;
+  }
+
+  /** What the synthetic feed stored; empty with {@code --no-synthetic}. */
+  Optional<Fed> fed() {
+    return Optional.ofNullable(fed);
+  }
+
+  /** The pipeline's counters. */
+  PipelineStats stats() {
+    return pipeline.stats();
+  }
+
+  /** Prints the address and the curl commands. */
+  void printBanner(PrintStream out) {
+    out.println("Metrics Pipeline quick start, serve mode: HTTP ingestion channel, in-memory storage with rollups");
+    if (fed == null) {
+      out.println("No synthetic data (--no-synthetic): the store is empty");
+    } else {
+      out.printf(Locale.ROOT, "Fed %d synthetic items (%d points), %s to %s, rolled up: %d buckets%n",
+          fed.items(), fed.points(), fed.start(), fed.end(), fed.rollup().lastResult());
+    }
+    out.println("Serving the API on " + uri() + " (Ctrl-C stops it gracefully)");
+    out.println("Try:");
+    for (Example e : examples) {
+      out.println("  " + e.curl());
+    }
+  }
+
+  /** Blocks until {@link #close()} has finished (for example from the shutdown hook). */
+  void awaitClosed() throws InterruptedException {
+    closed.await();
+  }
+
+  /**
+   * Stops the pipeline gracefully (everything accepted is stored), then closes the HTTP server and
+   * the store; logs what the stop flushed. Calling it again waits for the first call.
+   */
+  @Override
+  public void close() {
+    synchronized (closeLock) {
+      if (closing) {
+        awaitQuietly();
+        return;
+      }
+      closing = true;
+    }
+    URI address = http.uri();
+    try {
+      PipelineStats before = pipeline.stats();
+      pipeline.stopProcessing().join();
+      PipelineStats after = pipeline.stats();
+      LOG.info("Stopped gracefully: flushed {} items ({} points) that were queued or in flight; "
+              + "stored {} items ({} points) in total, rejected {}, dead-lettered {}",
+          after.stored() - before.stored(), after.pointsStored() - before.pointsStored(),
+          after.stored(), after.pointsStored(), after.rejected(), after.deadLettered());
+      pipeline.close();
+      LOG.info("HTTP server on {} closed", address);
+    } finally {
+      closed.countDown();
+    }
+  }
+
+  private void awaitQuietly() {
+    try {
+      closed.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * One request of the walkthrough.
+   *
+   * @param method {@code GET} or {@code POST}
+   * @param uri the full address, with its query string
+   * @param body the JSON body of a POST, empty for a GET
+   */
+  record Example(String method, URI uri, String body) {
+
+    static Example get(String base, String pathAndQuery) {
+      return new Example("GET", URI.create(base + pathAndQuery), "");
+    }
+
+    static Example post(String base, String path, String body) {
+      return new Example("POST", URI.create(base + path), body);
+    }
+
+    /** The ready-to-paste curl command (single quotes: the shell passes everything as is). */
+    String curl() {
+      if (method.equals("GET")) {
+        return "curl -s '" + uri + "'";
+      }
+      return "curl -s -X POST '" + uri + "' -H 'Content-Type: application/json' -d '" + body + "'";
+    }
+  }
+
+  /**
+   * What serve mode does.
+   *
+   * @param data the synthetic data fed (and the clock)
+   * @param port the port to serve on, 0 for any free one
+   * @param synthetic whether to feed the synthetic data first
+   */
+  record ServeOptions(QuickStart.Options data, int port, boolean synthetic) {
+
+    ServeOptions {
+      Objects.requireNonNull(data, "data");
+      if (port < 0 || port > 65_535) {
+        throw new IllegalArgumentException("--port must be between 0 and 65535, got " + port);
+      }
+    }
+
+    /** Whether these arguments ask for serve mode. */
+    static boolean requested(String[] args) {
+      return List.of(args).contains("--serve");
+    }
+
+    /** The options from command-line arguments; fails naming the argument that is wrong. */
+    static ServeOptions parse(String[] args, Clock clock) {
+      int port = DEFAULT_PORT;
+      boolean synthetic = true;
+      List<String> rest = new ArrayList<>();
+      for (int i = 0; i < args.length; i++) {
+        switch (args[i]) {
+          case "--serve" -> { }
+          case "--no-synthetic" -> synthetic = false;
+          case "--port" -> {
+            if (i + 1 >= args.length) {
+              throw new IllegalArgumentException("--port needs a value");
+            }
+            String value = args[++i];
+            try {
+              port = Integer.parseInt(value);
+            } catch (NumberFormatException e) {
+              throw new IllegalArgumentException("--port must be an integer, got '" + value + "'");
+            }
+          }
+          default -> rest.add(args[i]);
+        }
+      }
+      return new ServeOptions(QuickStart.Options.parse(rest.toArray(String[]::new), clock), port, synthetic);
+    }
+  }
+}

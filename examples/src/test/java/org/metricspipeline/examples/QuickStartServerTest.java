@@ -1,0 +1,204 @@
+package org.metricspipeline.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.metricspipeline.examples.QuickStartServer.Example;
+import org.metricspipeline.examples.QuickStartServer.ServeOptions;
+
+/** Serve mode in-process on a free loopback port, driven by the JDK's HTTP client. */
+class QuickStartServerTest {
+
+  private static final Clock CLOCK = Clock.fixed(Instant.parse("2024-05-01T12:02:30Z"), ZoneOffset.UTC);
+  private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+  private QuickStartServer server;
+
+  @AfterEach
+  void close() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  private QuickStartServer start(String... args) {
+    String[] withPort = Stream.concat(Stream.of("--serve", "--port", "0"),
+        Stream.of(args)).toArray(String[]::new);
+    server = QuickStartServer.start(ServeOptions.parse(withPort, CLOCK));
+    return server;
+  }
+
+  private static HttpResponse<String> send(Example e) throws IOException, InterruptedException {
+    HttpRequest.Builder b = HttpRequest.newBuilder(e.uri()).timeout(Duration.ofSeconds(30));
+    if (e.method().equals("POST")) {
+      b.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(e.body()));
+    } else {
+      b.GET();
+    }
+    return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Sends every printed request in the printed order; the answers by path (without query). */
+  private Map<String, HttpResponse<String>> sendAll() throws Exception {
+    Map<String, HttpResponse<String>> answers = new LinkedHashMap<>();
+    for (Example e : server.examples()) {
+      answers.put(e.method() + " " + e.uri().getPath(), send(e));
+    }
+    return answers;
+  }
+
+  private static Example example(QuickStartServer s, String method, String path) {
+    return s.examples().stream().filter(e -> e.method().equals(method) && e.uri().getPath().equals(path))
+        .findFirst().orElseThrow(() -> new AssertionError("no printed example for " + method + " " + path));
+  }
+
+  @Test
+  void printsOneCurlPerEndpoint() {
+    start();
+    assertThat(server.examples().stream().map(e -> e.method() + " " + e.uri().getPath()).collect(Collectors.toList()))
+        .containsExactly("GET /health", "POST /metrics/ingest", "POST /api/v1/ingest", "GET /metrics/list",
+            "GET /metrics/cpu_usage/info", "POST /query", "GET /query/raw", "GET /query/rollup", "GET /rollups");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    server.printBanner(new PrintStream(out, true, StandardCharsets.UTF_8));
+    String printed = out.toString(StandardCharsets.UTF_8);
+    assertThat(printed).contains("Serving the API on " + server.uri());
+    for (Example e : server.examples()) {
+      assertThat(printed).contains(e.curl());
+    }
+    assertThat(example(server, "POST", "/metrics/ingest").curl())
+        .startsWith("curl -s -X POST '" + server.uri() + "/metrics/ingest' -H 'Content-Type: application/json' -d '{");
+  }
+
+  @Test
+  void servesOnTheBoundLoopbackPort() {
+    start();
+    assertThat(server.port()).isPositive();
+    assertThat(server.uri()).isEqualTo(URI.create("http://127.0.0.1:" + server.port()));
+  }
+
+  @Test
+  void everyPrintedRequestAnswers2xx() throws Exception {
+    start();
+    sendAll().forEach((request, answer) ->
+        assertThat(answer.statusCode()).as("%s answered %s", request, answer.body()).isBetween(200, 299));
+  }
+
+  @Test
+  void theMetricIngestedByThePrintedCurlComesBackFromTheRawQuery() throws Exception {
+    start();
+    Map<String, HttpResponse<String>> answers = sendAll();
+    assertThat(answers.get("POST /metrics/ingest").statusCode()).isEqualTo(200);
+    assertThat(answers.get("GET /query/raw").body())
+        .contains("\"count\":1").contains("21.5").contains(CLOCK.instant().toString().replace("Z", ""));
+  }
+
+  @Test
+  void theItemIngestedByThePrintedCurlIsStored() throws Exception {
+    start();
+    HttpResponse<String> ingest = send(example(server, "POST", "/api/v1/ingest"));
+    assertThat(ingest.body()).contains("\"success_count\":1");
+    HttpResponse<String> info = send(Example.get(server.uri().toString(), "/metrics/room_humidity/info"));
+    assertThat(info.statusCode()).isEqualTo(200);
+    assertThat(info.body()).contains("environment").contains("lab");
+  }
+
+  @Test
+  void queryExamplesAnswerFromTheSyntheticHour() throws Exception {
+    start();
+    Map<String, HttpResponse<String>> answers = sendAll();
+    assertThat(answers.get("GET /metrics/list").body()).contains("cpu_usage").contains("latency_ms");
+    assertThat(answers.get("GET /metrics/cpu_usage/info").body()).contains("web-1").contains("web-4");
+    assertThat(answers.get("POST /query").body()).contains("web-1").contains("\"sources\"");
+    assertThat(answers.get("GET /query/rollup").body()).contains("\"avg\"").contains("\"count\"");
+    assertThat(answers.get("GET /rollups").body()).contains("cpu_usage").contains("5m");
+    assertThat(answers.get("GET /health").body()).contains("healthy");
+  }
+
+  @Test
+  void syntheticFeedStoresTheQuickStartHourAndRollsItUp() {
+    start();
+    QuickStartServer.Fed fed = server.fed().orElseThrow();
+    assertThat(fed.items()).isEqualTo(1800);
+    assertThat(fed.points()).isEqualTo(4680);
+    assertThat(fed.rollup().lastResult()).isPositive();
+    assertThat(server.storage().memoryStats().points()).isEqualTo(4680);
+  }
+
+  @Test
+  void noSyntheticStartsEmptyAndStillServesEveryPrintedRequest() throws Exception {
+    start("--no-synthetic");
+    assertThat(server.fed()).isEmpty();
+    assertThat(server.storage().memoryStats().points()).isZero();
+    Map<String, HttpResponse<String>> answers = sendAll();
+    answers.forEach((request, answer) ->
+        assertThat(answer.statusCode()).as("%s answered %s", request, answer.body()).isBetween(200, 299));
+    assertThat(answers.get("GET /query/raw").body()).contains("21.5");
+    assertThat(answers.get("GET /metrics/list").body()).doesNotContain("cpu_usage");
+  }
+
+  @Test
+  void closeStoresWhatWasAcceptedAndStopsServing() throws Exception {
+    start("--no-synthetic");
+    URI health = server.uri().resolve("/health");
+    send(example(server, "POST", "/metrics/ingest"));
+    server.close();
+    assertThat(server.stats().stored()).isEqualTo(1);
+    assertThat(server.stats().queueDepth()).isZero();
+    assertThatThrownBy(() -> CLIENT.send(HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse.BodyHandlers.ofString())).isInstanceOf(IOException.class);
+  }
+
+  @Test
+  void closeCanBeCalledTwice() {
+    start("--no-synthetic");
+    server.close();
+    server.close();
+    assertThat(server.stats().stored()).isZero();
+  }
+
+  @Test
+  void parsesServeOptions() {
+    ServeOptions o = ServeOptions.parse(new String[] {"--serve", "--port", "9090", "--no-synthetic", "--hosts", "2"},
+        CLOCK);
+    assertThat(o.port()).isEqualTo(9090);
+    assertThat(o.synthetic()).isFalse();
+    assertThat(o.data().hosts()).isEqualTo(2);
+    ServeOptions defaults = ServeOptions.parse(new String[] {"--serve"}, CLOCK);
+    assertThat(defaults.port()).isEqualTo(8080);
+    assertThat(defaults.synthetic()).isTrue();
+  }
+
+  @Test
+  void refusesAPortOutOfRangeNamingTheOption() {
+    assertThatThrownBy(() -> ServeOptions.parse(new String[] {"--serve", "--port", "70000"}, CLOCK))
+        .hasMessage("--port must be between 0 and 65535, got 70000");
+    assertThatThrownBy(() -> ServeOptions.parse(new String[] {"--serve", "--port", "x"}, CLOCK))
+        .hasMessage("--port must be an integer, got 'x'");
+  }
+
+  @Test
+  void serveModeIsOnlyRequestedByServe() {
+    assertThat(ServeOptions.requested(new String[] {"--seed", "1"})).isFalse();
+    assertThat(ServeOptions.requested(new String[] {"--port", "1", "--serve"})).isTrue();
+    assertThat(List.of(QuickStart.USAGE.split("\\R"))).anyMatch(l -> l.contains("--serve"));
+  }
+}
