@@ -44,7 +44,7 @@ import org.metricspipeline.core.SyntheticData.Pattern;
  *
  * <pre>{@code
  * java -jar examples/target/metrics-examples.jar [--seed N] [--hosts N] [--pattern NAME]
- * java -jar examples/target/metrics-examples.jar --serve [--port 8080] [--no-synthetic]
+ * java -jar examples/target/metrics-examples.jar --serve [--port 8080] [--no-synthetic] [--ack accepted]
  * }</pre>
  *
  * <p>With {@code --serve} it keeps running instead: see {@link QuickStartServer}.
@@ -92,13 +92,14 @@ public final class QuickStart {
       "                   (default " + DEFAULT_PATTERN.wireName() + ")",
       "  --help           print this help and exit",
       "",
-      "       java -jar metrics-examples.jar --serve [--port N] [--no-synthetic] [--seed N] [--hosts N]",
+      "       java -jar metrics-examples.jar --serve [--port N] [--no-synthetic] [--ack MODE] [--seed N] [--hosts N]",
       "",
       "Serves the HTTP API on 127.0.0.1 (HTTP ingestion channel, in-memory storage with rollups),",
       "fed the same synthetic hour first, prints a curl command per endpoint; Ctrl-C stops it.",
       "",
       "  --port N         port to serve on, 0 for any free one (default " + QuickStartServer.DEFAULT_PORT + ")",
       "  --no-synthetic   start with an empty store",
+      "  --ack MODE       stored: answer ingestion once stored (default); accepted: 202 once queued",
       "");
 
   private static final DateTimeFormatter HOUR_MINUTE =

@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * rolled up), so every query endpoint has something to answer.
  *
  * <p>{@link #examples()} are the requests printed as {@code curl} commands; ingestion requests are
- * acknowledged once stored ({@link AckMode#STORED}), so a query right after them sees their points.
+ * acknowledged once stored ({@link AckMode#STORED}, the default), so a query right after them sees
+ * their points; {@code --ack accepted} answers 202 once validated and queued instead.
  * {@link #close()} stops the pipeline gracefully (storing everything accepted), then closes the
  * server and the store, and logs what the stop flushed.
  */
@@ -84,7 +85,7 @@ final class QuickStartServer implements AutoCloseable {
       http = HttpIngestionAdapter.builder()
           .port(options.port())
           .storage(storage)
-          .ackMode(AckMode.STORED)
+          .ackMode(options.ack())
           .clock(clock)
           .health(() -> {
             MetricsPipeline p = pipelineRef.get();
@@ -311,11 +312,13 @@ final class QuickStartServer implements AutoCloseable {
    * @param data the synthetic data fed (and the clock)
    * @param port the port to serve on, 0 for any free one
    * @param synthetic whether to feed the synthetic data first
+   * @param ack when ingestion requests are answered ({@code --ack stored|accepted})
    */
-  record ServeOptions(QuickStart.Options data, int port, boolean synthetic) {
+  record ServeOptions(QuickStart.Options data, int port, boolean synthetic, AckMode ack) {
 
     ServeOptions {
       Objects.requireNonNull(data, "data");
+      Objects.requireNonNull(ack, "ack");
       if (port < 0 || port > 65_535) {
         throw new IllegalArgumentException("--port must be between 0 and 65535, got " + port);
       }
@@ -330,6 +333,7 @@ final class QuickStartServer implements AutoCloseable {
     static ServeOptions parse(String[] args, Clock clock) {
       int port = DEFAULT_PORT;
       boolean synthetic = true;
+      AckMode ack = AckMode.STORED;
       List<String> rest = new ArrayList<>();
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
@@ -346,10 +350,24 @@ final class QuickStartServer implements AutoCloseable {
               throw new IllegalArgumentException("--port must be an integer, got '" + value + "'");
             }
           }
+          case "--ack" -> {
+            if (i + 1 >= args.length) {
+              throw new IllegalArgumentException("--ack needs a value: stored or accepted");
+            }
+            ack = parseAck(args[++i]);
+          }
           default -> rest.add(args[i]);
         }
       }
-      return new ServeOptions(QuickStart.Options.parse(rest.toArray(String[]::new), clock), port, synthetic);
+      return new ServeOptions(QuickStart.Options.parse(rest.toArray(String[]::new), clock), port, synthetic, ack);
+    }
+
+    private static AckMode parseAck(String value) {
+      return switch (value) {
+        case "stored" -> AckMode.STORED;
+        case "accepted" -> AckMode.ACCEPTED;
+        default -> throw new IllegalArgumentException("--ack must be stored or accepted, got '" + value + "'");
+      };
     }
   }
 }

@@ -22,6 +22,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.metricspipeline.adapters.http.AckMode;
 import org.metricspipeline.examples.QuickStartServer.Example;
 import org.metricspipeline.examples.QuickStartServer.ServeOptions;
 
@@ -185,6 +186,29 @@ class QuickStartServerTest {
     ServeOptions defaults = ServeOptions.parse(new String[] {"--serve"}, CLOCK);
     assertThat(defaults.port()).isEqualTo(8080);
     assertThat(defaults.synthetic()).isTrue();
+    assertThat(defaults.ack()).isEqualTo(AckMode.STORED);
+  }
+
+  @Test
+  void parsesTheAckMode() {
+    assertThat(ServeOptions.parse(new String[] {"--serve", "--ack", "accepted"}, CLOCK).ack())
+        .isEqualTo(AckMode.ACCEPTED);
+    assertThat(ServeOptions.parse(new String[] {"--serve", "--ack", "stored"}, CLOCK).ack())
+        .isEqualTo(AckMode.STORED);
+  }
+
+  @Test
+  void refusesAnUnknownAckModeNamingTheOption() {
+    assertThatThrownBy(() -> ServeOptions.parse(new String[] {"--serve", "--ack", "later"}, CLOCK))
+        .hasMessage("--ack must be stored or accepted, got 'later'");
+    assertThatThrownBy(() -> ServeOptions.parse(new String[] {"--serve", "--ack"}, CLOCK))
+        .hasMessage("--ack needs a value: stored or accepted");
+  }
+
+  @Test
+  void acceptedModeAnswers202ToThePrintedItemIngestion() throws Exception {
+    QuickStartServer s = start("--no-synthetic", "--ack", "accepted");
+    assertThat(send(example(s, "POST", "/api/v1/ingest")).statusCode()).isEqualTo(202);
   }
 
   @Test
