@@ -153,6 +153,23 @@ public final class MetricsEndpoints {
     return EndpointResponse.json(status, HttpJson.write(body));
   }
 
+  /** A request body read as a JSON object, or the 400 answer saying why it is not one. */
+  private record ObjectBody(JsonNode node, CompletableFuture<EndpointResponse> refusal) {}
+
+  private ObjectBody objectBody(EndpointRequest r, RequestFields f) {
+    JsonNode n;
+    try {
+      n = HttpJson.read(r.body());
+    } catch (HttpJson.BadJsonException e) {
+      return new ObjectBody(null, done(ErrorBody.invalidField("", e.getMessage(), clock)));
+    }
+    if (!n.isObject()) {
+      f.error("", "the body must be a JSON object, got " + RequestFields.kind(n));
+      return new ObjectBody(null, invalid(f));
+    }
+    return new ObjectBody(n, null);
+  }
+
   private CompletableFuture<EndpointResponse> invalid(RequestFields f) {
     return done(ErrorBody.validation(f.errors(), clock));
   }
@@ -190,17 +207,12 @@ public final class MetricsEndpoints {
   // ---- ingestion ----
 
   private CompletableFuture<EndpointResponse> ingestOne(EndpointRequest r) {
-    JsonNode n;
-    try {
-      n = HttpJson.read(r.body());
-    } catch (HttpJson.BadJsonException e) {
-      return done(ErrorBody.invalidField("", e.getMessage(), clock));
-    }
     RequestFields f = new RequestFields();
-    if (!n.isObject()) {
-      f.error("", "the body must be a JSON object, got " + RequestFields.kind(n));
-      return invalid(f);
+    ObjectBody parsed = objectBody(r, f);
+    if (parsed.refusal() != null) {
+      return parsed.refusal();
     }
+    JsonNode n = parsed.node();
     String name = f.text(n, "metric_name", true);
     Double value = f.number(n, "value", true);
     Instant ts = f.time(n, "timestamp");
@@ -389,17 +401,12 @@ public final class MetricsEndpoints {
   }
 
   private CompletableFuture<EndpointResponse> query(EndpointRequest r) {
-    JsonNode n;
-    try {
-      n = HttpJson.read(r.body());
-    } catch (HttpJson.BadJsonException e) {
-      return done(ErrorBody.invalidField("", e.getMessage(), clock));
-    }
     RequestFields f = new RequestFields();
-    if (!n.isObject()) {
-      f.error("", "the body must be a JSON object, got " + RequestFields.kind(n));
-      return invalid(f);
+    ObjectBody parsed = objectBody(r, f);
+    if (parsed.refusal() != null) {
+      return parsed.refusal();
     }
+    JsonNode n = parsed.node();
     String name = f.text(n, "metric_name", true);
     if (name != null && name.isEmpty()) {
       f.error("metric_name", "must not be empty");
