@@ -30,17 +30,8 @@ if [[ ! -f "$JAR" ]]; then
 fi
 
 # 2. wrk and victoria-metrics from Debian.
-missing=()
-command -v wrk >/dev/null || missing+=(wrk)
-command -v victoria-metrics >/dev/null || missing+=(victoria-metrics)
-if ((${#missing[@]})); then
-  log "installing ${missing[*]}"
-  SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
-  if ! $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null 2>&1; then
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
-  fi
-fi
+source "$ROOT/scripts/lib/packages.sh"
+ensure_packages wrk:wrk victoria-metrics:victoria-metrics
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
