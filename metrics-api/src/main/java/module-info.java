@@ -4,6 +4,7 @@ module org.metricspipeline.api {
   exports org.metricspipeline.api.query;
   exports org.metricspipeline.api.spi;
   exports org.metricspipeline.api.timeseries;
+  exports org.metricspipeline.api.telemetry;
 
   uses org.metricspipeline.api.spi.StorageProvider;
   uses org.metricspipeline.api.spi.IngestionProvider;
