@@ -120,6 +120,7 @@ public final class MetricsPipeline implements AutoCloseable {
   private static final Duration MAX_POLL_WAIT = Duration.ofMillis(250);
   private static final Duration POLL_GRACE = Duration.ofSeconds(30);
   private static final Duration POLL_FAILURE_PAUSE = Duration.ofSeconds(1);
+  private static final Duration PAUSED_POLL_WAIT = Duration.ofMillis(50);
   private static final Duration HEALTH_CHECK_TIMEOUT = Duration.ofSeconds(5);
   private static final double QUEUE_DEGRADED_SHARE = 0.9;
   private static final PipelineEntry[] NO_ENTRIES = new PipelineEntry[0];
@@ -128,7 +129,8 @@ public final class MetricsPipeline implements AutoCloseable {
 
   private final StorageAdapter storage;
   private final IngestionAdapter ingestion; // null when there is none
-  private final int batchSize;
+  private volatile int batchSize;
+  private volatile boolean ingestionPaused;
   private final Duration processingInterval;
   private final long intervalNanos;
   private final int queueCapacity;
@@ -330,6 +332,62 @@ public final class MetricsPipeline implements AutoCloseable {
   }
 
   /**
+   * Stops polling the ingestion channel until {@link #resumeIngestion()}: new data waits in the
+   * channel (backpressure) instead of reaching a store that is down. Items already accepted are
+   * still stored, and direct producers ({@link #processMetrics}) are not affected. Does nothing
+   * without an ingestion adapter. Used by the guard while storage recovers.
+   */
+  public void pauseIngestion() {
+    if (!ingestionPaused) {
+      ingestionPaused = true;
+      LOG.info("ingestion paused: data waits in channel {}", ingestion == null ? "none" : ingestion.name());
+    }
+  }
+
+  /** Polls the ingestion channel again after {@link #pauseIngestion()}. */
+  public void resumeIngestion() {
+    if (ingestionPaused) {
+      ingestionPaused = false;
+      LOG.info("ingestion resumed");
+    }
+  }
+
+  /** Whether polling the channel is paused by {@link #pauseIngestion()}. */
+  public boolean isIngestionPaused() {
+    return ingestionPaused;
+  }
+
+  /** The current number of items per {@code batchStore} call. */
+  public int batchSize() {
+    return batchSize;
+  }
+
+  /**
+   * Changes the items per {@code batchStore} call for batches formed from now on, for example to
+   * shrink batches while a store times out: 1 to {@link #MAX_BATCH_SIZE}.
+   */
+  public void batchSize(int newBatchSize) {
+    if (newBatchSize < 1 || newBatchSize > MAX_BATCH_SIZE) {
+      throw new IllegalArgumentException(
+          "batchSize must be between 1 and " + MAX_BATCH_SIZE + ", got " + newBatchSize);
+    }
+    if (newBatchSize != batchSize) {
+      LOG.info("batch size changed from {} to {}", batchSize, newBatchSize);
+      batchSize = newBatchSize;
+    }
+  }
+
+  /** The storage adapter items are stored in. */
+  public StorageAdapter storage() {
+    return storage;
+  }
+
+  /** The ingestion channel the pipeline polls, when it has one. */
+  public Optional<IngestionAdapter> ingestion() {
+    return Optional.ofNullable(ingestion);
+  }
+
+  /**
    * Reports the pipeline's health: its own (running, queue filling up), the storage's and the
    * ingestion channel's, whichever is worst, with the counters and the adapters' reports as details.
    *
@@ -369,6 +427,8 @@ public final class MetricsPipeline implements AutoCloseable {
       details.put("reason", reason);
     }
     details.put("queue_capacity", queueCapacity);
+    details.put("batch_size", batchSize);
+    details.put("ingestion_paused", ingestionPaused);
     PipelineStats st = stats();
     details.put("queue_depth", st.queueDepth());
     details.put("in_flight", st.inFlight());
@@ -507,6 +567,10 @@ public final class MetricsPipeline implements AutoCloseable {
     long consecutiveFailures = 0;
     try {
       while (state == State.RUNNING) {
+        if (ingestionPaused) {
+          awaitStop(PAUSED_POLL_WAIT);
+          continue;
+        }
         int room = queue.remainingCapacity();
         if (room == 0) {
           // Backpressure: leave the backlog in the channel until writers make room.
@@ -620,10 +684,11 @@ public final class MetricsPipeline implements AutoCloseable {
         }
         continue;
       }
+      int size = batchSize; // read once: the guard may change it between batches
       drained.add(first);
-      queue.drainTo(drained, batchSize - 1);
-      if (drained.size() < batchSize) {
-        fillUntilDeadline(drained, System.nanoTime() + intervalNanos);
+      queue.drainTo(drained, size - 1);
+      if (drained.size() < size) {
+        fillUntilDeadline(drained, size, System.nanoTime() + intervalNanos);
       }
       PipelineEntry[] batch = drained.toArray(NO_ENTRIES);
       drained.clear();
@@ -633,8 +698,8 @@ public final class MetricsPipeline implements AutoCloseable {
   }
 
   /** Waits for more items until the batch is full, the first item's wait is over, or stop begins. */
-  private void fillUntilDeadline(ArrayList<PipelineEntry> drained, long deadline) {
-    while (drained.size() < batchSize && state == State.RUNNING) {
+  private void fillUntilDeadline(ArrayList<PipelineEntry> drained, int size, long deadline) {
+    while (drained.size() < size && state == State.RUNNING) {
       long wait = deadline - System.nanoTime();
       if (wait <= 0) {
         return;
@@ -647,7 +712,7 @@ public final class MetricsPipeline implements AutoCloseable {
       }
       if (next != null) {
         drained.add(next);
-        queue.drainTo(drained, batchSize - drained.size());
+        queue.drainTo(drained, size - drained.size());
       }
     }
   }
@@ -844,8 +909,9 @@ public final class MetricsPipeline implements AutoCloseable {
       // Producers that saw RUNNING just before the stop may have queued after the writers ended.
       List<PipelineEntry> rest = new ArrayList<>();
       queue.drainTo(rest);
-      for (int from = 0; from < rest.size(); from += batchSize) {
-        PipelineEntry[] batch = rest.subList(from, Math.min(rest.size(), from + batchSize)).toArray(NO_ENTRIES);
+      int size = batchSize;
+      for (int from = 0; from < rest.size(); from += size) {
+        PipelineEntry[] batch = rest.subList(from, Math.min(rest.size(), from + size)).toArray(NO_ENTRIES);
         inFlight.addAndGet(batch.length);
         storeBatch(batch);
       }
