@@ -71,8 +71,8 @@ import org.slf4j.LoggerFactory;
  * {@link #startMonitoring()} runs {@link #runDueChecks()} every {@code tickInterval} [1 s] on one
  * thread ({@code metrics-guard-scheduler-1}); each component is checked when its interval has
  * passed on the injected clock, so tests move a clock and call {@link #runDueChecks()} themselves.
- * Notifiers run on {@code metrics-guard-notifier-N} (2 threads, a queue of 1000 alerts; beyond it
- * the oldest waiting notification is dropped and logged). {@link #close()} stops both.
+ * Notifiers run on {@code metrics-guard-notifier-1}, one alert after the other in the order raised
+ * (a queue of 1000 notifications; beyond it the oldest waiting one is dropped and logged). {@link #close()} stops both.
  */
 public final class SelfHealingPipelineGuard implements AutoCloseable, SelfMeasuring {
 
@@ -144,7 +144,7 @@ public final class SelfHealingPipelineGuard implements AutoCloseable, SelfMeasur
     }
     this.components = map;
     AtomicInteger n = new AtomicInteger();
-    this.notifierExecutor = new ThreadPoolExecutor(2, 2, 0, TimeUnit.MILLISECONDS,
+    this.notifierExecutor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
         new ArrayBlockingQueue<>(NOTIFIER_QUEUE), r -> daemon(r, "metrics-guard-notifier-" + n.incrementAndGet()),
         (r, ex) -> {
           notificationsDropped.incrementAndGet();
