@@ -42,6 +42,7 @@ final class FlakyStorage implements StorageAdapter {
   volatile boolean broken;
   volatile boolean closed;
   volatile int slowAbove = Integer.MAX_VALUE;
+  volatile boolean lastBatchTimedOut;
 
   private FlakyStorage(Server server) {
     this.server = server;
@@ -71,9 +72,11 @@ final class FlakyStorage implements StorageAdapter {
       return unavailable();
     }
     if (batch.size() > slowAbove) {
+      lastBatchTimedOut = true;
       return new CompletableFuture<MetricsBatchResult>().orTimeout(Duration.ofMillis(20).toMillis(),
           java.util.concurrent.TimeUnit.MILLISECONDS);
     }
+    lastBatchTimedOut = false;
     return server.store.batchStore(batch);
   }
 
@@ -89,6 +92,9 @@ final class FlakyStorage implements StorageAdapter {
 
   @Override
   public CompletableFuture<HealthCheckResult> healthCheck() {
+    if (lastBatchTimedOut) {
+      return CompletableFuture.completedFuture(HealthCheckResult.unhealthy("batches time out"));
+    }
     return CompletableFuture.completedFuture(failing()
         ? HealthCheckResult.unhealthy(closed ? "connection closed" : "connection refused")
         : HealthCheckResult.healthy(java.util.Map.of("points", server.points())));
