@@ -46,6 +46,12 @@ public final class MetricsCollector implements AutoCloseable {
   public static final String METRIC_TYPE = "guard";
   /** The tag holding the component. */
   public static final String COMPONENT_TAG = "component";
+  /**
+   * The tag a figure's own {@code component} label is stored under (the guard reports figures per
+   * watched component: {@code metrics_guard_component_state{component="storage"}} is recorded for
+   * component {@code guard} with {@code target=storage}).
+   */
+  public static final String TARGET_TAG = "target";
   /** Default time between two collections. */
   public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(15);
   /** Default (seed 001) and largest number of points {@link #getMetrics} returns. */
@@ -184,6 +190,10 @@ public final class MetricsCollector implements AutoCloseable {
 
   private static Metric metric(String component, String name, double value, Map<String, String> labels) {
     Map<String, String> tags = new LinkedHashMap<>(labels);
+    String about = tags.remove(COMPONENT_TAG);
+    if (about != null) {
+      tags.put(TARGET_TAG, about); // a figure about another component, for example a guard check
+    }
     tags.put(COMPONENT_TAG, component);
     return Metric.of(name, value, tags);
   }

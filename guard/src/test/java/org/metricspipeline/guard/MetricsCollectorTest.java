@@ -60,7 +60,7 @@ class MetricsCollectorTest {
     assertThat(stored).singleElement().satisfies(p -> assertThat(p.value()).isEqualTo(1));
     assertThat(collector.getMetrics(MetricsCollector.Filter.component("guard")
         .withMetricName("metrics_guard_component_state")).join())
-        .extracting(p -> p.labels().get("component")).containsExactlyInAnyOrder("ingestion", "pipeline", "storage");
+        .extracting(p -> p.labels().get("target")).containsExactlyInAnyOrder("ingestion", "pipeline", "storage");
     assertThat(collector.getMetrics(MetricsCollector.Filter.component("jvm")
         .withMetricName("jvm_threads_live")).join()).singleElement()
         .satisfies(p -> assertThat(p.value()).isPositive());
