@@ -161,6 +161,10 @@ public final class HttpIngestionAdapter implements IngestionAdapter {
     }
     List<HttpEndpoint> all = new ArrayList<>(mb.build().endpoints());
     all.add(new OtlpMetricsEndpoint(this::offer, b.validator, b.clock).endpoint());
+    // A contributed endpoint replaces a built-in one with the same method and path (the guard's /health).
+    java.util.Set<String> contributed = new java.util.HashSet<>();
+    b.endpoints.forEach(e -> contributed.add(e.method() + " " + e.pathPattern()));
+    all.removeIf(e -> contributed.contains(e.method() + " " + e.pathPattern()));
     all.addAll(b.endpoints);
     EndpointRouter router = EndpointRouter.of(all, b.clock);
     this.endpoints = router.endpoints();
@@ -546,7 +550,11 @@ public final class HttpIngestionAdapter implements IngestionAdapter {
       return this;
     }
 
-    /** Mounts more endpoints (for example the guard's status or Prometheus text). */
+    /**
+     * Mounts more endpoints (for example the guard's status or Prometheus text). One with the same
+     * method and path pattern as a built-in endpoint replaces it: the guard's {@code GET /health}
+     * replaces the built-in one. Two contributed endpoints for the same method and path fail the build.
+     */
     public Builder endpoints(List<HttpEndpoint> more) {
       more.forEach(e -> endpoints.add(Objects.requireNonNull(e, "endpoint")));
       return this;
