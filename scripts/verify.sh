@@ -33,6 +33,10 @@ else
   done
 fi
 
+# Tools the tests need: promtool parses the guard's Prometheus text (PrometheusIT).
+PROMTOOL=$(scripts/promtool.sh)
+export PROMTOOL
+
 echo "== mvn -B verify with $(java -version 2>&1 | head -1)"
 mvn -B verify "$@"
 

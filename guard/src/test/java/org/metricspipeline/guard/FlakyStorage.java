@@ -20,7 +20,7 @@ import org.metricspipeline.api.query.MetricsQuery;
  * connection helps), every call fails with {@link StorageUnavailableException} and health checks
  * answer unhealthy. {@link #slow} makes batches of more than {@code slowAbove} items time out.
  */
-final class FlakyStorage implements StorageAdapter {
+final class FlakyStorage implements StorageAdapter, org.metricspipeline.api.telemetry.SelfMeasuring {
 
   /** The shared server state. */
   static final class Server {
@@ -98,6 +98,14 @@ final class FlakyStorage implements StorageAdapter {
     return CompletableFuture.completedFuture(failing()
         ? HealthCheckResult.unhealthy(closed ? "connection closed" : "connection refused")
         : HealthCheckResult.healthy(java.util.Map.of("points", server.points())));
+  }
+
+  /** Reports its points, with a label value that needs escaping in Prometheus text. */
+  @Override
+  public List<org.metricspipeline.api.telemetry.Measurement> measurements() {
+    return List.of(new org.metricspipeline.api.telemetry.Measurement("metrics_flaky_points",
+        org.metricspipeline.api.telemetry.Measurement.Kind.GAUGE, "Points in the flaky store",
+        java.util.Map.of("path", "C:\\data \"x\"\nnext"), server.points()));
   }
 
   @Override
