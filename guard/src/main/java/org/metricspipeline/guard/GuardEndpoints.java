@@ -42,9 +42,9 @@ import org.metricspipeline.guard.internal.Telemetry;
  *   <tr><td>{@code GET /api/v1/status}</td><td>the whole {@link SystemStatus}</td></tr>
  *   <tr><td>{@code GET /api/v1/alerts}</td><td>active alerts; {@code include_resolved=true} adds
  *       recently resolved ones</td></tr>
- *   <tr><td>{@code GET /api/v1/metrics}</td><td>recorded points (with a collector):
- *       {@code component, metric_name, start_time, end_time} (ISO-8601), {@code limit} (1 to 1000)</td></tr>
- *   <tr><td>{@code GET /api/v1/baselines}</td><td>every baseline (with baselines)</td></tr>
+ *   <tr><td>{@code GET /api/v1/metrics}</td><td>recorded points: {@code component, metric_name,
+ *       start_time, end_time} (ISO-8601), {@code limit} (1 to 1000); 501 without a collector</td></tr>
+ *   <tr><td>{@code GET /api/v1/baselines}</td><td>every baseline; empty without baselines</td></tr>
  *   <tr><td>{@code GET /api/v1/analyze/{component}}</td><td>one component's status, alerts,
  *       recoveries and the baselines whose key starts with its name; 404 for an unknown one</td></tr>
  * </table>
@@ -70,13 +70,10 @@ public final class GuardEndpoints {
     list.add(HttpEndpoint.of("GET", "/api/v1/status", EndpointKind.GENERAL,
         r -> done(json(200, GuardJson.status(guard.getSystemStatus())))));
     list.add(HttpEndpoint.of("GET", "/api/v1/alerts", EndpointKind.GENERAL, r -> done(alerts(r))));
-    if (collector != null) {
-      list.add(HttpEndpoint.of("GET", "/api/v1/metrics", EndpointKind.GENERAL, this::metrics));
-    }
-    if (baselines != null) {
-      list.add(HttpEndpoint.of("GET", "/api/v1/baselines", EndpointKind.GENERAL,
-          r -> done(json(200, Map.of("baselines", baselines.all().stream().map(GuardEndpoints::baseline).toList())))));
-    }
+    list.add(HttpEndpoint.of("GET", "/api/v1/metrics", EndpointKind.GENERAL, this::metrics));
+    list.add(HttpEndpoint.of("GET", "/api/v1/baselines", EndpointKind.GENERAL,
+        r -> done(json(200, Map.of("baselines", baselines == null ? List.of()
+            : baselines.all().stream().map(GuardEndpoints::baseline).toList())))));
     list.add(HttpEndpoint.of("GET", "/api/v1/analyze/{component}", EndpointKind.GENERAL, r -> done(analyze(r))));
     this.endpoints = List.copyOf(list);
   }
@@ -89,6 +86,31 @@ public final class GuardEndpoints {
   /** The endpoints, in the order of the table above. */
   public List<HttpEndpoint> endpoints() {
     return endpoints;
+  }
+
+  /**
+   * The same endpoints (method, path, kind) answered by whatever {@code later} supplies at request
+   * time: for servers that must be built before the guard (the HTTP adapter is the pipeline's
+   * channel, and the guard watches the pipeline). Until {@code later} supplies one, they answer 503.
+   */
+  public static List<HttpEndpoint> deferred(java.util.function.Supplier<GuardEndpoints> later) {
+    Objects.requireNonNull(later, "later");
+    List<HttpEndpoint> list = new ArrayList<>();
+    for (String[] e : new String[][] {{"/health", "HEALTH"}, {"/metrics", "GENERAL"}, {"/api/v1/status", "GENERAL"},
+        {"/api/v1/alerts", "GENERAL"}, {"/api/v1/metrics", "GENERAL"}, {"/api/v1/baselines", "GENERAL"},
+        {"/api/v1/analyze/{component}", "GENERAL"}}) {
+      String pattern = e[0];
+      list.add(HttpEndpoint.of("GET", pattern, EndpointKind.valueOf(e[1]), r -> {
+        GuardEndpoints g = later.get();
+        if (g == null) {
+          return done(ErrorBody.retryLater(503, ErrorBody.OVERLOADED, "the guard is starting",
+              java.time.Duration.ofSeconds(1), Clock.systemUTC()));
+        }
+        return g.endpoints.stream().filter(x -> x.pathPattern().equals(pattern)).findFirst().orElseThrow()
+            .handle(r);
+      }));
+    }
+    return List.copyOf(list);
   }
 
   /**
@@ -144,6 +166,10 @@ public final class GuardEndpoints {
   }
 
   private CompletableFuture<EndpointResponse> metrics(EndpointRequest r) {
+    if (collector == null) {
+      return done(ErrorBody.response(501, ErrorBody.UNSUPPORTED_CAPABILITY,
+          "the guard has no metrics collector", Map.of(), clock));
+    }
     MetricsCollector.Filter filter;
     try {
       filter = MetricsCollector.Filter.all();

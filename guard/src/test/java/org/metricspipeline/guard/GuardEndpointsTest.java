@@ -165,4 +165,23 @@ class GuardEndpointsTest {
       assertThat(metrics.body()).contains("# TYPE metrics_pipeline_stored_total counter");
     }
   }
+
+  @Test
+  void deferredEndpointsAnswer503UntilTheGuardExistsThenDelegate() {
+    AtomicReference<GuardEndpoints> later = new AtomicReference<>();
+    EndpointRouter deferred = EndpointRouter.of(GuardEndpoints.deferred(later::get), clock);
+    assertThat(deferred.dispatch(EndpointRequest.of("GET", "/health")).join().status()).isEqualTo(503);
+    later.set(endpoints);
+    guard.checkNow();
+    assertThat(deferred.dispatch(EndpointRequest.of("GET", "/api/v1/analyze/model")).join().status()).isEqualTo(200);
+    assertThat(deferred.endpoints()).extracting(e -> e.method() + " " + e.pathPattern())
+        .containsExactlyInAnyOrderElementsOf(endpoints.endpoints().stream()
+            .map(e -> e.method() + " " + e.pathPattern()).toList());
+  }
+
+  @Test
+  void metricsApiWithoutACollectorAnswers501() {
+    EndpointRouter bare = EndpointRouter.of(GuardEndpoints.builder(guard).build().endpoints(), clock);
+    assertThat(bare.dispatch(EndpointRequest.of("GET", "/api/v1/metrics")).join().status()).isEqualTo(501);
+  }
 }
