@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -27,6 +28,10 @@ import org.metricspipeline.core.MetricsPipeline;
 import org.metricspipeline.core.OverflowPolicy;
 import org.metricspipeline.core.PipelineStats;
 import org.metricspipeline.core.SyntheticData;
+import org.metricspipeline.guard.AlertNotifier;
+import org.metricspipeline.guard.GuardEndpoints;
+import org.metricspipeline.guard.MetricsCollector;
+import org.metricspipeline.guard.SelfHealingPipelineGuard;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +51,10 @@ final class QuickStartServer implements AutoCloseable {
 
   /** The port served when {@code --port} is not given. */
   static final int DEFAULT_PORT = HttpIngestionAdapter.DEFAULT_PORT;
+  /** How often the guard checks the pipeline, its store and its channel. */
+  static final Duration GUARD_CHECK_INTERVAL = Duration.ofSeconds(10);
+  /** How often the guard's collector records the pipeline's figures as metrics. */
+  static final Duration COLLECTOR_INTERVAL = Duration.ofSeconds(15);
   /** The metric the printed ingestion examples send (and the raw query reads back). */
   static final String DEMO_METRIC = "room_temperature";
   /** The metric the printed {@code /api/v1/ingest} example sends. */
@@ -56,6 +65,8 @@ final class QuickStartServer implements AutoCloseable {
   private final InMemoryStorageAdapter storage;
   private final HttpIngestionAdapter http;
   private final MetricsPipeline pipeline;
+  private final SelfHealingPipelineGuard guard;
+  private final MetricsCollector collector;
   private final List<Example> examples;
   private final Fed fed;
   private final CountDownLatch closed = new CountDownLatch(1);
@@ -63,7 +74,9 @@ final class QuickStartServer implements AutoCloseable {
   private boolean closing;
 
   private QuickStartServer(InMemoryStorageAdapter storage, HttpIngestionAdapter http, MetricsPipeline pipeline,
-      List<Example> examples, Fed fed) {
+      SelfHealingPipelineGuard guard, MetricsCollector collector, List<Example> examples, Fed fed) {
+    this.guard = guard;
+    this.collector = collector;
     this.fed = fed;
     this.storage = storage;
     this.http = http;
@@ -80,6 +93,7 @@ final class QuickStartServer implements AutoCloseable {
     Clock clock = options.data().clock();
     InMemoryStorageAdapter storage = InMemoryStorageAdapter.create();
     AtomicReference<MetricsPipeline> pipelineRef = new AtomicReference<>();
+    AtomicReference<GuardEndpoints> guardEndpoints = new AtomicReference<>();
     HttpIngestionAdapter http;
     try {
       http = HttpIngestionAdapter.builder()
@@ -92,6 +106,8 @@ final class QuickStartServer implements AutoCloseable {
             return p == null ? CompletableFuture.completedFuture(HealthCheckResult.healthy(Map.of()))
                 : p.healthCheck();
           })
+          // the guard's GET /health, /metrics and /api/v1/* (its /health replaces the one above)
+          .endpoints(GuardEndpoints.deferred(guardEndpoints::get))
           .build();
     } catch (RuntimeException e) {
       storage.close();
@@ -107,11 +123,21 @@ final class QuickStartServer implements AutoCloseable {
         .build();
     pipelineRef.set(pipeline);
     pipeline.startProcessing();
+    SelfHealingPipelineGuard guard = SelfHealingPipelineGuard.builder().pipeline(pipeline).clock(clock)
+        .checkInterval(GUARD_CHECK_INTERVAL).notifier(AlertNotifier.log()).build();
+    MetricsCollector collector = MetricsCollector.builder(pipeline).guard(guard).clock(clock)
+        .interval(COLLECTOR_INTERVAL).build();
+    guardEndpoints.set(GuardEndpoints.builder(guard).collector(collector).build());
     QuickStartServer server;
     try {
       Fed fed = options.synthetic() ? feed(pipeline, options.data()) : null;
-      server = new QuickStartServer(storage, http, pipeline, examples(http.uri(), clock.instant(), fed), fed);
+      guard.startMonitoring();
+      collector.startCollection();
+      server = new QuickStartServer(storage, http, pipeline, guard, collector,
+          examples(http.uri(), clock.instant(), fed), fed);
     } catch (RuntimeException e) {
+      collector.close();
+      guard.close();
       pipeline.close();
       throw e;
     }
@@ -189,6 +215,11 @@ final class QuickStartServer implements AutoCloseable {
         + URLEncoder.encode("{\"room\":\"lab\"}", StandardCharsets.UTF_8)));
     list.add(Example.get(b, "/query/rollup?metric_name=" + queried + "&window=5m" + rangeParams));
     list.add(Example.get(b, "/rollups"));
+    // the guard's endpoints
+    list.add(Example.get(b, "/metrics"));
+    list.add(Example.get(b, "/api/v1/status"));
+    list.add(Example.get(b, "/api/v1/alerts"));
+    list.add(Example.get(b, "/api/v1/metrics?component=pipeline&metric_name=metrics_pipeline_stored_total&limit=5"));
     return List.copyOf(list);
   }
 
@@ -232,6 +263,8 @@ final class QuickStartServer implements AutoCloseable {
           fed.items(), fed.points(), fed.start(), fed.end(), fed.rollup().lastResult());
     }
     out.println("Serving the API on " + uri() + " (Ctrl-C stops it gracefully)");
+    out.println("The guard watches " + guard.componentNames() + " every " + GUARD_CHECK_INTERVAL.toSeconds()
+        + "s: GET /health, GET /metrics (Prometheus), GET /api/v1/status, /api/v1/alerts, /api/v1/metrics");
     out.println("Try:");
     for (Example e : examples) {
       out.println("  " + e.curl());
@@ -258,6 +291,8 @@ final class QuickStartServer implements AutoCloseable {
     }
     URI address = http.uri();
     try {
+      collector.close();
+      guard.close();
       PipelineStats before = pipeline.stats();
       pipeline.stopProcessing().join();
       PipelineStats after = pipeline.stats();

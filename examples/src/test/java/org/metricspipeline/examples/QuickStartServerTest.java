@@ -77,7 +77,8 @@ class QuickStartServerTest {
     start();
     assertThat(server.examples().stream().map(e -> e.method() + " " + e.uri().getPath()).collect(Collectors.toList()))
         .containsExactly("GET /health", "POST /metrics/ingest", "POST /api/v1/ingest", "GET /metrics/list",
-            "GET /metrics/cpu_usage/info", "POST /query", "GET /query/raw", "GET /query/rollup", "GET /rollups");
+            "GET /metrics/cpu_usage/info", "POST /query", "GET /query/raw", "GET /query/rollup", "GET /rollups",
+            "GET /metrics", "GET /api/v1/status", "GET /api/v1/alerts", "GET /api/v1/metrics");
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     server.printBanner(new PrintStream(out, true, StandardCharsets.UTF_8));
     String printed = out.toString(StandardCharsets.UTF_8);

@@ -80,7 +80,7 @@ public final class MetricsCollector implements AutoCloseable {
     return new Builder(Objects.requireNonNull(pipeline, "pipeline"));
   }
 
-  /** Starts collecting every interval; calling it again does nothing. */
+  /** Starts collecting every interval, the first time one interval from now; calling it again does nothing. */
   public void startCollection() {
     synchronized (lock) {
       if (scheduler != null) {
@@ -97,7 +97,7 @@ public final class MetricsCollector implements AutoCloseable {
         } catch (RuntimeException e) {
           LOG.warn("collecting guard metrics failed", e);
         }
-      }, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+      }, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
   }
 
