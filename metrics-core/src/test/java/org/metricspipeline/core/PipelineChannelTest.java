@@ -1,6 +1,7 @@
 package org.metricspipeline.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.metricspipeline.core.TestData.await;
 import static org.metricspipeline.core.TestData.invalidItem;
 import static org.metricspipeline.core.TestData.item;
@@ -171,5 +172,38 @@ class PipelineChannelTest {
     assertThat(stopped).succeedsWithin(WAIT);
     assertThat(channel.withOutcome(Outcome.ACKED)).hasSize(10);
     assertThat(storage.stored).hasSize(10);
+  }
+
+  @Test
+  void pausedIngestionLeavesDataInTheChannelUntilResumed() {
+    FakeChannel channel = new FakeChannel(false);
+    pipeline = fastRetries(3).storage(storage).ingestion(channel).processingInterval(Duration.ofMillis(5)).build();
+    pipeline.pauseIngestion(); // before start: no poll can be under way
+    pipeline.startProcessing();
+    assertThat(pipeline.isIngestionPaused()).isTrue();
+    for (int i = 0; i < 20; i++) {
+      channel.ingest(item("p" + i, 1));
+    }
+    // while paused, the pipeline polls nothing: a direct item is still stored, the channel keeps its backlog
+    pipeline.processMetrics(item("direct", 1)).join();
+    assertThat(channel.backlog()).isEqualTo(20);
+    assertThat(pipeline.healthCheck().join().details()).containsEntry("ingestion_paused", true);
+    pipeline.resumeIngestion();
+    await("every delivery is acked", () -> channel.withOutcome(Outcome.ACKED).size() == 20);
+    assertThat(pipeline.stats().stored()).isEqualTo(21);
+  }
+
+  @Test
+  void aChangedBatchSizeAppliesToLaterBatches() {
+    FakeChannel channel = new FakeChannel(false);
+    start(channel, fastRetries(3).batchSize(50));
+    pipeline.batchSize(4);
+    assertThat(pipeline.batchSize()).isEqualTo(4);
+    for (int i = 0; i < 100; i++) {
+      channel.ingest(item("b" + i, 1));
+    }
+    await("every delivery is acked", () -> channel.withOutcome(Outcome.ACKED).size() == 100);
+    assertThat(storage.batchSizes).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(4));
+    assertThatThrownBy(() -> pipeline.batchSize(0)).hasMessage("batchSize must be between 1 and 100000, got 0");
   }
 }
