@@ -223,9 +223,9 @@ public final class GuardCli implements Callable<Integer> {
       MetricsPipeline pipeline = MetricsPipeline.builder().storage(storage).ingestion(http).build();
       pipeline.startProcessing();
       SelfHealingPipelineGuard guard = cfg.applyTo(SelfHealingPipelineGuard.builder().pipeline(pipeline)).build();
-      MetricsCollector collector = MetricsCollector.builder(pipeline).guard(guard).interval(cfg.collectorInterval())
-          .build();
       Baselines baselines = cfg.baselines().alertsTo(guard).build();
+      MetricsCollector collector = MetricsCollector.builder(pipeline).guard(guard).interval(cfg.collectorInterval())
+          .baselines(baselines).build();
       endpoints.set(GuardEndpoints.builder(guard).collector(collector).baselines(baselines).build());
       guard.startMonitoring();
       collector.startCollection();

@@ -64,6 +64,8 @@ public final class MetricsCollector implements AutoCloseable {
   private final Clock clock;
   private final Duration interval;
   private final boolean jvm;
+  private final Baselines baselines; // may be null
+  private final Map<String, Double> lastCounters = new java.util.concurrent.ConcurrentHashMap<>();
   private final Object lock = new Object();
   private ScheduledExecutorService scheduler;
 
@@ -73,6 +75,7 @@ public final class MetricsCollector implements AutoCloseable {
     this.clock = b.clock;
     this.interval = b.interval;
     this.jvm = b.jvm;
+    this.baselines = b.baselines;
   }
 
   /** A builder recording through {@code pipeline}. */
@@ -146,6 +149,7 @@ public final class MetricsCollector implements AutoCloseable {
       List<Metric> metrics = new ArrayList<>();
       for (Measurement m : e.getValue()) {
         metrics.add(metric(e.getKey(), m.name(), m.value(), m.labels()));
+        observe(e.getKey(), m);
       }
       items.add(item(e.getKey(), metrics));
     }
@@ -181,6 +185,36 @@ public final class MetricsCollector implements AutoCloseable {
       }
       return List.copyOf(points);
     });
+  }
+
+  /** Feeds the baselines: a gauge's value, a counter's increase since the last collection. */
+  private void observe(String component, Measurement m) {
+    if (baselines == null) {
+      return;
+    }
+    String key = baselineKey(component, m);
+    if (m.kind() == Measurement.Kind.GAUGE) {
+      baselines.observe(key, m.value());
+      return;
+    }
+    Double before = lastCounters.put(key, m.value());
+    if (before != null && m.value() >= before) {
+      baselines.observe(key, m.value() - before);
+    }
+  }
+
+  /**
+   * The baseline key of a figure: {@code component/name}, plus its labels in braces, for example
+   * {@code pipeline/metrics_pipeline_queue_depth} or {@code guard/metrics_guard_checks_total{component=storage}}.
+   */
+  public static String baselineKey(String component, Measurement m) {
+    StringBuilder b = new StringBuilder(component).append('/').append(m.name());
+    if (!m.labels().isEmpty()) {
+      b.append('{');
+      new java.util.TreeMap<>(m.labels()).forEach((k, v) -> b.append(k).append('=').append(v).append(','));
+      b.setCharAt(b.length() - 1, '}');
+    }
+    return b.toString();
   }
 
   private MetricsData item(String component, List<Metric> metrics) {
@@ -262,6 +296,7 @@ public final class MetricsCollector implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private Duration interval = DEFAULT_INTERVAL;
     private boolean jvm = true;
+    private Baselines baselines;
 
     private Builder(MetricsPipeline pipeline) {
       this.pipeline = pipeline;
@@ -286,6 +321,15 @@ public final class MetricsCollector implements AutoCloseable {
         throw new IllegalArgumentException("interval must be between 100ms and 1d, got " + interval);
       }
       this.interval = interval;
+      return this;
+    }
+
+    /**
+     * Feeds every collected figure to these baselines: a gauge's value, a counter's increase since
+     * the previous collection, keyed by {@link MetricsCollector#baselineKey}.
+     */
+    public Builder baselines(Baselines baselines) {
+      this.baselines = Objects.requireNonNull(baselines, "baselines");
       return this;
     }
 

@@ -76,4 +76,19 @@ class MetricsCollectorTest {
     assertThatThrownBy(() -> MetricsCollector.Filter.all().between(Instant.parse("2026-01-02T00:00:00Z"),
         Instant.parse("2026-01-01T00:00:00Z"))).hasMessageContaining("start must be before end");
   }
+
+  @Test
+  void collectFeedsGaugesAndCounterIncreasesToBaselines() {
+    Baselines baselines = Baselines.builder().build();
+    MetricsCollector fed = MetricsCollector.builder(pipeline).guard(guard).clock(clock).jvm(false)
+        .baselines(baselines).build();
+    fed.collect().join();
+    collector.record("app", "x", 1).join();
+    fed.collect().join();
+    assertThat(baselines.baseline("pipeline/metrics_pipeline_queue_depth").orElseThrow().points()).isEqualTo(2);
+    // increase since the first collection: its 3 items (pipeline, storage, guard figures) plus the recorded one
+    assertThat(baselines.baseline("pipeline/metrics_pipeline_stored_total").orElseThrow().lastValue()).isEqualTo(4);
+    assertThat(baselines.all()).extracting(Baselines.Baseline::key)
+        .contains("guard/metrics_guard_component_state{component=storage}");
+  }
 }
