@@ -219,7 +219,7 @@ final class QuickStartServer implements AutoCloseable {
     list.add(Example.get(b, "/metrics"));
     list.add(Example.get(b, "/api/v1/status"));
     list.add(Example.get(b, "/api/v1/alerts"));
-    list.add(Example.get(b, "/api/v1/metrics?component=pipeline&metric_name=metrics_pipeline_stored_total&limit=5"));
+    list.add(Example.get(b, "/api/v1/metrics?component=pipeline&metric_name=metrics_pipeline_items_stored_total&limit=5"));
     return List.copyOf(list);
   }
 

@@ -205,7 +205,7 @@ public final class MetricsCollector implements AutoCloseable {
 
   /**
    * The baseline key of a figure: {@code component/name}, plus its labels in braces, for example
-   * {@code pipeline/metrics_pipeline_queue_depth} or {@code guard/metrics_guard_checks_total{component=storage}}.
+   * {@code pipeline/metrics_pipeline_queue_items} or {@code guard/metrics_guard_checks_total{component=storage}}.
    */
   public static String baselineKey(String component, Measurement m) {
     StringBuilder b = new StringBuilder(component).append('/').append(m.name());

@@ -133,7 +133,7 @@ class GuardEndpointsTest {
     EndpointResponse r = get("/metrics");
     assertThat(r.header("Content-Type")).contains("text/plain; version=0.0.4; charset=utf-8");
     Map<String, Double> samples = PrometheusScrape.parse(r.bodyText());
-    assertThat(samples).containsEntry("metrics_pipeline_stored_total", (double) pipeline.stats().stored())
+    assertThat(samples).containsEntry("metrics_pipeline_items_stored_total", (double) pipeline.stats().stored())
         .containsEntry("metrics_guard_component_state{component=\"model\"}", 0.0)
         .containsKey("jvm_threads_live");
     assertThat(r.bodyText()).contains("# TYPE metrics_guard_check_duration_seconds summary");
@@ -162,7 +162,7 @@ class GuardEndpointsTest {
       assertThat(JSON.readTree(health.body()).get("components").get("pipeline").asText()).isEqualTo("healthy");
       HttpResponse<String> metrics = client.send(HttpRequest.newBuilder(URI.create(http.uri() + "/metrics")).build(),
           HttpResponse.BodyHandlers.ofString());
-      assertThat(metrics.body()).contains("# TYPE metrics_pipeline_stored_total counter");
+      assertThat(metrics.body()).contains("# TYPE metrics_pipeline_items_stored_total counter");
     }
   }
 

@@ -75,9 +75,9 @@ class PrometheusIT {
       assertThat(p.exitValue()).isZero();
 
       Map<String, Double> samples = PrometheusScrape.parse(text);
-      assertThat(samples.get("metrics_pipeline_stored_total")).isEqualTo(25.0);
+      assertThat(samples.get("metrics_pipeline_items_stored_total")).isEqualTo(25.0);
       assertThat(samples.get("metrics_pipeline_points_stored_total")).isEqualTo(25.0);
-      assertThat(samples.get("metrics_pipeline_received_total")).isEqualTo((double) pipeline.stats().received());
+      assertThat(samples.get("metrics_pipeline_items_received_total")).isEqualTo((double) pipeline.stats().received());
       assertThat(samples).containsEntry("metrics_guard_checks_total{component=\"odd-name.x\"}", 1.0)
           .containsEntry("metrics_flaky_points{path=\"C:\\\\data \\\"x\\\"\\nnext\"}", 25.0);
     }

@@ -57,34 +57,42 @@ public final class Telemetry {
     return component instanceof SelfMeasuring s ? s.measurements() : List.of();
   }
 
-  /** The pipeline's own figures, or, before it reports them itself, figures from its stats. */
+  /**
+   * The pipeline's own figures ({@code metrics_pipeline_*}, the same names the pipeline reports
+   * once it is {@link SelfMeasuring}; from its stats before that), plus the two settings the guard
+   * changes while recovering: batch size and paused ingestion.
+   */
   public static List<Measurement> pipelineMeasurements(MetricsPipeline pipeline) {
+    List<Measurement> list = new ArrayList<>();
     Object p = pipeline;
     if (p instanceof SelfMeasuring s) {
-      return s.measurements();
+      list.addAll(s.measurements());
+    } else {
+      PipelineStats st = pipeline.stats();
+      list.add(counter("items_received_total", "Items offered directly or polled from the ingestion channel",
+          st.received()));
+      list.add(counter("items_accepted_total", "Valid items that entered the queue", st.accepted()));
+      list.add(counter("items_rejected_total", "Items that failed validation", st.rejected()));
+      list.add(counter("items_overflowed_total", "Valid items refused because the queue was full", st.overflowed()));
+      list.add(counter("items_stored_total", "Items the storage accepted", st.stored()));
+      list.add(counter("points_stored_total", "Metrics (points) in the stored items", st.pointsStored()));
+      list.add(counter("items_dead_lettered_total", "Items handed to the dead-letter handler", st.deadLettered()));
+      list.add(counter("items_nacked_total", "Channel items given back after retries ran out", st.nacked()));
+      list.add(counter("store_retries_total", "batchStore attempts after the first", st.retries()));
+      list.add(Measurement.gauge("metrics_pipeline_queue_items", "Accepted items waiting in the queue",
+          st.queueDepth()));
+      list.add(Measurement.gauge("metrics_pipeline_in_flight_items", "Items taken from the queue and not settled yet",
+          st.inFlight()));
     }
-    PipelineStats st = pipeline.stats();
-    List<Measurement> list = new ArrayList<>();
-    list.add(Measurement.counter("metrics_pipeline_received_total", "Items offered to the pipeline", st.received()));
-    list.add(Measurement.counter("metrics_pipeline_accepted_total", "Valid items that entered the queue", st.accepted()));
-    list.add(Measurement.counter("metrics_pipeline_rejected_total", "Items that failed validation", st.rejected()));
-    list.add(Measurement.counter("metrics_pipeline_overflowed_total", "Items refused because the queue was full",
-        st.overflowed()));
-    list.add(Measurement.counter("metrics_pipeline_stored_total", "Items the storage accepted", st.stored()));
-    list.add(Measurement.counter("metrics_pipeline_points_stored_total", "Metrics in the stored items",
-        st.pointsStored()));
-    list.add(Measurement.counter("metrics_pipeline_retries_total", "Store attempts after the first", st.retries()));
-    list.add(Measurement.counter("metrics_pipeline_dead_lettered_total", "Items handed to the dead-letter handler",
-        st.deadLettered()));
-    list.add(Measurement.counter("metrics_pipeline_nacked_total", "Channel items given back after retries ran out",
-        st.nacked()));
-    list.add(Measurement.gauge("metrics_pipeline_queue_depth", "Items waiting in the queue", st.queueDepth()));
-    list.add(Measurement.gauge("metrics_pipeline_in_flight", "Items taken from the queue and not yet settled",
-        st.inFlight()));
-    list.add(Measurement.gauge("metrics_pipeline_batch_size", "Items per batchStore call", pipeline.batchSize()));
+    list.add(Measurement.gauge("metrics_pipeline_batch_size_items", "Items per batchStore call now",
+        pipeline.batchSize()));
     list.add(Measurement.gauge("metrics_pipeline_ingestion_paused", "1 while polling the channel is paused",
         pipeline.isIngestionPaused() ? 1 : 0));
     return list;
+  }
+
+  private static Measurement counter(String suffix, String help, double value) {
+    return Measurement.counter("metrics_pipeline_" + suffix, help, value);
   }
 
   /** JVM figures: heap, threads, uptime, garbage collection. */
