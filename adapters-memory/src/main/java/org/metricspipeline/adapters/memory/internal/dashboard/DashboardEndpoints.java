@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -260,7 +261,8 @@ public final class DashboardEndpoints {
     if (d.toMillis() < 1000 || d.compareTo(MAX_RANGE) > 0) {
       throw new IllegalArgumentException("range: must be between 1s and " + MAX_RANGE.toDays() + "d, got '" + text + "'");
     }
-    Instant now = clock.instant();
+    // whole seconds: readable windows, and equal answers for requests within the same second
+    Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
     return TimeRange.between(now.minus(d), now);
   }
 
