@@ -100,7 +100,8 @@ public final class DashboardPages {
     StringBuilder sb = new StringBuilder(4096);
     sb.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">")
         .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>")
-        .append(escape(title)).append("</title><link rel=\"stylesheet\" href=\"").append(assets)
+        .append(escape(title)).append("</title><link rel=\"icon\" href=\"data:,\">")
+        .append("<link rel=\"stylesheet\" href=\"").append(assets)
         .append("dashboard.css\"></head>");
     return sb;
   }
