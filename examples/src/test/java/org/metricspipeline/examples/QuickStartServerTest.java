@@ -73,6 +73,38 @@ class QuickStartServerTest {
   }
 
   @Test
+  void servesTheQuickStartDashboardAndPrintsItsAddress() throws Exception {
+    start();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    server.printBanner(new PrintStream(out, true, StandardCharsets.UTF_8));
+
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("Dashboard: " + server.uri() + "/dashboards/dashboard-1");
+    HttpResponse<String> page = send(Example.get(server.uri().toString(), "/dashboards/dashboard-1"));
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.headers().firstValue("Content-Type")).contains("text/html; charset=utf-8");
+    for (String type : List.of("line", "area", "bar", "pie", "table", "scalar")) {
+      assertThat(page.body()).contains("data-type=\"" + type + "\"");
+    }
+    HttpResponse<String> data = send(Example.get(server.uri().toString(), "/api/v1/dashboards/dashboard-1/data?range=1h"));
+    assertThat(data.statusCode()).isEqualTo(200);
+    assertThat(data.body()).contains("\"name\":\"" + QuickStartDashboard.NAME + "\"");
+  }
+
+  @Test
+  void addsExtraChartsAfterTheSyntheticOnes() {
+    ServeOptions base = ServeOptions.parse(new String[] {"--serve", "--port", "0", "--no-synthetic"}, CLOCK);
+    org.metricspipeline.api.VisualizationSpec guardChart = org.metricspipeline.api.VisualizationSpec.of(
+        "Guard: recoveries", org.metricspipeline.api.VisualizationType.LINE,
+        org.metricspipeline.api.query.AggregationQuery.builder("guard_recoveries_total",
+            org.metricspipeline.api.query.Aggregation.RATE).build());
+    server = QuickStartServer.start(new ServeOptions(base.data(), 0, false, base.ack(), List.of(guardChart)));
+
+    var charts = server.charts().getVisualizations("dashboard-1").join();
+    assertThat(charts).hasSize(QuickStartDashboard.syntheticCharts().size() + 1);
+    assertThat(charts.get(charts.size() - 1).spec()).isEqualTo(guardChart);
+  }
+
+  @Test
   void printsOneCurlPerEndpoint() {
     start();
     assertThat(server.examples().stream().map(e -> e.method() + " " + e.uri().getPath()).collect(Collectors.toList()))

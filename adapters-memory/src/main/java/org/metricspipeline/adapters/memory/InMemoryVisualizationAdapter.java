@@ -3,6 +3,7 @@ package org.metricspipeline.adapters.memory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -213,14 +214,16 @@ public final class InMemoryVisualizationAdapter implements VisualizationAdapter 
       return switch (format) {
         case JSON -> DashboardExporter.json(run.dashboard(), run.charts(), now);
         case CSV -> DashboardExporter.csv(run.charts());
-        case SVG -> DashboardPages.svg(run.dashboard(), run.chartData(window), label(run, window), now);
-        case HTML -> DashboardPages.html(run.dashboard(), run.chartData(window), label(run, window), now, Assets.css());
+        case SVG -> DashboardPages.svg(run.dashboard(), run.chartData(window), label(window),
+            now.truncatedTo(ChronoUnit.SECONDS));
+        case HTML -> DashboardPages.html(run.dashboard(), run.chartData(window), label(window),
+            now.truncatedTo(ChronoUnit.SECONDS), Assets.css());
         default -> throw new IllegalStateException("unreachable: " + format);
       };
     });
   }
 
-  private static String label(Run run, Optional<TimeRange> window) {
+  private static String label(Optional<TimeRange> window) {
     return window.map(DashboardPages::rangeLabel).orElse("each chart's own range");
   }
 
