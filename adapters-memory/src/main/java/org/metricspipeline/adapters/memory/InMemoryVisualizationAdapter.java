@@ -102,7 +102,7 @@ public final class InMemoryVisualizationAdapter implements VisualizationAdapter 
 
       @Override
       public CompletableFuture<List<ChartData>> chartData(String dashboardId, Optional<TimeRange> window) {
-        return run(dashboardId, window).thenApply(r -> r.chartData(window));
+        return run(dashboardId, window).thenApply(r -> r.chartData());
       }
 
       @Override
@@ -214,9 +214,9 @@ public final class InMemoryVisualizationAdapter implements VisualizationAdapter 
       return switch (format) {
         case JSON -> DashboardExporter.json(run.dashboard(), run.charts(), now);
         case CSV -> DashboardExporter.csv(run.charts());
-        case SVG -> DashboardPages.svg(run.dashboard(), run.chartData(window), label(window),
+        case SVG -> DashboardPages.svg(run.dashboard(), run.chartData(), label(window),
             now.truncatedTo(ChronoUnit.SECONDS));
-        case HTML -> DashboardPages.html(run.dashboard(), run.chartData(window), label(window),
+        case HTML -> DashboardPages.html(run.dashboard(), run.chartData(), label(window),
             now.truncatedTo(ChronoUnit.SECONDS), Assets.css());
         default -> throw new IllegalStateException("unreachable: " + format);
       };
@@ -230,8 +230,8 @@ public final class InMemoryVisualizationAdapter implements VisualizationAdapter 
   /** A dashboard and its charts, each with the answer to its resolved query (when a store answered). */
   private record Run(Dashboard dashboard, List<Chart> charts) {
 
-    List<ChartData> chartData(Optional<TimeRange> window) {
-      return charts.stream().map(c -> ChartData.of(c.visualization(), c.data().orElseThrow(), window)).toList();
+    List<ChartData> chartData() {
+      return charts.stream().map(c -> ChartData.of(c.visualization(), c.data().orElseThrow())).toList();
     }
   }
 

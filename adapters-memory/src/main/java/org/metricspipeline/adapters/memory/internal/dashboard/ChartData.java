@@ -124,8 +124,8 @@ public record ChartData(Visualization visualization, AggregationQuery query, Lis
     return n;
   }
 
-  /** The chart data of a query's answer; {@code window} fixes the time axis when given. */
-  public static ChartData of(Visualization visualization, AggregationResult result, Optional<TimeRange> window) {
+  /** The chart data of a query's answer; the query's range (when bounded) is the time axis. */
+  public static ChartData of(Visualization visualization, AggregationResult result) {
     AggregationQuery q = result.query();
     List<Series> series = new ArrayList<>();
     for (GroupResult g : result.groups()) {
@@ -141,7 +141,7 @@ public record ChartData(Visualization visualization, AggregationQuery query, Lis
     VisualizationType type = visualization.spec().type();
     boolean timeAxis = q.step().isPresent()
         && (type == VisualizationType.LINE || type == VisualizationType.AREA || type == VisualizationType.BAR);
-    Axis x = timeAxis ? timeAxis(window.orElse(q.range()), series, q.step().get()) : new Axis(0, 1, List.of());
+    Axis x = timeAxis ? timeAxis(q.range(), series, q.step().get()) : new Axis(0, 1, List.of());
     Axis y = valueAxis(series);
     return new ChartData(visualization, q, series, result.groups().size(), result.sources(), timeAxis, x, y);
   }

@@ -15,6 +15,7 @@ import org.metricspipeline.api.query.TimeRange;
  * <ul>
  *   <li>{@code line} and {@code area} are time series: their step is the query's step or the
  *       {@linkplain #autoStep(Duration) automatic step} of a bounded range, whichever is coarser.
+ *       A bounded range is widened to whole steps (aligned to the epoch, as buckets are).
  *   <li>{@code bar} is a time series when the query has a step, else one bar per group.
  *   <li>{@code pie} and {@code table} have one value per group (no step).
  *   <li>{@code scalar} has one value (no step, no group-by).
@@ -54,6 +55,14 @@ public final class ChartQuery {
       Optional<Duration> step = q.step().isEmpty() ? auto
           : Optional.of(auto.filter(a -> a.compareTo(q.step().get()) > 0).orElse(q.step().get()));
       step.ifPresent(b::step);
+      if (step.isPresent() && range.start().isPresent() && range.end().isPresent()) {
+        // whole buckets only: a first bucket cut by the window would show a partial sum or count,
+        // and whole, aligned buckets can be answered from rollups
+        long s = step.get().toMillis();
+        long from = Math.floorDiv(range.startMillis(), s) * s;
+        long to = -Math.floorDiv(-range.endMillis(), s) * s;
+        b.range(TimeRange.between(java.time.Instant.ofEpochMilli(from), java.time.Instant.ofEpochMilli(to)));
+      }
     }
     return b.build();
   }
