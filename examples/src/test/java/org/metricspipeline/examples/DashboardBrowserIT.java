@@ -176,6 +176,24 @@ class DashboardBrowserIT {
   }
 
   @Test
+  void refreshesByItselfAndShowsChartsAddedWhileOpen() throws Exception {
+    chromium.navigate(server.dashboardUri());
+    awaitLoaded("range=1h");
+    int loads = chromium.evaluate("+document.getElementById('dashboard').dataset.loads").asInt();
+
+    server.charts().createVisualization("dashboard-1", org.metricspipeline.api.VisualizationSpec.of(
+        "Memory, all hosts", org.metricspipeline.api.VisualizationType.SCALAR,
+        org.metricspipeline.api.query.AggregationQuery.builder(SyntheticMetrics.MEMORY,
+            org.metricspipeline.api.query.Aggregation.MAX).build())).join();
+
+    // the next automatic refresh (every 10 s by default) brings the new chart
+    chromium.awaitTrue("+document.getElementById('dashboard').dataset.loads > " + loads
+        + " && !!document.querySelector(\"section[data-chart-id='visualization-8'] svg[data-points='1']\")",
+        PAGE_WAIT, "the page refreshed and drew the chart added after it opened");
+    assertDrawnAsTheEndpointSays("range=1h");
+  }
+
+  @Test
   void fitsAPhoneScreenWithoutSidewaysScrolling() throws Exception {
     chromium.call("Emulation.setDeviceMetricsOverride", Map.of("width", 390, "height", 844,
         "deviceScaleFactor", 2, "mobile", true));

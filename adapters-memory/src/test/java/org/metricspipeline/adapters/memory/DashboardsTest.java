@@ -201,7 +201,7 @@ class DashboardsTest {
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.header("Content-Security-Policy")).hasValueSatisfying(csp ->
         assertThat(csp).contains("script-src 'self'", "connect-src 'self'"));
-    assertThat(r.bodyText()).contains("src=\"assets/dashboard.js\"", "href=\"assets/dashboard.css\"",
+    assertThat(r.bodyText()).contains("src=\"assets/dashboard.js?v=", "href=\"assets/dashboard.css?v=",
         "data-chart-id=\"visualization-6\"", "data-range=\"15m\"", "data-range=\"custom\"",
         "data-refresh-millis=\"10000\"");
     assertThat(get("/dashboards/dashboard-9").status()).isEqualTo(404);
@@ -216,6 +216,10 @@ class DashboardsTest {
     assertThat(js.header("Cache-Control")).contains("public, max-age=3600");
     String etag = js.header("ETag").orElseThrow();
     assertThat(get("/dashboards/assets/dashboard.js", Map.of(), Map.of("If-None-Match", etag)).status()).isEqualTo(304);
+    String version = etag.replace("\"", "");
+    assertThat(get("/dashboards/assets/dashboard.js", "v", version).header("Cache-Control"))
+        .contains("public, max-age=31536000, immutable");
+    assertThat(get("/dashboards/" + dashboard.id()).bodyText()).contains("assets/dashboard.js?v=" + version);
     assertThat(get("/dashboards/assets/dashboard.css").header("Content-Type")).contains("text/css; charset=utf-8");
     assertThat(get("/dashboards/assets/secret.txt").status()).isEqualTo(404);
   }

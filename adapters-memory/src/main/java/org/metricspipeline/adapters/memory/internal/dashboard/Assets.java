@@ -39,6 +39,15 @@ public final class Assets {
     return Optional.ofNullable(FILES.get(name));
   }
 
+  /**
+   * The version of a file, its entity tag without quotes: pages link {@code file?v=<version>}, so a
+   * new jar's files get new addresses and a versioned address can be cached for good.
+   */
+  public static String version(String name) {
+    String etag = FILES.get(name).etag();
+    return etag.substring(1, etag.length() - 1);
+  }
+
   /** The stylesheet (also inlined into the html export). */
   public static String css() {
     return FILES.get("dashboard.css").text();

@@ -36,7 +36,8 @@ import org.metricspipeline.core.http.HttpEndpoint;
  *
  * <ul>
  *   <li>{@code GET /dashboards}: the list page; {@code GET /dashboards/{id}}: a dashboard page
- *   <li>{@code GET /dashboards/assets/{file}}: its stylesheet and script (ETag, revalidated)
+ *   <li>{@code GET /dashboards/assets/{file}}: its stylesheet and script (ETag; cached for good
+ *       under the versioned address {@code ?v=} the pages link, else for an hour)
  *   <li>{@code GET /api/v1/dashboards}: the list as JSON
  *   <li>{@code GET /api/v1/dashboards/{id}/data?range=1h} or {@code ?start=&end=}: every chart's
  *       data over that window, as {@link ChartData#writeJson} writes it
@@ -125,8 +126,9 @@ public final class DashboardEndpoints {
     boolean fresh = request.header("If-None-Match").map(h -> h.contains(a.etag())).orElse(false);
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("Content-Type", a.contentType());
-    // revalidate after an hour: a new jar brings new content under a new ETag
-    headers.put("Cache-Control", "public, max-age=3600");
+    // pages link file?v=<version>: that address never changes content; others revalidate hourly
+    boolean versioned = request.queryParam("v").map(v -> v.equals(Assets.version(name))).orElse(false);
+    headers.put("Cache-Control", versioned ? "public, max-age=31536000, immutable" : "public, max-age=3600");
     headers.put("ETag", a.etag());
     headers.put("X-Content-Type-Options", "nosniff");
     return CompletableFuture.completedFuture(fresh

@@ -51,7 +51,8 @@ public final class DashboardPages {
   /** {@code GET /dashboards/{id}}: the frame the script fills with live charts. */
   public static String page(Dashboard d, List<Visualization> charts, Duration refresh, String defaultRange) {
     StringBuilder sb = head(d.name(), "assets/");
-    sb.append("<script src=\"assets/dashboard.js\" defer></script>");
+    sb.append("<script src=\"assets/dashboard.js?v=").append(Assets.version("dashboard.js"))
+        .append("\" defer></script>");
     sb.append("<body><header class=\"bar\"><a class=\"back\" href=\"../dashboards\">Dashboards</a><h1>")
         .append(escape(d.name())).append("</h1>");
     sb.append("<form class=\"range\" id=\"range-picker\" aria-label=\"time range\">");
@@ -102,7 +103,7 @@ public final class DashboardPages {
         .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>")
         .append(escape(title)).append("</title><link rel=\"icon\" href=\"data:,\">")
         .append("<link rel=\"stylesheet\" href=\"").append(assets)
-        .append("dashboard.css\"></head>");
+        .append("dashboard.css?v=").append(Assets.version("dashboard.css")).append("\"></head>");
     return sb;
   }
 

@@ -154,9 +154,9 @@
   }
 
   function drawChart(chart) {
-    const section = root.querySelector('section[data-chart-id="' + CSS.escape(chart.id) + '"]');
+    let section = root.querySelector('section[data-chart-id="' + CSS.escape(chart.id) + '"]');
     if (!section) {
-      return;
+      section = addSection(chart); // added to the dashboard since the page was served
     }
     const plot = section.querySelector('.plot');
     plot.replaceChildren(render(chart));
@@ -165,6 +165,33 @@
       + chart.function + '(' + chart.metric + ')'
       + (chart.step_millis ? ' per ' + formatDuration(chart.step_millis) : '')
       + (chart.sources.length ? ' · from ' + chart.sources.join(', ') : '');
+  }
+
+  function addSection(chart) {
+    const section = document.createElement('section');
+    section.className = 'chart';
+    section.dataset.chartId = chart.id;
+    section.dataset.type = chart.type;
+    const title = document.createElement('h2');
+    title.textContent = chart.name;
+    section.appendChild(title);
+    if (chart.description) {
+      const description = document.createElement('p');
+      description.className = 'muted';
+      description.textContent = chart.description;
+      section.appendChild(description);
+    }
+    const plot = document.createElement('div');
+    plot.className = 'plot';
+    const note = document.createElement('p');
+    note.className = 'note muted';
+    section.append(plot, note);
+    const empty = root.querySelector(':scope > p.empty');
+    if (empty) {
+      empty.remove();
+    }
+    root.appendChild(section);
+    return section;
   }
 
   function height(chart) {
