@@ -910,7 +910,8 @@ public abstract class StorageAdapterConformanceSuite {
       for (int i = 0; i < 60; i++) {
         long t = i * 10 * SECOND + (i % 3) * 700;
         for (int h = 0; h < 2; h++) {
-          counter[h] = i % 17 == 16 ? i % 5 : counter[h] + (i * 7 + h) % 11;
+          // resets inside a minute (at 1:40) and on minute edges (3:00, 6:00, 9:00), where buckets merge
+          counter[h] = i == 10 || i % 18 == 0 ? i % 5 + h : counter[h] + (i * 7 + h) % 11;
         }
         items.add(item(t, m("reqs", counter[0], "host", "a", "dc", "eu"), m("reqs", counter[1], "host", "b"),
             m("cpu", (i * 37) % 100, "host", i % 2 == 0 ? "a" : "b")));
@@ -1081,6 +1082,64 @@ public abstract class StorageAdapterConformanceSuite {
         }
       }
       assertThat(fromRollups).isEqualTo(36);
+    }
+
+    @Test
+    void answersRandomQueriesFromRollupsAndRawPointsAsTheReferenceModel() {
+      RollupStorage rollups = rollups();
+      Random r = new Random(42);
+      String[] hosts = {"a", "b", "c"};
+      double[] counters = new double[hosts.length];
+      Set<List<Object>> seen = new java.util.HashSet<>();
+      List<MetricsData> items = new ArrayList<>();
+      for (int i = 0; i < 3_000; i++) {
+        long t = r.nextInt((int) (6 * HOUR));
+        int h = r.nextInt(hosts.length);
+        String type = r.nextBoolean() ? "system" : "app";
+        if (!seen.add(List.of(type, h, t))) {
+          continue; // one point per series and instant
+        }
+        counters[h] = r.nextInt(20) == 0 ? r.nextInt(5) : counters[h] + r.nextInt(10);
+        items.add(item(t, type, "", m("reqs", counters[h], "host", hosts[h], "dc", h == 0 ? "eu" : "us"),
+            m("cpu", r.nextInt(100), "host", hosts[h])));
+      }
+      storeAll(items);
+      expected.addAll(items);
+      await(rollups.rollup(Resolution.ONE_MINUTE, TimeRange.until(at(4 * HOUR + 17 * MINUTE))));
+      await(rollups.rollup(Resolution.FIVE_MINUTES, TimeRange.until(at(3 * HOUR + 35 * MINUTE))));
+      await(rollups.rollup(Resolution.ONE_HOUR, TimeRange.until(at(2 * HOUR))));
+      long[] steps = {MINUTE, 5 * MINUTE, 10 * MINUTE, HOUR, 2 * HOUR};
+      int fromRollups = 0;
+      for (int i = 0; i < 120; i++) {
+        Aggregation f = Aggregation.values()[i % Aggregation.values().length];
+        AggregationQuery.Builder b = agg(r.nextBoolean() ? "reqs" : "cpu", f);
+        long start = (r.nextInt(7) - 1) * HOUR + r.nextInt(4) * 5 * MINUTE + (r.nextInt(3) == 0 ? MINUTE : 0);
+        long end = start + (1 + r.nextInt(8)) * 30 * MINUTE;
+        switch (r.nextInt(4)) {
+          case 0 -> b.range(TimeRange.until(at(end)));
+          case 1 -> b.range(TimeRange.from(at(start)));
+          default -> b.between(at(start), at(end));
+        }
+        if (r.nextBoolean()) {
+          b.step(Duration.ofMillis(steps[r.nextInt(steps.length)]));
+        }
+        if (r.nextBoolean()) {
+          b.groupBy("host");
+        }
+        if (r.nextInt(4) == 0) {
+          b.tag("dc", "eu");
+        }
+        if (r.nextInt(4) == 0) {
+          b.metricType("app");
+        }
+        AggregationQuery q = b.build();
+        AggregationResult result = await(storage.aggregate(q));
+        if (!result.sources().equals(List.of("raw"))) {
+          fromRollups++;
+        }
+        assertSameGroups(q + " from " + result.sources(), result.groups(), expected.aggregate(q));
+      }
+      assertThat(fromRollups).as("queries answered from rollups").isGreaterThan(40);
     }
 
     @Test
