@@ -22,10 +22,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -33,6 +35,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
@@ -783,10 +786,16 @@ public abstract class StorageAdapterConformanceSuite {
           items.add(new MetricsData(candidate.timestamp(), candidate.metricType(), unique, candidate.source(), Map.of()));
         }
       }
+      // mostly in time order with some swapped (late points), in batches with reads in between
+      items.sort((x, y) -> x.timestamp().compareTo(y.timestamp()));
+      for (int i = 0; i < 80; i++) {
+        Collections.swap(items, r.nextInt(items.size()), r.nextInt(items.size()));
+      }
       for (int at = 0; at < items.size(); at += 100) {
         List<MetricsData> batch = items.subList(at, Math.min(items.size(), at + 100));
         storeAll(batch);
         expected.addAll(batch);
+        await(storage.query(MetricsQuery.builder().limit(1).build()));
       }
       assertThat(expected.hasTiesWithinASeries()).isFalse();
     }
@@ -1373,57 +1382,98 @@ public abstract class StorageAdapterConformanceSuite {
     }
   }
 
-  /** Several threads writing at once lose nothing and duplicate nothing. */
+  /** Several threads writing at once lose nothing and duplicate nothing; readers meanwhile see order. */
   @Nested
   class ConcurrentWriters {
 
     private static final int WRITERS = 4;
+    private static final int READERS = 2;
     private static final int BATCHES = 25;
     private static final int ITEMS_PER_BATCH = 10;
     private static final int HOSTS = 8;
 
+    /** Writer {@code writer}'s batch {@code b}: every writer writes every series, at its own instants. */
+    private List<MetricsData> batch(int writer, int b) {
+      List<MetricsData> batch = new ArrayList<>();
+      for (int i = 0; i < ITEMS_PER_BATCH; i++) {
+        int seq = (writer * BATCHES + b) * ITEMS_PER_BATCH + i;
+        List<Metric> metrics = new ArrayList<>();
+        for (int h = 0; h < HOSTS; h++) {
+          metrics.add(m("load", seq, "host", "h" + h));
+        }
+        batch.add(MetricsData.of(at(seq * 10L), "system", metrics));
+      }
+      return batch;
+    }
+
+    private Void write(int writer, CountDownLatch start, AtomicInteger single) throws InterruptedException {
+      start.await();
+      for (int b = 0; b < BATCHES; b++) {
+        List<MetricsData> batch = batch(writer, b);
+        if (b % 5 == 0) {
+          for (MetricsData d : batch) {
+            await(storage.store(d));
+            single.incrementAndGet();
+          }
+        } else {
+          assertThat(await(storage.batchStore(batch)).allSucceeded()).isTrue();
+        }
+      }
+      return null;
+    }
+
+    private Void read(CountDownLatch start, AtomicBoolean writing, Queue<String> problems)
+        throws InterruptedException {
+      start.await();
+      long lastCount = 0;
+      while (writing.get()) {
+        List<GroupResult> groups = await(storage.aggregate(agg("load", Aggregation.COUNT).build())).groups();
+        long count = groups.isEmpty() ? 0 : (long) groups.get(0).value();
+        if (count < lastCount) {
+          problems.add("count went down from " + lastCount + " to " + count);
+        }
+        lastCount = count;
+        List<MetricsData> page = await(storage.query(MetricsQuery.builder().tag("host", "h3").limit(500).build()));
+        for (int i = 1; i < page.size(); i++) {
+          if (page.get(i).timestamp().isBefore(page.get(i - 1).timestamp())) {
+            problems.add("query out of order at " + i);
+          }
+        }
+      }
+      return null;
+    }
+
     @Test
-    void keepsEveryPointOfConcurrentWriters() throws Exception {
-      ExecutorService pool = Executors.newFixedThreadPool(WRITERS, r -> {
-        Thread t = new Thread(r, "metrics-testkit-writer");
+    void keepsEveryPointOfConcurrentWritersWhileReadersRead() throws Exception {
+      ExecutorService pool = Executors.newFixedThreadPool(WRITERS + READERS, r -> {
+        Thread t = new Thread(r, "metrics-testkit-concurrency");
         t.setDaemon(true);
         return t;
       });
       CountDownLatch start = new CountDownLatch(1);
       AtomicInteger single = new AtomicInteger();
+      AtomicBoolean writing = new AtomicBoolean(true);
+      Queue<String> problems = new ConcurrentLinkedQueue<>();
       try {
-        List<Future<?>> writers = new ArrayList<>();
+        List<Future<Void>> writers = new ArrayList<>();
         for (int w = 0; w < WRITERS; w++) {
           int writer = w;
-          writers.add(pool.submit(() -> {
-            start.await();
-            for (int b = 0; b < BATCHES; b++) {
-              List<MetricsData> batch = new ArrayList<>();
-              for (int i = 0; i < ITEMS_PER_BATCH; i++) {
-                int seq = (writer * BATCHES + b) * ITEMS_PER_BATCH + i;
-                List<Metric> metrics = new ArrayList<>();
-                for (int h = 0; h < HOSTS; h++) {
-                  metrics.add(m("load", seq, "host", "h" + h)); // every writer writes every series
-                }
-                batch.add(MetricsData.of(at(seq * 10L), "system", metrics));
-              }
-              if (b % 5 == 0) {
-                for (MetricsData d : batch) {
-                  await(storage.store(d));
-                  single.incrementAndGet();
-                }
-              } else {
-                assertThat(await(storage.batchStore(batch)).allSucceeded()).isTrue();
-              }
-            }
-            return null;
-          }));
+          writers.add(pool.submit(() -> write(writer, start, single)));
+        }
+        List<Future<Void>> readers = new ArrayList<>();
+        for (int r = 0; r < READERS; r++) {
+          readers.add(pool.submit(() -> read(start, writing, problems)));
         }
         start.countDown();
-        for (Future<?> f : writers) {
+        for (Future<Void> f : writers) {
+          f.get(timeout().toMillis() * 4, TimeUnit.MILLISECONDS);
+        }
+        writing.set(false);
+        for (Future<Void> f : readers) {
           f.get(timeout().toMillis() * 4, TimeUnit.MILLISECONDS);
         }
       } finally {
+        writing.set(false);
         pool.shutdownNow();
       }
 
@@ -1431,6 +1481,7 @@ public abstract class StorageAdapterConformanceSuite {
       double sumOfSeq = (double) items * (items - 1) / 2;
       List<GroupResult> perHost = aggregate(agg("load", Aggregation.COUNT).groupBy("host")).groups();
       List<GroupResult> sums = aggregate(agg("load", Aggregation.SUM).groupBy("host")).groups();
+      assertThat(problems).as("what readers saw while writers wrote").isEmpty();
       assertThat(single.get()).isPositive();
       assertThat(perHost).hasSize(HOSTS).allSatisfy(g -> assertThat(g.value()).isEqualTo(items));
       assertThat(sums).hasSize(HOSTS).allSatisfy(g -> assertThat(g.value()).isEqualTo(sumOfSeq));

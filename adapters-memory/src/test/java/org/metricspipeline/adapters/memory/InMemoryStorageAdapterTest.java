@@ -6,6 +6,7 @@ import static org.metricspipeline.adapters.memory.Items.at;
 import static org.metricspipeline.adapters.memory.Items.item;
 import static org.metricspipeline.adapters.memory.Items.m;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,9 @@ import org.metricspipeline.api.MetricsBatchResult;
 import org.metricspipeline.api.MetricsData;
 import org.metricspipeline.api.MetricsPipelineException;
 import org.metricspipeline.api.StorageUnavailableException;
+import org.metricspipeline.api.query.Aggregation;
+import org.metricspipeline.api.query.AggregationQuery;
+import org.metricspipeline.api.query.Bucket;
 import org.metricspipeline.api.query.MetricsQuery;
 
 class InMemoryStorageAdapterTest {
@@ -50,6 +54,17 @@ class InMemoryStorageAdapterTest {
         item(900 * day, m("a", 3)));
 
     assertThat(all()).extracting(d -> d.metrics().get(0).value()).containsExactly(0.0, 1.0, 2.0, 3.0);
+  }
+
+  /** Before 1970 (which validation rejects, but the store accepts): buckets still align downwards. */
+  @Test
+  void alignsBucketsBeforeTheEpochDownwards() {
+    store(item(-1, m("v", 1)), item(-1_000, m("v", 2)), item(-1_001, m("v", 4)));
+
+    List<Bucket> buckets = storage.aggregate(AggregationQuery.builder("v", Aggregation.SUM)
+        .step(Duration.ofSeconds(1)).build()).join().groups().get(0).buckets();
+
+    assertThat(buckets).containsExactly(new Bucket(at(-2_000), 4, 1), new Bucket(at(-1_000), 3, 2));
   }
 
   @Test
