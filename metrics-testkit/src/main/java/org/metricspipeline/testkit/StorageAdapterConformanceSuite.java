@@ -105,10 +105,17 @@ import org.metricspipeline.api.timeseries.TagValues;
  *
  * <p>Expected answers are small hand-computed examples and, for random data, a reference model built
  * from the documented semantics ({@code MetricsQuery}, {@code AggregationQuery}, core's
- * {@code Aggregations}). All data lies on and after 2024-01-01T00:00:00Z and passes
- * {@link MetricsValidator#defaults()} (except in the bad-input tests); every call is awaited with
- * {@link #timeout()}. Values are compared exactly, except {@code avg} and {@code rate} of non-trivial
- * data, which may differ in the last bits (relative 1e-9) when a store sums in another order.
+ * {@code Aggregations}), never another store's answers. All data lies within a few years after
+ * 2024-01-01T00:00:00Z and passes {@link MetricsValidator#defaults()} (except the bad-input items);
+ * queries read it with explicit ranges or all of time, never relative to now. Every call is awaited
+ * up to {@link #timeout()}. Stored values, strings and hand-computed answers are compared exactly;
+ * aggregated values compared with the reference model may differ by a relative 1e-9 (a store may sum
+ * in another order). Rate examples never have two points of one series at one instant (their order,
+ * and so the rate, would be undefined).
+ *
+ * <p>One health test closes the store itself, so {@link StorageAdapter#close()} must tolerate being
+ * called again by {@link #cleanUp(StorageAdapter)}; after close, calls must fail with a
+ * {@link MetricsPipelineException} and the health check must not report healthy.
  */
 public abstract class StorageAdapterConformanceSuite {
 
