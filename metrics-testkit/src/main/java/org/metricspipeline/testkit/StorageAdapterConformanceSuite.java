@@ -18,13 +18,16 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -258,7 +261,7 @@ public abstract class StorageAdapterConformanceSuite {
     List<String> out = new ArrayList<>();
     for (MetricsData d : items) {
       for (Metric p : d.metrics()) {
-        out.add((d.timestamp().toEpochMilli() - T0) + " " + p.name() + new java.util.TreeMap<>(p.tags())
+        out.add((d.timestamp().toEpochMilli() - T0) + " " + p.name() + new TreeMap<>(p.tags())
             + "=" + p.value());
       }
     }
@@ -778,7 +781,7 @@ public abstract class StorageAdapterConformanceSuite {
     void storeRandomData() {
       Random r = new Random(SEED);
       List<MetricsData> items = new ArrayList<>();
-      Set<List<Object>> seen = new java.util.HashSet<>();
+      Set<List<Object>> seen = new HashSet<>();
       for (int i = 0; i < 600; i++) {
         MetricsData candidate = randomItem(r);
         List<Metric> unique = new ArrayList<>();
@@ -1106,7 +1109,7 @@ public abstract class StorageAdapterConformanceSuite {
       Random r = new Random(42);
       String[] hosts = {"a", "b", "c"};
       double[] counters = new double[hosts.length];
-      Set<List<Object>> seen = new java.util.HashSet<>();
+      Set<List<Object>> seen = new HashSet<>();
       List<MetricsData> items = new ArrayList<>();
       for (int i = 0; i < 3_000; i++) {
         long t = r.nextInt((int) (6 * HOUR));
@@ -1660,7 +1663,7 @@ public abstract class StorageAdapterConformanceSuite {
       assertThat(info.summary().metricTypes()).containsExactly(LONG_TYPE);
       assertThat(info.summary().units()).containsExactly(UNIT);
       for (String search : TAG_VALUES) {
-        if (!search.isEmpty() && !LONG_NAME.toLowerCase(java.util.Locale.ROOT).contains(search)
+        if (!search.isEmpty() && !LONG_NAME.toLowerCase(Locale.ROOT).contains(search)
             && !"x:y--z".contains(search)) {
           assertThat(await(discovery.listMetrics(new MetricListQuery(1, 10, search))).total())
               .as("metrics matching %s", search).isZero();
