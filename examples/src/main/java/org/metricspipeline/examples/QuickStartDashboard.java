@@ -3,6 +3,7 @@ package org.metricspipeline.examples;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.metricspipeline.adapters.memory.InMemoryVisualizationAdapter;
 import org.metricspipeline.api.Dashboard;
@@ -49,7 +50,7 @@ final class QuickStartDashboard {
     Objects.requireNonNull(extra, "extra");
     Dashboard d = charts.createDashboard(new DashboardSpec(NAME,
         "The quick start's synthetic hour: 4 hosts x 3 metrics every 10 s, and a latency pattern series.",
-        java.util.Map.of())).join();
+        Map.of())).join();
     List<VisualizationSpec> all = new ArrayList<>(syntheticCharts());
     all.addAll(extra);
     for (VisualizationSpec spec : all) {

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -21,6 +23,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.metricspipeline.api.VisualizationSpec;
+import org.metricspipeline.api.VisualizationType;
+import org.metricspipeline.api.query.Aggregation;
+import org.metricspipeline.api.query.AggregationQuery;
 import org.metricspipeline.examples.QuickStartServer.ServeOptions;
 
 /**
@@ -162,8 +168,8 @@ class DashboardBrowserIT {
     chromium.evaluate("(() => { const f = document.getElementById('range-picker');"
         + " f.elements.start.value = '2024-05-01T11:30'; f.elements.end.value = '2024-05-01T11:40'; })()");
     chromium.click("button.apply");
-    String custom = "start=" + java.net.URLEncoder.encode("2024-05-01T11:30:00.000Z", java.nio.charset.StandardCharsets.UTF_8)
-        + "&end=" + java.net.URLEncoder.encode("2024-05-01T11:40:00.000Z", java.nio.charset.StandardCharsets.UTF_8);
+    String custom = "start=" + URLEncoder.encode("2024-05-01T11:30:00.000Z", StandardCharsets.UTF_8)
+        + "&end=" + URLEncoder.encode("2024-05-01T11:40:00.000Z", StandardCharsets.UTF_8);
     awaitLoaded(custom);
     Map<String, Integer> tenMinutes = assertDrawnAsTheEndpointSays(custom);
     assertThat(tenMinutes.get("visualization-1")).as("cpu line, custom 10 min: 10 s buckets").isEqualTo(4 * 60);
@@ -181,10 +187,10 @@ class DashboardBrowserIT {
     awaitLoaded("range=1h");
     int loads = chromium.evaluate("+document.getElementById('dashboard').dataset.loads").asInt();
 
-    server.charts().createVisualization("dashboard-1", org.metricspipeline.api.VisualizationSpec.of(
-        "Memory, all hosts", org.metricspipeline.api.VisualizationType.SCALAR,
-        org.metricspipeline.api.query.AggregationQuery.builder(SyntheticMetrics.MEMORY,
-            org.metricspipeline.api.query.Aggregation.MAX).build())).join();
+    server.charts().createVisualization("dashboard-1", VisualizationSpec.of(
+        "Memory, all hosts", VisualizationType.SCALAR,
+        AggregationQuery.builder(SyntheticMetrics.MEMORY,
+            Aggregation.MAX).build())).join();
 
     // the next automatic refresh (every 10 s by default) brings the new chart
     chromium.awaitTrue("+document.getElementById('dashboard').dataset.loads > " + loads

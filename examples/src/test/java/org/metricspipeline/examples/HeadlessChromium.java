@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -262,7 +263,7 @@ final class HeadlessChromium implements AutoCloseable {
   private static void deleteQuietly(Path dir) {
     try (var walk = Files.walk(dir)) {
       List<Path> all = new ArrayList<>(walk.toList());
-      java.util.Collections.reverse(all);
+      Collections.reverse(all);
       for (Path p : all) {
         Files.deleteIfExists(p);
       }

@@ -23,6 +23,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.metricspipeline.adapters.http.AckMode;
+import org.metricspipeline.api.VisualizationSpec;
+import org.metricspipeline.api.VisualizationType;
+import org.metricspipeline.api.query.Aggregation;
+import org.metricspipeline.api.query.AggregationQuery;
 import org.metricspipeline.examples.QuickStartServer.Example;
 import org.metricspipeline.examples.QuickStartServer.ServeOptions;
 
@@ -93,10 +97,9 @@ class QuickStartServerTest {
   @Test
   void addsExtraChartsAfterTheSyntheticOnes() {
     ServeOptions base = ServeOptions.parse(new String[] {"--serve", "--port", "0", "--no-synthetic"}, CLOCK);
-    org.metricspipeline.api.VisualizationSpec guardChart = org.metricspipeline.api.VisualizationSpec.of(
-        "Guard: recoveries", org.metricspipeline.api.VisualizationType.LINE,
-        org.metricspipeline.api.query.AggregationQuery.builder("guard_recoveries_total",
-            org.metricspipeline.api.query.Aggregation.RATE).build());
+    VisualizationSpec guardChart = VisualizationSpec.of(
+        "Guard: recoveries", VisualizationType.LINE,
+        AggregationQuery.builder("guard_recoveries_total", Aggregation.RATE).build());
     server = QuickStartServer.start(new ServeOptions(base.data(), 0, false, base.ack(), List.of(guardChart)));
 
     var charts = server.charts().getVisualizations("dashboard-1").join();

@@ -1,6 +1,7 @@
 package org.metricspipeline.adapters.memory.internal.dashboard;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.metricspipeline.api.VisualizationSpec;
@@ -61,7 +62,7 @@ public final class ChartQuery {
         long s = step.get().toMillis();
         long from = Math.floorDiv(range.startMillis(), s) * s;
         long to = -Math.floorDiv(-range.endMillis(), s) * s;
-        b.range(TimeRange.between(java.time.Instant.ofEpochMilli(from), java.time.Instant.ofEpochMilli(to)));
+        b.range(TimeRange.between(Instant.ofEpochMilli(from), Instant.ofEpochMilli(to)));
       }
     }
     return b.build();

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Function;
 import org.metricspipeline.api.Dashboard;
 import org.metricspipeline.api.ExportFormat;
 import org.metricspipeline.api.NotFoundException;
@@ -94,7 +95,7 @@ public final class DashboardEndpoints {
   }
 
   private static HttpEndpoint get(String pattern,
-      java.util.function.Function<EndpointRequest, CompletableFuture<EndpointResponse>> handler) {
+      Function<EndpointRequest, CompletableFuture<EndpointResponse>> handler) {
     return HttpEndpoint.of("GET", pattern, EndpointKind.GENERAL, handler);
   }
 

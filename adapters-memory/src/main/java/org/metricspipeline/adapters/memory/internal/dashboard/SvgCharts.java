@@ -8,6 +8,7 @@ import java.util.Locale;
 import org.metricspipeline.adapters.memory.internal.dashboard.ChartData.Axis;
 import org.metricspipeline.adapters.memory.internal.dashboard.ChartData.Point;
 import org.metricspipeline.adapters.memory.internal.dashboard.ChartData.Series;
+import org.metricspipeline.api.VisualizationType;
 
 /**
  * Draws {@link ChartData} as SVG in Java, for the {@code svg} and {@code html} exports. The page's
@@ -75,7 +76,7 @@ public final class SvgCharts {
 
   private static void lines(StringBuilder sb, ChartData c) {
     axes(sb, c);
-    boolean area = c.type() == org.metricspipeline.api.VisualizationType.AREA;
+    boolean area = c.type() == VisualizationType.AREA;
     double base = c.y().scale(Math.max(c.y().min(), Math.min(0, c.y().max())), PLOT_BOTTOM, TOP);
     for (int i = 0; i < c.series().size(); i++) {
       Series s = c.series().get(i);
