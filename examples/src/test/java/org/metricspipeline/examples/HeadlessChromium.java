@@ -84,19 +84,29 @@ final class HeadlessChromium implements AutoCloseable {
     pb.environment().put("TZ", "UTC"); // the custom range inputs are local times: make them UTC
     pb.redirectErrorStream(true);
     Process process = pb.start();
-    String browserWs = null;
     StringBuilder log = new StringBuilder();
     BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-    for (String line; browserWs == null && (line = out.readLine()) != null; ) {
-      log.append(line).append('\n');
-      Matcher m = LISTENING.matcher(line);
-      if (m.find()) {
-        browserWs = m.group(1);
+    CompletableFuture<String> listening = CompletableFuture.supplyAsync(() -> {
+      try {
+        for (String line; (line = out.readLine()) != null; ) {
+          log.append(line).append('\n');
+          Matcher m = LISTENING.matcher(line);
+          if (m.find()) {
+            return m.group(1);
+          }
+        }
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
       }
-    }
-    if (browserWs == null) {
-      process.destroyForcibly();
       throw new IllegalStateException("Chromium exited before listening for DevTools:\n" + log);
+    });
+    String browserWs;
+    try {
+      browserWs = listening.get(CALL_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      process.destroyForcibly();
+      throw new IllegalStateException("Chromium did not start listening for DevTools within " + CALL_TIMEOUT
+          + ":\n" + log, e);
     }
     Thread drain = new Thread(() -> {
       try {
@@ -124,7 +134,7 @@ final class HeadlessChromium implements AutoCloseable {
       process.destroyForcibly();
       throw new IllegalStateException("Chromium has no page target: " + targets);
     }
-    HeadlessChromium[] self = new HeadlessChromium[1];
+    CompletableFuture<HeadlessChromium> self = new CompletableFuture<>();
     WebSocket socket = http.newWebSocketBuilder().buildAsync(URI.create(pageWs), new WebSocket.Listener() {
       private final StringBuilder partial = new StringBuilder();
 
@@ -134,17 +144,15 @@ final class HeadlessChromium implements AutoCloseable {
         if (last) {
           String text = partial.toString();
           partial.setLength(0);
-          while (self[0] == null) {
-            Thread.onSpinWait();
-          }
-          self[0].received(text);
+          self.join().received(text);
         }
         ws.request(1);
         return null;
       }
     }).join();
-    self[0] = new HeadlessChromium(process, profile, socket);
-    return self[0];
+    HeadlessChromium chromium = new HeadlessChromium(process, profile, socket);
+    self.complete(chromium);
+    return chromium;
   }
 
   private void received(String text) {
