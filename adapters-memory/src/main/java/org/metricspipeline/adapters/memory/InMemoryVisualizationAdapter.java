@@ -106,6 +106,11 @@ public final class InMemoryVisualizationAdapter implements VisualizationAdapter 
       }
 
       @Override
+      public Set<ExportFormat> formats() {
+        return exportFormats();
+      }
+
+      @Override
       public CompletableFuture<byte[]> export(String dashboardId, ExportFormat format, Optional<TimeRange> window) {
         return InMemoryVisualizationAdapter.this.export(dashboardId, format, window);
       }

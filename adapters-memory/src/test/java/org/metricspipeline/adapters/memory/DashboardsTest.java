@@ -262,6 +262,11 @@ class DashboardsTest {
       assertThat(r.header("Content-Type")).as(e.getKey()).contains(e.getValue());
       assertThat(r.header("Content-Disposition")).contains("attachment; filename=\"dashboard-1." + e.getKey() + "\"");
     }
-    assertThat(get("/api/v1/dashboards/" + dashboard.id() + "/export", "format", "pdf").status()).isEqualTo(400);
+    EndpointResponse pdf = get("/api/v1/dashboards/" + dashboard.id() + "/export", "format", "pdf");
+    assertThat(pdf.status()).isEqualTo(400);
+    assertThat(pdf.bodyText()).contains("\"field\":\"format\"", "unknown export format 'pdf'");
+    EndpointResponse xlsx = get("/api/v1/dashboards/" + dashboard.id() + "/export", "format", "xlsx");
+    assertThat(xlsx.status()).isEqualTo(400);
+    assertThat(xlsx.bodyText()).contains("xlsx is not supported here; supported: csv, html, json, svg");
   }
 }

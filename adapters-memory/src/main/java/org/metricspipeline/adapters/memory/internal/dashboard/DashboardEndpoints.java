@@ -17,8 +17,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.stream.Collectors;
 import java.util.function.Function;
 import org.metricspipeline.api.Dashboard;
 import org.metricspipeline.api.ExportFormat;
@@ -67,6 +69,9 @@ public final class DashboardEndpoints {
 
     /** A dashboard's charts' data over the window (each chart's own range when empty). */
     CompletableFuture<List<ChartData>> chartData(String dashboardId, Optional<TimeRange> window);
+
+    /** The formats {@link #export} supports. */
+    Set<ExportFormat> formats();
 
     /** An export over the window (each chart's own range when empty). */
     CompletableFuture<byte[]> export(String dashboardId, ExportFormat format, Optional<TimeRange> window);
@@ -193,8 +198,17 @@ public final class DashboardEndpoints {
     ExportFormat format;
     Optional<TimeRange> window;
     try {
-      format = ExportFormat.fromWireName(request.queryParam("format")
-          .orElseThrow(() -> new IllegalArgumentException("format is required: json, csv, svg or html")));
+      String name = request.queryParam("format")
+          .orElseThrow(() -> new IllegalArgumentException("format: is required (json, csv, svg or html)"));
+      try {
+        format = ExportFormat.fromWireName(name);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("format: " + e.getMessage(), e);
+      }
+      if (!backend.formats().contains(format)) {
+        throw new IllegalArgumentException("format: " + format.wireName() + " is not supported here; supported: "
+            + backend.formats().stream().map(ExportFormat::wireName).sorted().collect(Collectors.joining(", ")));
+      }
       window = window(request, clock);
     } catch (IllegalArgumentException e) {
       return CompletableFuture.completedFuture(ErrorBody.invalidField(field(e), e.getMessage(), clock));
