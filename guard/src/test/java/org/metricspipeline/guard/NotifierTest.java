@@ -129,4 +129,21 @@ class NotifierTest {
       assertThat(a.get("id").asText()).isEqualTo("db:critical");
     }
   }
+
+  @Test
+  void aFailedDeliveryIsLoggedWithoutTheWebhookUrlsSecretParts() throws Exception {
+    server.enqueue(new MockResponse().setResponseCode(500));
+    URI secretUrl = server.url("/services/T0/B0/s3cr3t-token-value").uri();
+    java.io.PrintStream original = System.err;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      AlertNotifier.slack(secretUrl, 1, Duration.ZERO).notify(alert);
+    } finally {
+      System.setErr(original);
+    }
+    String log = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(log).contains("could not deliver alert storage:critical").contains("HTTP 500")
+        .doesNotContain("s3cr3t-token-value").doesNotContain("/services/");
+  }
 }
