@@ -115,6 +115,7 @@ public final class EndpointHandler extends Handler.Abstract {
     if (limiter != null) {
       Optional<java.time.Duration> wait = limiter.acquire(client, kind);
       if (wait.isPresent()) {
+        stats.rejected(RequestStats.Rejection.RATE_LIMITED);
         write(response, callback, ErrorBody.retryLater(429, ErrorBody.RATE_LIMITED,
             "too many requests from " + client + " to " + kind.name().toLowerCase(Locale.ROOT) + " endpoints",
             wait.get(), clock));
@@ -124,6 +125,7 @@ public final class EndpointHandler extends Handler.Abstract {
     if (auth != null && (kind != EndpointKind.HEALTH || authenticateHealth)) {
       Optional<String> header = bare.header("Authorization");
       if (!auth.accepts(header)) {
+        stats.rejected(RequestStats.Rejection.UNAUTHORIZED);
         String challenge = header.isPresent()
             ? "Bearer realm=\"metrics-pipeline\", error=\"invalid_token\"" : "Bearer realm=\"metrics-pipeline\"";
         write(response, callback, ErrorBody.response(401, ErrorBody.UNAUTHORIZED,
@@ -172,6 +174,7 @@ public final class EndpointHandler extends Handler.Abstract {
   }
 
   private EndpointResponse tooLarge() {
+    stats.rejected(RequestStats.Rejection.BODY_TOO_LARGE);
     return ErrorBody.response(413, ErrorBody.PAYLOAD_TOO_LARGE,
         "the request body is larger than " + maxBodyBytes + " bytes", Map.of("max_body_bytes", maxBodyBytes), clock);
   }
