@@ -72,7 +72,8 @@ import org.slf4j.LoggerFactory;
  *       only for as many deliveries as the queue has room for, so its backlog stays in the channel.
  *   <li>Writer threads ({@code maxConcurrentStores} of them) take up to {@code batchSize} items and
  *       call {@link StorageAdapter#batchStore}. A partial batch is stored once its first item has
- *       waited {@code processingInterval}.
+ *       waited {@code processingInterval}, or at once when it holds a delivery a producer waits for
+ *       ({@link Delivery#awaited()}, such as an HTTP request acknowledged once stored).
  *   <li>When the store completes exceptionally (or not within {@code storeTimeout}), the batch is
  *       retried per the {@link RetryPolicy}. A {@link MetricsValidationException} from the store is
  *       not retried. Items the store rejects one by one ({@link MetricsBatchResult#failures()}) are
@@ -675,7 +676,7 @@ public final class MetricsPipeline implements AutoCloseable, SelfMeasuring {
       }
       drained.add(first);
       queue.drainTo(drained, batchSize - 1);
-      if (drained.size() < batchSize) {
+      if (drained.size() < batchSize && !anyAwaited(drained)) {
         fillUntilDeadline(drained, System.nanoTime() + intervalNanos);
       }
       PipelineEntry[] batch = drained.toArray(NO_ENTRIES);
@@ -685,7 +686,21 @@ public final class MetricsPipeline implements AutoCloseable, SelfMeasuring {
     }
   }
 
-  /** Waits for more items until the batch is full, the first item's wait is over, or stop begins. */
+  /** Whether a producer waits for one of these entries' outcome ({@link Delivery#awaited()}). */
+  private static boolean anyAwaited(List<PipelineEntry> entries) {
+    for (int i = entries.size() - 1; i >= 0; i--) {
+      if (entries.get(i).owner() instanceof Delivery d && d.awaited()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Waits for more items until the batch is full, the first item's wait is over, stop begins, or
+   * an awaited delivery arrives (then the partial batch goes now: under load the queue refills
+   * while it is stored, so batches still grow with the load).
+   */
   private void fillUntilDeadline(ArrayList<PipelineEntry> drained, long deadline) {
     while (drained.size() < batchSize && state == State.RUNNING) {
       long wait = deadline - System.nanoTime();
@@ -699,8 +714,12 @@ public final class MetricsPipeline implements AutoCloseable, SelfMeasuring {
         continue;
       }
       if (next != null) {
+        int from = drained.size();
         drained.add(next);
         queue.drainTo(drained, batchSize - drained.size());
+        if (anyAwaited(drained.subList(from, drained.size()))) {
+          return;
+        }
       }
     }
   }

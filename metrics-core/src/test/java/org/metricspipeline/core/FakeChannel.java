@@ -27,6 +27,8 @@ final class FakeChannel implements IngestionAdapter {
   final List<FakeDelivery> deliveries = new CopyOnWriteArrayList<>();
   final AtomicInteger largestPoll = new AtomicInteger();
   final AtomicBoolean closed = new AtomicBoolean();
+  /** What {@link Delivery#awaited()} answers. */
+  volatile boolean awaited;
   private final LinkedBlockingQueue<MetricsData> pending = new LinkedBlockingQueue<>();
   private final boolean redeliver;
 
@@ -51,6 +53,11 @@ final class FakeChannel implements IngestionAdapter {
     @Override
     public MetricsData data() {
       return data;
+    }
+
+    @Override
+    public boolean awaited() {
+      return awaited;
     }
 
     @Override

@@ -62,6 +62,20 @@ class PipelineChannelTest {
   }
 
   @Test
+  void storesAwaitedDeliveriesWithoutWaitingForAFullerBatch() {
+    FakeChannel channel = new FakeChannel(false);
+    channel.awaited = true;
+    pipeline = MetricsPipeline.builder().storage(storage).ingestion(channel)
+        .processingInterval(Duration.ofMinutes(10)).batchSize(1_000).build();
+    pipeline.startProcessing();
+    channel.ingest(item("waited-for", 1));
+
+    await("the awaited delivery is acked long before the 10-minute interval",
+        () -> channel.withOutcome(Outcome.ACKED).size() == 1);
+    assertThat(storage.stored).extracting(MetricsData::source).containsExactly("waited-for");
+  }
+
+  @Test
   void storesAndAcksEveryItemOfTheChannel() {
     FakeChannel channel = new FakeChannel(false);
     start(channel, fastRetries(3).batchSize(7));

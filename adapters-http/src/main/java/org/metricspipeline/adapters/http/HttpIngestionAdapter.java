@@ -157,7 +157,7 @@ public final class HttpIngestionAdapter implements IngestionAdapter, SelfMeasuri
       return t;
     });
     timer.setRemoveOnCancelPolicy(true);
-    this.buffer = new ChannelBuffer(b.capacity, b.retryAfter, timer);
+    this.buffer = new ChannelBuffer(b.capacity, b.retryAfter, timer, b.ackMode == AckMode.STORED);
     StorageAdapter storage = b.storage != null ? b.storage : new NoStorage();
     MetricsEndpoints.Builder mb = MetricsEndpoints.builder(storage).validator(b.validator).clock(b.clock)
         .ingest(this::offer, b.ackMode == AckMode.STORED ? 200 : 202);

@@ -95,6 +95,20 @@ class MeasurementsIT {
   }
 
   @Test
+  void storedRequestsAreAnsweredWithoutWaitingForTheProcessingInterval() throws Exception {
+    http = HttpIngestionAdapter.builder().port(0).storage(storage).ackMode(AckMode.STORED)
+        .storedTimeout(Duration.ofSeconds(20)).build();
+    pipeline = MetricsPipeline.builder().storage(storage).ingestion(http)
+        .processingInterval(Duration.ofMinutes(10)).batchSize(10_000).build();
+    pipeline.startProcessing();
+
+    HttpResponse<String> r = send("POST", "/api/v1/ingest", ITEM, false);
+
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    assertThat(storage.memoryStats().points()).isEqualTo(2);
+  }
+
+  @Test
   void pipelineReportsItsCountersThenItsAdapters() throws Exception {
     http = HttpIngestionAdapter.builder().port(0).storage(storage).ackMode(AckMode.STORED).build();
     pipeline = MetricsPipeline.builder().storage(storage).ingestion(http).build();

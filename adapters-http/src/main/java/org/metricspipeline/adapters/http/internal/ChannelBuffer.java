@@ -28,6 +28,7 @@ public final class ChannelBuffer {
   private final int capacity;
   private final Duration retryAfter;
   private final ScheduledExecutorService scheduler;
+  private final boolean awaited;
   private final ArrayDeque<Entry> queue = new ArrayDeque<>();
   private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
   private int unsettled;
@@ -37,11 +38,15 @@ public final class ChannelBuffer {
   private final AtomicLong rejected = new AtomicLong();
   private final AtomicLong refused = new AtomicLong();
 
-  /** A buffer of {@code capacity} items completing waiting polls on {@code scheduler}. */
-  public ChannelBuffer(int capacity, Duration retryAfter, ScheduledExecutorService scheduler) {
+  /**
+   * A buffer of {@code capacity} items completing waiting polls on {@code scheduler}; its
+   * deliveries are {@link Delivery#awaited() awaited} when producers wait for the outcome.
+   */
+  public ChannelBuffer(int capacity, Duration retryAfter, ScheduledExecutorService scheduler, boolean awaited) {
     this.capacity = capacity;
     this.retryAfter = retryAfter;
     this.scheduler = scheduler;
+    this.awaited = awaited;
   }
 
   /**
@@ -172,6 +177,11 @@ public final class ChannelBuffer {
     @Override
     public MetricsData data() {
       return entry.data;
+    }
+
+    @Override
+    public boolean awaited() {
+      return awaited;
     }
 
     @Override

@@ -60,22 +60,43 @@ public final class EndpointHandler extends Handler.Abstract {
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
-    long started = System.nanoTime();
-    String[] pattern = {RequestStats.UNMATCHED};
-    String[] methodSeen = {request.getMethod()};
-    return handle(request, response, new Callback() {
-      @Override
-      public void succeeded() {
-        stats.record(methodSeen[0], pattern[0], response.getStatus(), System.nanoTime() - started);
-        callback.succeeded();
-      }
+    Timed timed = new Timed(request.getMethod(), System.nanoTime(), callback);
+    return handle(request, response, timed, timed.pattern);
+  }
 
-      @Override
-      public void failed(Throwable x) {
-        stats.record(methodSeen[0], pattern[0], 500, System.nanoTime() - started);
-        callback.failed(x);
+  /**
+   * The request's callback, recording the request once: when its answer is written (so a client
+   * that got the answer sees it counted), or as a 500 when Jetty fails it first.
+   */
+  private final class Timed implements Callback {
+    final String method;
+    final long started;
+    final Callback delegate;
+    final String[] pattern = {RequestStats.UNMATCHED};
+    final java.util.concurrent.atomic.AtomicBoolean recorded = new java.util.concurrent.atomic.AtomicBoolean();
+
+    Timed(String method, long started, Callback delegate) {
+      this.method = method;
+      this.started = started;
+      this.delegate = delegate;
+    }
+
+    void record(int status) {
+      if (recorded.compareAndSet(false, true)) {
+        stats.record(method, pattern[0], status, System.nanoTime() - started);
       }
-    }, pattern);
+    }
+
+    @Override
+    public void succeeded() {
+      delegate.succeeded();
+    }
+
+    @Override
+    public void failed(Throwable x) {
+      record(500);
+      delegate.failed(x);
+    }
   }
 
   private boolean handle(Request request, Response response, Callback callback, String[] patternOut) {
@@ -212,6 +233,9 @@ public final class EndpointHandler extends Handler.Abstract {
   }
 
   private static void write(Response response, Callback callback, EndpointResponse r) {
+    if (callback instanceof Timed timed) {
+      timed.record(r.status());
+    }
     response.setStatus(r.status());
     r.headers().forEach((k, v) -> response.getHeaders().put(k, v));
     byte[] body = r.body();
