@@ -1,5 +1,7 @@
 package org.metricspipeline.core.internal;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -8,7 +10,8 @@ import java.util.Map;
  * maps for them, hash codes computed once, and the in-memory store finds their series by identity.
  *
  * <p>Both tables are direct-mapped with a fixed number of slots (a miss overwrites the slot), so
- * memory stays bounded whatever the cardinality: {@value #STRING_SLOTS} strings of at most
+ * memory stays bounded whatever the cardinality: twice {@value #STRING_SLOTS} strings (decoded from
+ * chars, from ASCII bytes) of at most
  * {@value #MAX_STRING_LENGTH} characters and {@value #TAG_MAP_SLOTS} tag maps of at most
  * {@value #MAX_TAGS} tags. Reads and writes race on purpose: entries are immutable (final fields),
  * so a reader sees a whole entry or an older one, and a lost write only costs a later miss. Every
@@ -21,7 +24,11 @@ public final class DecodeCache {
   static final int TAG_MAP_SLOTS = 1 << 12;
   static final int MAX_TAGS = 8;
 
+  /** The instance the JSON readers share. */
+  public static final DecodeCache SHARED = new DecodeCache();
+
   private final String[] strings = new String[STRING_SLOTS];
+  private final AsciiString[] asciiStrings = new AsciiString[STRING_SLOTS];
   private final TagMap[] tagMaps = new TagMap[TAG_MAP_SLOTS];
 
   /** The string of {@code length} characters at {@code offset}, from the cache when seen recently. */
@@ -42,6 +49,26 @@ public final class DecodeCache {
     strings[slot] = s;
     return s;
   }
+
+  /**
+   * The string of the {@code length} ASCII bytes at {@code offset}, whose
+   * {@code 31 * h + byte} hash is {@code hash}, from the cache when seen recently.
+   */
+  public String ascii(byte[] bytes, int offset, int length, int hash) {
+    if (length > MAX_STRING_LENGTH) {
+      return new String(bytes, offset, length, StandardCharsets.ISO_8859_1);
+    }
+    int slot = (hash ^ (hash >>> 15)) & (STRING_SLOTS - 1);
+    AsciiString cached = asciiStrings[slot];
+    if (cached != null && Arrays.equals(cached.bytes, 0, cached.bytes.length, bytes, offset, offset + length)) {
+      return cached.string;
+    }
+    String s = new String(bytes, offset, length, StandardCharsets.ISO_8859_1);
+    asciiStrings[slot] = new AsciiString(Arrays.copyOfRange(bytes, offset, offset + length), s);
+    return s;
+  }
+
+  private record AsciiString(byte[] bytes, String string) {}
 
   private static boolean sameChars(String s, char[] chars, int offset) {
     for (int i = 0, n = s.length(); i < n; i++) {
@@ -71,7 +98,7 @@ public final class DecodeCache {
       return cached.map;
     }
     Map<String, String> map = build(keysAndValues, size);
-    tagMaps[slot] = new TagMap(java.util.Arrays.copyOf(keysAndValues, size), map);
+    tagMaps[slot] = new TagMap(Arrays.copyOf(keysAndValues, size), map);
     return map;
   }
 

@@ -34,7 +34,7 @@ public final class MetricsJsonReader {
       "not a valid ISO-8601 timestamp or epoch milliseconds";
 
   /** Repeated names, units, tag values and tag maps decode to shared instances. */
-  private static final DecodeCache CACHE = new DecodeCache();
+  private static final DecodeCache CACHE = DecodeCache.SHARED;
 
   private MetricsJsonReader() {}
 
