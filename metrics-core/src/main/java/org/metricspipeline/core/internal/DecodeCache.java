@@ -1,5 +1,8 @@
 package org.metricspipeline.core.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
@@ -51,16 +54,35 @@ public final class DecodeCache {
   }
 
   /**
-   * The string of the {@code length} ASCII bytes at {@code offset}, whose
-   * {@code 31 * h + byte} hash is {@code hash}, from the cache when seen recently.
+   * The string of the {@code length} ASCII bytes at {@code offset}, from the cache when seen
+   * recently. The slot is chosen from the length and the first and last eight bytes, read as two
+   * words, which tells apart the names and values producers number or suffix.
    */
-  public String ascii(byte[] bytes, int offset, int length, int hash) {
+  public String ascii(byte[] bytes, int offset, int length) {
     if (length > MAX_STRING_LENGTH) {
       return new String(bytes, offset, length, StandardCharsets.ISO_8859_1);
     }
-    int slot = (hash ^ (hash >>> 15)) & (STRING_SLOTS - 1);
+    long h = length;
+    if (length >= Long.BYTES) {
+      h = h * 0x9E3779B97F4A7C15L + (long) LONGS.get(bytes, offset);
+      h = h * 0x9E3779B97F4A7C15L + (long) LONGS.get(bytes, offset + length - Long.BYTES);
+    } else if (length >= Integer.BYTES) {
+      h = h * 0x9E3779B97F4A7C15L + (int) INTS.get(bytes, offset);
+      h = h * 0x9E3779B97F4A7C15L + (int) INTS.get(bytes, offset + length - Integer.BYTES);
+    } else {
+      for (int i = offset, end = offset + length; i < end; i++) {
+        h = h * 31 + bytes[i];
+      }
+    }
+    // murmur3's finalizer: every input bit reaches the slot bits
+    h ^= h >>> 33;
+    h *= 0xff51afd7ed558ccdL;
+    h ^= h >>> 33;
+    h *= 0xc4ceb9fe1a85ec53L;
+    h ^= h >>> 33;
+    int slot = (int) h & (STRING_SLOTS - 1);
     AsciiString cached = asciiStrings[slot];
-    if (cached != null && Arrays.equals(cached.bytes, 0, cached.bytes.length, bytes, offset, offset + length)) {
+    if (cached != null && cached.matches(bytes, offset, length)) {
       return cached.string;
     }
     String s = new String(bytes, offset, length, StandardCharsets.ISO_8859_1);
@@ -68,7 +90,31 @@ public final class DecodeCache {
     return s;
   }
 
-  private record AsciiString(byte[] bytes, String string) {}
+  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+
+  private record AsciiString(byte[] bytes, String string) {
+    boolean matches(byte[] other, int offset, int length) {
+      if (bytes.length != length) {
+        return false;
+      }
+      if (length < Long.BYTES) {
+        for (int i = 0; i < length; i++) {
+          if (bytes[i] != other[offset + i]) {
+            return false;
+          }
+        }
+        return true;
+      }
+      // word by word; the last word may overlap the one before
+      for (int i = 0; i < length - Long.BYTES; i += Long.BYTES) {
+        if ((long) LONGS.get(bytes, i) != (long) LONGS.get(other, offset + i)) {
+          return false;
+        }
+      }
+      return (long) LONGS.get(bytes, length - Long.BYTES) == (long) LONGS.get(other, offset + length - Long.BYTES);
+    }
+  }
 
   private static boolean sameChars(String s, char[] chars, int offset) {
     for (int i = 0, n = s.length(); i < n; i++) {

@@ -345,16 +345,14 @@ public final class FastJsonReader {
   private String string() {
     expect('"');
     int start = i;
-    int h = 0;
     while (true) {
       byte c = b[i++];
       if (c == '"') {
-        return cache.ascii(b, start, i - 1 - start, h);
+        return cache.ascii(b, start, i - 1 - start);
       }
       if (c < 0x20 || c == '\\') { // bytes >= 0x80 are negative: not ASCII
         throw GIVE_UP;
       }
-      h = 31 * h + c;
     }
   }
 
@@ -371,10 +369,16 @@ public final class FastJsonReader {
    * the colon after it.
    */
   private boolean key(byte[] key) {
-    if (i + key.length > b.length || !Arrays.equals(b, i, i + key.length, key, 0, key.length)) {
+    int n = key.length;
+    if (i + n > b.length) {
       return false;
     }
-    i += key.length;
+    for (int k = 0; k < n; k++) {
+      if (b[i + k] != key[k]) {
+        return false;
+      }
+    }
+    i += n;
     ws();
     expect(':');
     ws();
