@@ -78,7 +78,7 @@ final class QuickStartServer implements AutoCloseable {
   static QuickStartServer start(ServeOptions options) {
     Objects.requireNonNull(options, "options");
     Clock clock = options.data().clock();
-    InMemoryStorageAdapter storage = InMemoryStorageAdapter.create();
+    InMemoryStorageAdapter storage = InMemoryStorageAdapter.builder().maxPoints(options.maxPoints()).build();
     AtomicReference<MetricsPipeline> pipelineRef = new AtomicReference<>();
     HttpIngestionAdapter http;
     try {
@@ -313,14 +313,18 @@ final class QuickStartServer implements AutoCloseable {
    * @param port the port to serve on, 0 for any free one
    * @param synthetic whether to feed the synthetic data first
    * @param ack when ingestion requests are answered ({@code --ack stored|accepted})
+   * @param maxPoints the in-memory store's bound on points ({@code --max-points})
    */
-  record ServeOptions(QuickStart.Options data, int port, boolean synthetic, AckMode ack) {
+  record ServeOptions(QuickStart.Options data, int port, boolean synthetic, AckMode ack, long maxPoints) {
 
     ServeOptions {
       Objects.requireNonNull(data, "data");
       Objects.requireNonNull(ack, "ack");
       if (port < 0 || port > 65_535) {
         throw new IllegalArgumentException("--port must be between 0 and 65535, got " + port);
+      }
+      if (maxPoints < 1) {
+        throw new IllegalArgumentException("--max-points must be at least 1, got " + maxPoints);
       }
     }
 
@@ -334,6 +338,7 @@ final class QuickStartServer implements AutoCloseable {
       int port = DEFAULT_PORT;
       boolean synthetic = true;
       AckMode ack = AckMode.STORED;
+      long maxPoints = InMemoryStorageAdapter.DEFAULT_MAX_POINTS;
       List<String> rest = new ArrayList<>();
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
@@ -356,10 +361,22 @@ final class QuickStartServer implements AutoCloseable {
             }
             ack = parseAck(args[++i]);
           }
+          case "--max-points" -> {
+            if (i + 1 >= args.length) {
+              throw new IllegalArgumentException("--max-points needs a value");
+            }
+            String value = args[++i];
+            try {
+              maxPoints = Long.parseLong(value);
+            } catch (NumberFormatException e) {
+              throw new IllegalArgumentException("--max-points must be an integer, got '" + value + "'");
+            }
+          }
           default -> rest.add(args[i]);
         }
       }
-      return new ServeOptions(QuickStart.Options.parse(rest.toArray(String[]::new), clock), port, synthetic, ack);
+      return new ServeOptions(QuickStart.Options.parse(rest.toArray(String[]::new), clock), port, synthetic, ack,
+          maxPoints);
     }
 
     private static AckMode parseAck(String value) {

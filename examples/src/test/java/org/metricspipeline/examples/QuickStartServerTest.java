@@ -23,6 +23,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.metricspipeline.adapters.http.AckMode;
+import org.metricspipeline.adapters.memory.InMemoryStorageAdapter;
 import org.metricspipeline.examples.QuickStartServer.Example;
 import org.metricspipeline.examples.QuickStartServer.ServeOptions;
 
@@ -187,6 +188,16 @@ class QuickStartServerTest {
     assertThat(defaults.port()).isEqualTo(8080);
     assertThat(defaults.synthetic()).isTrue();
     assertThat(defaults.ack()).isEqualTo(AckMode.STORED);
+  }
+
+  @Test
+  void parsesTheStoresBoundOnPoints() {
+    assertThat(ServeOptions.parse(new String[] {"--serve", "--max-points", "200000000"}, CLOCK).maxPoints())
+        .isEqualTo(200_000_000L);
+    assertThat(ServeOptions.parse(new String[] {"--serve"}, CLOCK).maxPoints())
+        .isEqualTo(InMemoryStorageAdapter.DEFAULT_MAX_POINTS);
+    assertThatThrownBy(() -> ServeOptions.parse(new String[] {"--serve", "--max-points", "0"}, CLOCK))
+        .hasMessage("--max-points must be at least 1, got 0");
   }
 
   @Test
