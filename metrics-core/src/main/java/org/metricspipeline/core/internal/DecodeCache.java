@@ -148,6 +148,26 @@ public final class DecodeCache {
     return map;
   }
 
+  /**
+   * Adds the pair to the first {@code size} entries of {@code kv} (key, value, key, value, ...), a
+   * later duplicate key replacing the earlier value as a JSON object read into a map does; returns
+   * the new size, or -1 when {@code kv} is full.
+   */
+  static int putTag(String[] kv, int size, String key, String value) {
+    for (int k = 0; k < size; k += 2) {
+      if (kv[k] == key || kv[k].equals(key)) {
+        kv[k + 1] = value;
+        return size;
+      }
+    }
+    if (size == kv.length) {
+      return -1;
+    }
+    kv[size] = key;
+    kv[size + 1] = value;
+    return size + 2;
+  }
+
   private static Map<String, String> build(String[] kv, int size) {
     switch (size) {
       case 0:

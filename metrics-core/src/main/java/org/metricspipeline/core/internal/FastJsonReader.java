@@ -233,19 +233,8 @@ public final class FastJsonReader {
       expect(':');
       ws();
       String value = string();
-      int at = -1;
-      for (int k = 0; k < size; k += 2) {
-        if (kv[k].equals(key)) {
-          at = k;
-          break;
-        }
-      }
-      if (at >= 0) {
-        kv[at + 1] = value;
-      } else if (size < kv.length) {
-        kv[size++] = key;
-        kv[size++] = value;
-      } else {
+      size = DecodeCache.putTag(kv, size, key, value);
+      if (size < 0) {
         throw GIVE_UP;
       }
       ws();

@@ -350,12 +350,9 @@ public final class MetricsJsonReader {
       if (kv == null) {
         kv = new String[2 * DecodeCache.MAX_TAGS];
       }
-      int at = indexOfKey(kv, size, key);
-      if (at >= 0) {
-        kv[at + 1] = value;
-      } else if (size < kv.length) {
-        kv[size++] = key;
-        kv[size++] = value;
+      int grown = DecodeCache.putTag(kv, size, key, value);
+      if (grown >= 0) {
+        size = grown;
       } else {
         many = new HashMap<>(4 * DecodeCache.MAX_TAGS);
         for (int i = 0; i < size; i += 2) {
@@ -368,15 +365,6 @@ public final class MetricsJsonReader {
       return Map.of();
     }
     return many != null ? many : CACHE.tagMap(kv, size);
-  }
-
-  private static int indexOfKey(String[] kv, int size, String key) {
-    for (int i = 0; i < size; i += 2) {
-      if (kv[i] == key || kv[i].equals(key)) {
-        return i;
-      }
-    }
-    return -1;
   }
 
   private static Map<String, Object> readContext(JsonParser p, JsonToken t, Errors errors)
