@@ -86,7 +86,8 @@ public final class ChannelBuffer {
       }
       Waiting w = new Waiting(max, new CompletableFuture<>());
       waiting.addLast(w);
-      scheduler.schedule(() -> {
+      // set under the lock, before drainToWaiting (also under it) can hand this poll items
+      w.timeout = scheduler.schedule(() -> {
         synchronized (this) {
           waiting.remove(w);
         }
@@ -145,6 +146,8 @@ public final class ChannelBuffer {
     while (!waiting.isEmpty() && !queue.isEmpty()) {
       Waiting w = waiting.pollFirst();
       List<Delivery> d = take(w.max);
+      // a poll answered with items needs no timeout: cancelling keeps the timer's queue short
+      w.timeout.cancel(false);
       wake.add(() -> {
         if (!w.future.complete(d)) {
           // the poll timed out meanwhile: hand the items back
@@ -155,7 +158,16 @@ public final class ChannelBuffer {
     return wake;
   }
 
-  private record Waiting(int max, CompletableFuture<List<Delivery>> future) {}
+  private static final class Waiting {
+    final int max;
+    final CompletableFuture<List<Delivery>> future;
+    java.util.concurrent.ScheduledFuture<?> timeout; // guarded by the buffer's lock
+
+    Waiting(int max, CompletableFuture<List<Delivery>> future) {
+      this.max = max;
+      this.future = future;
+    }
+  }
 
   private static final class Entry {
     final MetricsData data;
