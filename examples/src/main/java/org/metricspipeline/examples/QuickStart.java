@@ -92,7 +92,8 @@ public final class QuickStart {
       "                   (default " + DEFAULT_PATTERN.wireName() + ")",
       "  --help           print this help and exit",
       "",
-      "       java -jar metrics-examples.jar --serve [--port N] [--no-synthetic] [--ack MODE] [--seed N] [--hosts N]",
+      "       java -jar metrics-examples.jar --serve [--port N] [--no-synthetic] [--ack MODE] [--max-points N]",
+      "                                      [--seed N] [--hosts N]",
       "",
       "Serves the HTTP API on 127.0.0.1 (HTTP ingestion channel, in-memory storage with rollups),",
       "fed the same synthetic hour first, prints a curl command per endpoint; Ctrl-C stops it.",
@@ -100,6 +101,8 @@ public final class QuickStart {
       "  --port N         port to serve on, 0 for any free one (default " + QuickStartServer.DEFAULT_PORT + ")",
       "  --no-synthetic   start with an empty store",
       "  --ack MODE       stored: answer ingestion once stored (default); accepted: 202 once queued",
+      "  --max-points N   the in-memory store's bound on points (default "
+          + InMemoryStorageAdapter.DEFAULT_MAX_POINTS + "); items beyond it are dead-lettered",
       "",
       "       java -jar metrics-examples.jar guard --help",
       "",

@@ -100,7 +100,7 @@ final class QuickStartServer implements AutoCloseable {
   static QuickStartServer start(ServeOptions options) {
     Objects.requireNonNull(options, "options");
     Clock clock = options.data().clock();
-    InMemoryStorageAdapter storage = InMemoryStorageAdapter.create();
+    InMemoryStorageAdapter storage = InMemoryStorageAdapter.builder().maxPoints(options.maxPoints()).build();
     // The built-in dashboards: pages and data endpoints mounted on the same server.
     InMemoryVisualizationAdapter charts = InMemoryVisualizationAdapter.builder().storage(storage).clock(clock).build();
     Dashboard dashboard = QuickStartDashboard.create(charts, options.extraCharts());
@@ -375,10 +375,11 @@ final class QuickStartServer implements AutoCloseable {
    * @param port the port to serve on, 0 for any free one
    * @param synthetic whether to feed the synthetic data first
    * @param ack when ingestion requests are answered ({@code --ack stored|accepted})
+   * @param maxPoints the in-memory store's bound on points ({@code --max-points})
    * @param extraCharts charts added to the quick start's dashboard after the synthetic ones (for
    *     example the guard's metrics)
    */
-  record ServeOptions(QuickStart.Options data, int port, boolean synthetic, AckMode ack,
+  record ServeOptions(QuickStart.Options data, int port, boolean synthetic, AckMode ack, long maxPoints,
       List<VisualizationSpec> extraCharts) {
 
     ServeOptions {
@@ -387,6 +388,9 @@ final class QuickStartServer implements AutoCloseable {
       extraCharts = List.copyOf(extraCharts);
       if (port < 0 || port > 65_535) {
         throw new IllegalArgumentException("--port must be between 0 and 65535, got " + port);
+      }
+      if (maxPoints < 1) {
+        throw new IllegalArgumentException("--max-points must be at least 1, got " + maxPoints);
       }
     }
 
@@ -400,6 +404,7 @@ final class QuickStartServer implements AutoCloseable {
       int port = DEFAULT_PORT;
       boolean synthetic = true;
       AckMode ack = AckMode.STORED;
+      long maxPoints = InMemoryStorageAdapter.DEFAULT_MAX_POINTS;
       List<String> rest = new ArrayList<>();
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
@@ -422,11 +427,22 @@ final class QuickStartServer implements AutoCloseable {
             }
             ack = parseAck(args[++i]);
           }
+          case "--max-points" -> {
+            if (i + 1 >= args.length) {
+              throw new IllegalArgumentException("--max-points needs a value");
+            }
+            String value = args[++i];
+            try {
+              maxPoints = Long.parseLong(value);
+            } catch (NumberFormatException e) {
+              throw new IllegalArgumentException("--max-points must be an integer, got '" + value + "'");
+            }
+          }
           default -> rest.add(args[i]);
         }
       }
       return new ServeOptions(QuickStart.Options.parse(rest.toArray(String[]::new), clock), port, synthetic, ack,
-          List.of());
+          maxPoints, List.of());
     }
 
     private static AckMode parseAck(String value) {

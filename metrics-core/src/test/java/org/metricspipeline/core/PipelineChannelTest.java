@@ -12,6 +12,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.metricspipeline.api.MetricsData;
+import org.metricspipeline.api.telemetry.Measurement;
 import org.metricspipeline.core.FakeChannel.Outcome;
 
 /** The pipeline fed by an ingestion channel: deliveries settled only after storage decided. */
@@ -60,6 +61,50 @@ class PipelineChannelTest {
     await("the delivery is acked", () -> channel.withOutcome(Outcome.ACKED).size() == 1);
     assertThat(storage.stored).extracting(MetricsData::source).containsExactly("a");
     assertThat(channel.deliveries.get(0).settlements.get()).isEqualTo(1);
+  }
+
+  @Test
+  void storesAwaitedDeliveriesWithoutWaitingForAFullerBatch() {
+    FakeChannel channel = new FakeChannel(false);
+    channel.awaited = true;
+    pipeline = MetricsPipeline.builder().storage(storage).ingestion(channel)
+        .processingInterval(Duration.ofMinutes(10)).batchSize(1_000).build();
+    pipeline.startProcessing();
+    channel.ingest(item("waited-for", 1));
+
+    await("the awaited delivery is acked long before the 10-minute interval",
+        () -> channel.withOutcome(Outcome.ACKED).size() == 1);
+    assertThat(storage.stored).extracting(MetricsData::source).containsExactly("waited-for");
+  }
+
+  @Test
+  void measurementsReportTheCountersThenTheChannelsOwn() {
+    FakeChannel channel = new FakeChannel(false);
+    channel.measured = () -> List.of(Measurement.gauge("metrics_fake_depth", "a channel figure", 7));
+    start(channel, fastRetries(3));
+    for (int i = 0; i < 3; i++) {
+      channel.ingest(item("m" + i, 2));
+    }
+    await("every delivery is acked", () -> channel.withOutcome(Outcome.ACKED).size() == 3);
+
+    List<Measurement> m = pipeline.measurements();
+    assertThat(m).filteredOn(x -> x.name().equals("metrics_pipeline_items_stored_total"))
+        .singleElement().satisfies(x -> assertThat(x.value()).isEqualTo(3));
+    assertThat(m).filteredOn(x -> x.name().equals("metrics_pipeline_points_stored_total"))
+        .singleElement().satisfies(x -> assertThat(x.value()).isEqualTo(6));
+    assertThat(m.get(m.size() - 1).name()).isEqualTo("metrics_fake_depth");
+  }
+
+  @Test
+  void measurementsLeaveOutAnAdapterWhoseMeasurementsFail() {
+    FakeChannel channel = new FakeChannel(false);
+    channel.measured = () -> {
+      throw new IllegalStateException("broken counters");
+    };
+    start(channel, fastRetries(3));
+
+    assertThat(pipeline.measurements()).isNotEmpty()
+        .allSatisfy(x -> assertThat(x.name()).startsWith("metrics_pipeline_"));
   }
 
   @Test
