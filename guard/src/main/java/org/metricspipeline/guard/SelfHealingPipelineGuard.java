@@ -319,7 +319,10 @@ public final class SelfHealingPipelineGuard implements AutoCloseable, SelfMeasur
     return List.copyOf(list);
   }
 
-  /** Stops monitoring and the notifier threads (waiting up to 10 s for queued notifications). */
+  /**
+   * Stops monitoring and the notifier thread (waiting up to 10 s for queued notifications), then
+   * closes the notifiers (webhook clients release their connections and threads).
+   */
   @Override
   public void close() {
     synchronized (lock) {
@@ -337,6 +340,13 @@ public final class SelfHealingPipelineGuard implements AutoCloseable, SelfMeasur
     } catch (InterruptedException e) {
       notifierExecutor.shutdownNow();
       Thread.currentThread().interrupt();
+    }
+    for (AlertNotifier n : notifiers) {
+      try {
+        n.close();
+      } catch (RuntimeException e) {
+        LOG.warn("closing notifier {} failed", n, e);
+      }
     }
   }
 
