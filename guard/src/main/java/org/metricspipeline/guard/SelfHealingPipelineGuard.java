@@ -704,7 +704,8 @@ public final class SelfHealingPipelineGuard implements AutoCloseable, SelfMeasur
      * {@value #STORAGE} and, when it has a channel, {@value #INGESTION}, checked every
      * {@link #checkInterval}. The storage gets recovery strategies: {@code pause-ingestion} (with
      * a channel), {@code shrink-batch-size} (down to 1/8 of the current size), and
-     * {@code restart-storage} when the storage is a {@link GuardedStorage}. Call
+     * {@code restart-storage} when the storage is a {@link GuardedStorage}; the channel gets
+     * {@code restart-ingestion} when it is a {@link GuardedIngestion}. Call
      * {@link #defaultRecoveries(boolean) defaultRecoveries(false)} to register your own instead.
      */
     public Builder pipeline(MetricsPipeline pipeline) {
@@ -849,6 +850,9 @@ public final class SelfHealingPipelineGuard implements AutoCloseable, SelfMeasur
             s.add(RecoveryStrategies.restart(g));
           }
           strategiesAll.put(STORAGE, s);
+          if (channel.orElse(null) instanceof GuardedIngestion g) {
+            strategiesAll.put(INGESTION, new ArrayList<>(List.of(RecoveryStrategies.restart(g))));
+          }
         }
       }
       for (ComponentSpec s : specs.values()) {
