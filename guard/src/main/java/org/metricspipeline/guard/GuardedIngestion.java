@@ -19,7 +19,6 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 import org.metricspipeline.api.Delivery;
 import org.metricspipeline.api.HealthCheckResult;
-import org.metricspipeline.api.HealthStatus;
 import org.metricspipeline.api.IngestionAdapter;
 import org.metricspipeline.api.MetricsBatchResult;
 import org.metricspipeline.api.MetricsData;
@@ -76,7 +75,6 @@ public final class GuardedIngestion implements IngestionAdapter, SelfMeasuring {
   public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofMinutes(2);
 
   private static final Logger LOG = LoggerFactory.getLogger(GuardedIngestion.class);
-  private static final Duration RESTART_CHECK_TIMEOUT = Duration.ofSeconds(5);
   private static final Duration DRAIN_POLL_TIMEOUT = Duration.ofSeconds(5);
 
   private final Supplier<IngestionAdapter> factory;
@@ -170,15 +168,7 @@ public final class GuardedIngestion implements IngestionAdapter, SelfMeasuring {
     LOG.info("ingestion channel {} re-created (generation {}); the old one drains: {} unsettled deliveries",
         name, current.number, old.unsettled.get());
     housekeeping();
-    try {
-      HealthCheckResult h = fresh.healthCheck().get(RESTART_CHECK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-      return h != null && h.status() != HealthStatus.UNHEALTHY;
-    } catch (Exception e) {
-      if (e instanceof InterruptedException) {
-        Thread.currentThread().interrupt();
-      }
-      return false;
-    }
+    return FreshAdapters.usable(fresh::healthCheck);
   }
 
   @Override
