@@ -77,10 +77,13 @@ public final class Connection implements AutoCloseable {
     }
   }
 
-  /** Reads rows of a statement as RowBinary, passing each row to {@code rows}. */
+  /**
+   * Reads rows of a SELECT as RowBinary, passing each row to {@code rows}. The format is written into
+   * the statement: 18.16 ignores the format the client asks for in a header and answers TabSeparated.
+   */
   public void query(String sql, RowHandler rows) {
     QuerySettings settings = new QuerySettings().setFormat(ClickHouseFormat.RowBinary);
-    try (QueryResponse response = client.query(sql, settings).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    try (QueryResponse response = client.query(sql + " FORMAT RowBinary", settings).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         InputStream in = response.getInputStream()) {
       RowBinary.Reader reader = new RowBinary.Reader(in);
       while (reader.hasMore()) {

@@ -81,9 +81,14 @@ public final class Queries {
     return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
   }
 
-  /** The start of the {@code step}-wide bucket holding {@code column}, aligned to the epoch (floor). */
+  /**
+   * The start of the {@code step}-wide bucket holding {@code column}, aligned to the epoch (floor,
+   * also for negative times). The step is an explicit Int64: ClickHouse types {@code x % 60000} after
+   * the divisor's smallest type (Int16 on 18.16) and the remainder would wrap.
+   */
   static String bucket(String column, long step) {
-    return "(" + column + " - ((" + column + " % " + step + ") + " + step + ") % " + step + ")";
+    String s = "toInt64(" + step + ")";
+    return "(" + column + " - ((" + column + " % " + s + ") + " + s + ") % " + s + ")";
   }
 
   // ---- raw points

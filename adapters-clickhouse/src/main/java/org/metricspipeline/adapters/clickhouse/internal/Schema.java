@@ -121,9 +121,9 @@ public final class Schema {
         + "PARTITION BY day ORDER BY (" + SERIES_ORDER + ", start_ms)";
   }
 
-  /** Reads the recorded version of this table's layout (one UInt32 row, 0 when none). */
+  /** Reads the recorded version of this table's layout (one UInt64 row, 0 when none). */
   public String readVersion() {
-    return "SELECT toUInt32(max(version)) FROM " + schemaVersion() + " WHERE table_name = " + Sql.quote(table);
+    return "SELECT toUInt64(max(version)) FROM " + schemaVersion() + " WHERE table_name = " + Sql.quote(table);
   }
 
   /** Records {@link #VERSION}. */
