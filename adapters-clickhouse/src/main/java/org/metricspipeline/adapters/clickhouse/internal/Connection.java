@@ -37,6 +37,9 @@ public final class Connection implements AutoCloseable {
       252, // TOO_MANY_PARTS
       394); // QUERY_WAS_CANCELLED (server shutting down)
 
+  /** The largest statement the server is asked to parse. */
+  public static final int MAX_QUERY_BYTES = 16 << 20;
+
   private final Client client;
   private final String url;
   private final Duration timeout;
@@ -60,6 +63,8 @@ public final class Connection implements AutoCloseable {
         // Retries are the pipeline's job (with backoff); a client retry could store a batch twice.
         .setMaxRetries(0)
         .setClientName("metrics-pipeline")
+        // Filters quote user values into the SQL; a long tag value must not hit the 256 KiB default.
+        .serverSetting("max_query_size", String.valueOf(MAX_QUERY_BYTES))
         .build();
   }
 

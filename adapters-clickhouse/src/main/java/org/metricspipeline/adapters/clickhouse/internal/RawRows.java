@@ -1,6 +1,8 @@
 package org.metricspipeline.adapters.clickhouse.internal;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -20,7 +22,11 @@ import org.metricspipeline.api.MetricsData;
 public final class RawRows {
 
   private static final long DAY_MILLIS = 86_400_000L;
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Context is stored as JSON; keys and values as long as the store accepts read back too. */
+  private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+      .streamReadConstraints(StreamReadConstraints.builder().maxNameLength(Integer.MAX_VALUE)
+          .maxStringLength(Integer.MAX_VALUE).build())
+      .build());
   private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() {};
 
   private RawRows() {}
