@@ -21,9 +21,12 @@ free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
 
-# True when the port can be bound on loopback now.
+# True when the port can be bound on loopback now (as the server binds: SO_REUSEADDR, so closed
+# connections of a stopped server in TIME_WAIT do not count).
 port_is_free() {
-  python3 -c 'import socket,sys; s=socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1]))); s.close()' "$1" 2>/dev/null
+  python3 -c 'import socket,sys
+s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(1); s.close()' "$1" 2>/dev/null
 }
 
 running_pid() {
