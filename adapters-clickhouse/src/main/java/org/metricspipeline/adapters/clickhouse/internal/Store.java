@@ -146,6 +146,9 @@ public final class Store implements AutoCloseable {
       double min = r.float64();
       double max = r.float64();
       long first = r.int64();
+      if (count == 0) {
+        return; // GROUP BY a constant answers empty input with one empty row: no group
+      }
       if (!values.equals(key[0])) {
         if (key[0] != null) {
           groups.add(GroupResult.of(q.groupBy(), key[0], buckets[0]));
