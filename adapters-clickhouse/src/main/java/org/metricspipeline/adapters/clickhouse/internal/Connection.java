@@ -74,6 +74,7 @@ public final class Connection implements AutoCloseable {
   }
 
   /** Runs a statement that returns nothing (DDL, ALTER, INSERT ... SELECT/VALUES). */
+  @SuppressWarnings("try") // the client's responses must be closed; their close() throws Exception
   public void execute(String sql) {
     try (var r = client.execute(sql).get(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       // nothing to read
@@ -86,6 +87,7 @@ public final class Connection implements AutoCloseable {
    * Reads rows of a SELECT as RowBinary, passing each row to {@code rows}. The format is written into
    * the statement: 18.16 ignores the format the client asks for in a header and answers TabSeparated.
    */
+  @SuppressWarnings("try") // the client's responses must be closed; their close() throws Exception
   public void query(String sql, RowHandler rows) {
     QuerySettings settings = new QuerySettings().setFormat(ClickHouseFormat.RowBinary);
     try (QueryResponse response = client.query(sql + " FORMAT RowBinary", settings).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -107,6 +109,7 @@ public final class Connection implements AutoCloseable {
   }
 
   /** Streams a RowBinary body into {@code table} (quoted) with these columns: one INSERT. */
+  @SuppressWarnings("try") // the client's responses must be closed; their close() throws Exception
   public void insert(String table, List<String> columns, RowBinary.Writer data, int from, int to) {
     InsertSettings settings = new InsertSettings();
     try (var r = client.insert(table, columns, out -> data.writeTo(out, from, to), ClickHouseFormat.RowBinary,

@@ -1,6 +1,5 @@
 package org.metricspipeline.adapters.clickhouse.internal;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

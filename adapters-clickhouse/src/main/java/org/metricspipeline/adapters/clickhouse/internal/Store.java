@@ -1,5 +1,6 @@
 package org.metricspipeline.adapters.clickhouse.internal;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,10 +12,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.metricspipeline.api.HealthCheckResult;
+import org.metricspipeline.api.HealthStatus;
 import org.metricspipeline.api.MetricsBatchResult;
 import org.metricspipeline.api.MetricsData;
 import org.metricspipeline.api.MetricsPipelineException;
-import org.metricspipeline.api.StorageUnavailableException;
 import org.metricspipeline.api.query.Aggregation;
 import org.metricspipeline.api.query.AggregationQuery;
 import org.metricspipeline.api.query.AggregationResult;
@@ -129,17 +130,9 @@ public final class Store implements AutoCloseable {
   }
 
   private AggregationResult plain(AggregationQuery q, String sql, List<String> sources) {
-    int g = q.groupBy().size();
-    List<GroupResult> groups = new ArrayList<>();
-    List<String>[] key = new List[] {null};
-    List<Bucket>[] buckets = new List[] {null};
-    boolean stepped = q.step().isPresent();
-    long rangeStart = q.range().startMillis();
+    Groups groups = new Groups(q);
     connection.query(sql, r -> {
-      List<String> values = new ArrayList<>(g);
-      for (int i = 0; i < g; i++) {
-        values.add(r.string());
-      }
+      List<String> values = groups.readKey(r);
       long bucket = r.int64();
       long count = r.int64();
       double sum = r.float64();
@@ -149,14 +142,6 @@ public final class Store implements AutoCloseable {
       if (count == 0) {
         return; // GROUP BY a constant answers empty input with one empty row: no group
       }
-      if (!values.equals(key[0])) {
-        if (key[0] != null) {
-          groups.add(GroupResult.of(q.groupBy(), key[0], buckets[0]));
-        }
-        key[0] = values;
-        buckets[0] = new ArrayList<>();
-      }
-      long start = stepped ? bucket : rangeStart != Long.MIN_VALUE ? rangeStart : first;
       double value = switch (q.function()) {
         case COUNT -> count;
         case SUM -> sum;
@@ -165,44 +150,66 @@ public final class Store implements AutoCloseable {
         case MAX -> max;
         case RATE -> throw new IllegalStateException("rate is not a plain aggregation");
       };
-      buckets[0].add(new Bucket(Instant.ofEpochMilli(start), value, count));
+      groups.add(values, bucket, first, value, count);
     });
-    if (key[0] != null) {
-      groups.add(GroupResult.of(q.groupBy(), key[0], buckets[0]));
-    }
-    return new AggregationResult(q, groups, sources);
+    return new AggregationResult(q, groups.finish(), sources);
   }
 
   private AggregationResult rate(AggregationQuery q) {
-    int g = q.groupBy().size();
-    List<GroupResult> groups = new ArrayList<>();
-    List<String>[] key = new List[] {null};
-    List<Bucket>[] buckets = new List[] {null};
-    boolean stepped = q.step().isPresent();
-    long rangeStart = q.range().startMillis();
+    Groups groups = new Groups(q);
     connection.query(queries.rateRaw(q), r -> {
-      List<String> values = new ArrayList<>(g);
-      for (int i = 0; i < g; i++) {
-        values.add(r.string());
-      }
+      List<String> values = groups.readKey(r);
       long bucket = r.int64();
       double rate = r.float64();
       long points = r.int64();
       long first = r.int64();
-      if (!values.equals(key[0])) {
-        if (key[0] != null) {
-          groups.add(GroupResult.of(q.groupBy(), key[0], buckets[0]));
-        }
-        key[0] = values;
-        buckets[0] = new ArrayList<>();
-      }
-      long start = stepped ? bucket : rangeStart != Long.MIN_VALUE ? rangeStart : first;
-      buckets[0].add(new Bucket(Instant.ofEpochMilli(start), rate, points));
+      groups.add(values, bucket, first, rate, points);
     });
-    if (key[0] != null) {
-      groups.add(GroupResult.of(q.groupBy(), key[0], buckets[0]));
+    return new AggregationResult(q, groups.finish(), List.of(QueryPlanner.RAW));
+  }
+
+  /** Collects result rows ordered by group then bucket into {@link GroupResult}s. */
+  private static final class Groups {
+    private final AggregationQuery query;
+    private final List<GroupResult> done = new ArrayList<>();
+    private List<String> key;
+    private List<Bucket> buckets;
+
+    Groups(AggregationQuery query) {
+      this.query = query;
     }
-    return new AggregationResult(q, groups, List.of(QueryPlanner.RAW));
+
+    List<String> readKey(RowBinary.Reader r) throws IOException {
+      List<String> values = new ArrayList<>(query.groupBy().size());
+      for (int i = 0; i < query.groupBy().size(); i++) {
+        values.add(r.string());
+      }
+      return values;
+    }
+
+    /** A bucket; without a step it starts at the range's start, else at the group's first point. */
+    void add(List<String> values, long bucket, long first, double value, long count) {
+      if (!values.equals(key)) {
+        flush();
+        key = values;
+        buckets = new ArrayList<>();
+      }
+      long start = query.step().isPresent() ? bucket
+          : query.range().start().isPresent() ? query.range().startMillis() : first;
+      buckets.add(new Bucket(Instant.ofEpochMilli(start), value, count));
+    }
+
+    private void flush() {
+      if (key != null) {
+        done.add(GroupResult.of(query.groupBy(), key, buckets));
+      }
+    }
+
+    List<GroupResult> finish() {
+      flush();
+      key = null;
+      return done;
+    }
   }
 
   // ---- rollups
@@ -372,7 +379,7 @@ public final class Store implements AutoCloseable {
     return Optional.of(new MetricInfo(found.get(0), tags));
   }
 
-  private static MetricSummary summary(RowBinary.Reader row) throws java.io.IOException {
+  private static MetricSummary summary(RowBinary.Reader row) throws IOException {
     String name = row.string();
     List<String> types = row.strings();
     List<String> units = row.strings();
@@ -401,7 +408,7 @@ public final class Store implements AutoCloseable {
       if (found < schema.tableCount()) {
         if (!createSchema) {
           details.put("reason", "schema missing: " + found + " of " + schema.tableCount() + " tables found");
-          return new HealthCheckResult(org.metricspipeline.api.HealthStatus.UNHEALTHY, details);
+          return new HealthCheckResult(HealthStatus.UNHEALTHY, details);
         }
         schemaReady = false;
         ensureSchema();
@@ -417,7 +424,7 @@ public final class Store implements AutoCloseable {
       return HealthCheckResult.healthy(details);
     } catch (MetricsPipelineException e) {
       details.put("reason", e.getMessage());
-      return new HealthCheckResult(org.metricspipeline.api.HealthStatus.UNHEALTHY, details);
+      return new HealthCheckResult(HealthStatus.UNHEALTHY, details);
     }
   }
 
