@@ -76,7 +76,8 @@ start() {
   fi
   # shellcheck source=lib/packages.sh
   source scripts/lib/packages.sh
-  ensure_packages clickhouse-server:clickhouse-server clickhouse-client:clickhouse-client >&2
+  ensure_packages clickhouse-server:clickhouse-server clickhouse-client:clickhouse-client \
+    python3:python3 curl:curl >&2
   local server
   server=$(command -v clickhouse-server || echo /usr/bin/clickhouse-server)
   local http_port tcp_port interserver_port
