@@ -157,7 +157,17 @@ public final class Queries {
     List<String> c = seriesConditions(q.metricType(), List.of(q.metricName()), q.tags());
     c.addAll(rangeConditions("start_ms", range));
     return "SELECT " + groupColumns(q.groupBy()) + "start_ms AS t, count AS n, sum AS s, "
-        + "min AS lo, max AS hi, first_ms AS first FROM " + schema.rollup(r) + where(c);
+        + "min AS lo, max AS hi, first_ms AS first FROM " + currentBuckets(r, c);
+  }
+
+  /**
+   * The newest version of each stored bucket matching the conditions: while a rollup replaces a
+   * range, its new rows are written before the old ones are deleted, so readers never see a gap,
+   * and never count a bucket twice.
+   */
+  String currentBuckets(Resolution r, List<String> conditions) {
+    return "(SELECT * FROM " + schema.rollup(r) + where(conditions) + " ORDER BY " + SERIES
+        + ", start_ms, version DESC LIMIT 1 BY " + SERIES + ", start_ms)";
   }
 
   private static String aggregatePlain(AggregationQuery q, String from) {
@@ -229,23 +239,29 @@ public final class Queries {
         seriesConditions(q.metricType(), List.of(q.metricName()), q.tags()));
   }
 
-  /** Stores the buckets of every series in {@code range}. */
-  public String insertRollups(Resolution r, TimeRange range) {
-    return "INSERT INTO " + schema.rollup(r) + " (" + SERIES + ", " + BUCKET_COLUMNS + ") "
-        + computeRollups(r, range, List.of());
+  /** Stores the buckets of every series in {@code range} as {@code version}. */
+  public String insertRollups(Resolution r, TimeRange range, long version) {
+    return "INSERT INTO " + schema.rollup(r) + " (" + SERIES + ", " + BUCKET_COLUMNS + ", version) SELECT "
+        + SERIES + ", " + BUCKET_COLUMNS + ", toInt64(" + version + ") FROM (" + computeRollups(r, range, List.of()) + ")";
   }
 
-  /** Deletes the stored buckets starting in {@code range} (a mutation). */
-  public String deleteRollups(Resolution r, TimeRange range) {
+  /** The newest rollup version stored: one UInt64 row (0 when none). */
+  public String maxRollupVersion(Resolution r) {
+    return "SELECT toUInt64(max(version)) FROM " + schema.rollup(r);
+  }
+
+  /** Deletes the buckets starting in {@code range} older than {@code version} (a mutation). */
+  public String deleteRollups(Resolution r, TimeRange range, long version) {
     List<String> c = rangeConditions("start_ms", range);
-    return "ALTER TABLE " + schema.rollup(r) + " DELETE WHERE " + (c.isEmpty() ? "1 = 1" : String.join(" AND ", c));
+    c.add("version < " + version);
+    return "ALTER TABLE " + schema.rollup(r) + " DELETE WHERE " + String.join(" AND ", c);
   }
 
   /** Stored buckets, same columns and order as {@link #computeRollups(RollupQuery)}. */
   public String readRollups(RollupQuery q) {
     List<String> c = seriesConditions(q.metricType(), List.of(q.metricName()), q.tags());
     c.addAll(rangeConditions("start_ms", q.range()));
-    return "SELECT " + SERIES + ", " + BUCKET_COLUMNS + " FROM " + schema.rollup(q.resolution()) + where(c)
+    return "SELECT " + SERIES + ", " + BUCKET_COLUMNS + " FROM " + currentBuckets(q.resolution(), c)
         + " ORDER BY " + SERIES + ", start_ms";
   }
 
@@ -273,7 +289,7 @@ public final class Queries {
    */
   public String listRollups(Resolution r) {
     return "SELECT name, uniqExact(metric_type, source, unit, tag_keys, tag_values), count(), sum(count), "
-        + "min(start_ms), max(start_ms) FROM " + schema.rollup(r) + " GROUP BY name ORDER BY name";
+        + "min(start_ms), max(start_ms) FROM " + currentBuckets(r, List.of()) + " GROUP BY name ORDER BY name";
   }
 
   // ---- retention

@@ -11,7 +11,8 @@ import org.metricspipeline.api.query.Resolution;
  * {@code (metric_type, name, source, unit, tag_keys, tag_values, timestamp_ms)} so one series is
  * contiguous and time-ordered; partitioned by {@code day} so retention drops whole days. Tags are
  * parallel arrays sorted by key. Rollup tables {@code <table>_rollup_1m|5m|1h} hold one row per
- * series and bucket with the full accumulator state of core's {@code Aggregations}.
+ * series and bucket with the full accumulator state of core's {@code Aggregations} and the
+ * {@code version} (rollup run) that wrote it; readers see the newest version of each bucket.
  */
 public final class Schema {
 
@@ -116,7 +117,7 @@ public final class Schema {
   private String rollupDdl(Resolution r) {
     return "CREATE TABLE IF NOT EXISTS " + rollup(r) + " (" + SERIES_COLUMNS
         + "start_ms Int64, count UInt64, sum Float64, min Float64, max Float64, first_ms Int64, "
-        + "first_value Float64, last_ms Int64, last_value Float64, increase Float64, "
+        + "first_value Float64, last_ms Int64, last_value Float64, increase Float64, version Int64 DEFAULT 0, "
         + "day Date DEFAULT toDate(intDiv(start_ms, 86400000))) ENGINE = MergeTree() "
         + "PARTITION BY day ORDER BY (" + SERIES_ORDER + ", start_ms)";
   }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.metricspipeline.api.HealthCheckResult;
 import org.metricspipeline.api.HealthStatus;
 import org.metricspipeline.api.MetricsBatchResult;
@@ -48,6 +49,7 @@ public final class Store implements AutoCloseable {
   private final Clock clock;
   private final boolean createSchema;
   private final Map<Resolution, Object> rollupLocks = new EnumMap<>(Resolution.class);
+  private final Map<Resolution, AtomicLong> lastVersion = new EnumMap<>(Resolution.class);
   private final Object retentionLock = new Object();
   private volatile boolean schemaReady;
 
@@ -63,6 +65,7 @@ public final class Store implements AutoCloseable {
     this.createSchema = createSchema;
     for (Resolution r : Resolution.values()) {
       rollupLocks.put(r, new Object());
+      lastVersion.put(r, new AtomicLong(-1));
     }
   }
 
@@ -226,12 +229,17 @@ public final class Store implements AutoCloseable {
     }
     ensureSchema();
     synchronized (rollupLocks.get(r)) {
-      String table = schema.rollupName(r);
-      connection.execute(queries.deleteRollups(r, range));
-      mutations.await(table);
-      long afterDelete = connection.queryLong(Queries.countWhere(schema.rollup(r), "1 = 1"));
-      connection.execute(queries.insertRollups(r, range));
-      long stored = connection.queryLong(Queries.countWhere(schema.rollup(r), "1 = 1")) - afterDelete;
+      // new rows first, then the old ones go: readers see the newest version of each bucket
+      AtomicLong last = lastVersion.get(r);
+      if (last.get() < 0) {
+        last.set(connection.queryLong(queries.maxRollupVersion(r)));
+      }
+      long version = Math.max(clock.millis(), last.get() + 1);
+      last.set(version);
+      connection.execute(queries.insertRollups(r, range, version));
+      connection.execute(queries.deleteRollups(r, range, version));
+      mutations.await(schema.rollupName(r));
+      long stored = connection.queryLong(Queries.countWhere(schema.rollup(r), "version = " + version));
       Optional<Instant> current = watermark(r);
       long to = range.endMillis();
       boolean contiguous = range.start().isEmpty() || (current.isPresent()

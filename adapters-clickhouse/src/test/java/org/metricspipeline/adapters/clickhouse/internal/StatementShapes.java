@@ -69,11 +69,12 @@ public final class StatementShapes {
       }
     }
     for (Resolution r : Resolution.values()) {
-      out.put("rollup-delete-" + r.wireName(), q.deleteRollups(r, range));
-      out.put("rollup-insert-" + r.wireName(), q.insertRollups(r, range));
+      out.put("rollup-insert-" + r.wireName(), q.insertRollups(r, range, 1_700_000_000_000L));
+      out.put("rollup-delete-" + r.wireName(), q.deleteRollups(r, range, 1_700_000_000_000L));
       out.put("rollup-list-" + r.wireName(), q.listRollups(r));
     }
-    out.put("rollup-insert-unbounded", q.insertRollups(Resolution.ONE_HOUR, TimeRange.until(t0)));
+    out.put("rollup-insert-unbounded", q.insertRollups(Resolution.ONE_HOUR, TimeRange.until(t0), 1));
+    out.put("rollup-max-version", q.maxRollupVersion(Resolution.ONE_HOUR));
     RollupQuery rq = new RollupQuery(HOSTILE, Resolution.ONE_MINUTE, range, Map.of(HOSTILE, HOSTILE), Optional.of("system"));
     out.put("rollup-read", q.readRollups(rq));
     out.put("rollup-compute", q.computeRollups(rq));
