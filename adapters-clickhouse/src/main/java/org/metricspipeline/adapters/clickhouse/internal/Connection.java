@@ -129,6 +129,16 @@ public final class Connection implements AutoCloseable {
     ServerException server = find(cause, ServerException.class);
     if (server != null) {
       String message = "ClickHouse at " + url + " rejected " + head(sql) + ": " + firstLine(server.getMessage());
+      if (server.getCode() == 0) {
+        // 18.16 sends no exception-code header and an error text the client cannot parse: the HTTP
+        // status is all there is. 5xx covers overload and shutdown as well as refusals, so it may
+        // be retried; 4xx (bad statement, unknown table) will not get better.
+        int status = server.getTransportProtocolCode();
+        message = "ClickHouse at " + url + " answered HTTP " + status + " to " + head(sql)
+            + " (its error text is not readable by the client on this server version)";
+        return status >= 500 ? new StorageUnavailableException(message, cause)
+            : new ServerRejection(0, message, cause);
+      }
       return TRANSIENT_CODES.contains(server.getCode())
           ? new StorageUnavailableException(message, cause)
           : new ServerRejection(server.getCode(), message, cause);
