@@ -111,7 +111,7 @@ public final class ClickHouseAdapterBenchmark {
       AggregationQuery fromRollup = raw.toBuilder().source(QuerySource.ROLLUP_1M).build();
       Queries q = new Queries(new Schema(db, "query"));
       String rawSql = q.aggregateRaw(raw);
-      String rollupSql = q.aggregateRollup(fromRollup, Resolution.ONE_MINUTE, range, Optional.empty());
+      String rollupSql = q.aggregateRollup(fromRollup, Resolution.ONE_MINUTE, range, Optional.empty(), false);
       int n = 5;
       double[] adapterRaw = new double[n];
       double[] adapterRollup = new double[n];

@@ -138,8 +138,9 @@ public final class Queries {
    * As {@link #aggregateRaw}, from the stored rollup buckets of {@code r} in {@code stored} and the
    * raw points in {@code tail} (when present): the planner's split, merged in SQL.
    */
-  public String aggregateRollup(AggregationQuery q, Resolution r, TimeRange stored, Optional<TimeRange> tail) {
-    String from = rollupPart(q, r, stored);
+  public String aggregateRollup(
+      AggregationQuery q, Resolution r, TimeRange stored, Optional<TimeRange> tail, boolean newestOnly) {
+    String from = rollupPart(q, r, stored, newestOnly);
     if (tail.isPresent()) {
       from = from + " UNION ALL " + rawPart(q, tail.get());
     }
@@ -153,21 +154,21 @@ public final class Queries {
         + "value AS lo, value AS hi, timestamp_ms AS first FROM " + schema.raw() + where(c);
   }
 
-  private String rollupPart(AggregationQuery q, Resolution r, TimeRange range) {
+  private String rollupPart(AggregationQuery q, Resolution r, TimeRange range, boolean newestOnly) {
     List<String> c = seriesConditions(q.metricType(), List.of(q.metricName()), q.tags());
     c.addAll(rangeConditions("start_ms", range));
     return "SELECT " + groupColumns(q.groupBy()) + "start_ms AS t, count AS n, sum AS s, "
-        + "min AS lo, max AS hi, first_ms AS first FROM " + currentBuckets(r, c);
+        + "min AS lo, max AS hi, first_ms AS first FROM " + storedBuckets(r, c, newestOnly);
   }
 
   /**
-   * The newest version of each stored bucket matching the conditions: while a rollup replaces a
-   * range, its new rows are written before the old ones are deleted, so readers never see a gap,
-   * and never count a bucket twice.
+   * The stored buckets matching the conditions; with {@code newestOnly}, the newest version of each
+   * ({@code FINAL} on the {@code ReplacingMergeTree(version)}), needed only while a rollup replaces
+   * a range (its new rows are written before the old ones are deleted). {@code FINAL} costs a
+   * merge on read, so it is used only then.
    */
-  String currentBuckets(Resolution r, List<String> conditions) {
-    return "(SELECT * FROM " + schema.rollup(r) + where(conditions) + " ORDER BY " + SERIES
-        + ", start_ms, version DESC LIMIT 1 BY " + SERIES + ", start_ms)";
+  String storedBuckets(Resolution r, List<String> conditions, boolean newestOnly) {
+    return "(SELECT * FROM " + schema.rollup(r) + (newestOnly ? " FINAL" : "") + where(conditions) + ")";
   }
 
   private static String aggregatePlain(AggregationQuery q, String from) {
@@ -258,10 +259,10 @@ public final class Queries {
   }
 
   /** Stored buckets, same columns and order as {@link #computeRollups(RollupQuery)}. */
-  public String readRollups(RollupQuery q) {
+  public String readRollups(RollupQuery q, boolean newestOnly) {
     List<String> c = seriesConditions(q.metricType(), List.of(q.metricName()), q.tags());
     c.addAll(rangeConditions("start_ms", q.range()));
-    return "SELECT " + SERIES + ", " + BUCKET_COLUMNS + " FROM " + currentBuckets(q.resolution(), c)
+    return "SELECT " + SERIES + ", " + BUCKET_COLUMNS + " FROM " + storedBuckets(q.resolution(), c, newestOnly)
         + " ORDER BY " + SERIES + ", start_ms";
   }
 
@@ -287,9 +288,9 @@ public final class Queries {
    * Per metric: name String, series UInt64, buckets UInt64, points UInt64, first Int64, last
    * Int64; ordered by name.
    */
-  public String listRollups(Resolution r) {
+  public String listRollups(Resolution r, boolean newestOnly) {
     return "SELECT name, uniqExact(metric_type, source, unit, tag_keys, tag_values), count(), sum(count), "
-        + "min(start_ms), max(start_ms) FROM " + currentBuckets(r, List.of()) + " GROUP BY name ORDER BY name";
+        + "min(start_ms), max(start_ms) FROM " + storedBuckets(r, List.of(), newestOnly) + " GROUP BY name ORDER BY name";
   }
 
   // ---- retention

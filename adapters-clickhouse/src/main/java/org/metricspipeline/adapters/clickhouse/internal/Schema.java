@@ -118,7 +118,7 @@ public final class Schema {
     return "CREATE TABLE IF NOT EXISTS " + rollup(r) + " (" + SERIES_COLUMNS
         + "start_ms Int64, count UInt64, sum Float64, min Float64, max Float64, first_ms Int64, "
         + "first_value Float64, last_ms Int64, last_value Float64, increase Float64, version Int64 DEFAULT 0, "
-        + "day Date DEFAULT toDate(intDiv(start_ms, 86400000))) ENGINE = MergeTree() "
+        + "day Date DEFAULT toDate(intDiv(start_ms, 86400000))) ENGINE = ReplacingMergeTree(version) "
         + "PARTITION BY day ORDER BY (" + SERIES_ORDER + ", start_ms)";
   }
 

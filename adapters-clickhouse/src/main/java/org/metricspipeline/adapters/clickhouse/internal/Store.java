@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.metricspipeline.api.HealthCheckResult;
 import org.metricspipeline.api.HealthStatus;
@@ -50,6 +51,7 @@ public final class Store implements AutoCloseable {
   private final boolean createSchema;
   private final Map<Resolution, Object> rollupLocks = new EnumMap<>(Resolution.class);
   private final Map<Resolution, AtomicLong> lastVersion = new EnumMap<>(Resolution.class);
+  private final Map<Resolution, AtomicInteger> replacing = new EnumMap<>(Resolution.class);
   private final Object retentionLock = new Object();
   private volatile boolean schemaReady;
 
@@ -66,6 +68,7 @@ public final class Store implements AutoCloseable {
     for (Resolution r : Resolution.values()) {
       rollupLocks.put(r, new Object());
       lastVersion.put(r, new AtomicLong(-1));
+      replacing.put(r, new AtomicInteger());
     }
   }
 
@@ -129,7 +132,8 @@ public final class Store implements AutoCloseable {
           : computeRollups(new RollupQuery(q.metricName(), r, plan.tail().get(), q.tags(), q.metricType()));
       return QueryPlanner.combine(q, stored, tail, plan.sources());
     }
-    return plain(q, queries.aggregateRollup(q, plan.resolution().get(), plan.stored(), plan.tail()), plan.sources());
+    Resolution r = plan.resolution().get();
+    return plain(q, queries.aggregateRollup(q, r, plan.stored(), plan.tail(), newestOnly(r)), plan.sources());
   }
 
   private AggregationResult plain(AggregationQuery q, String sql, List<String> sources) {
@@ -236,9 +240,14 @@ public final class Store implements AutoCloseable {
       }
       long version = Math.max(clock.millis(), last.get() + 1);
       last.set(version);
-      connection.execute(queries.insertRollups(r, range, version));
-      connection.execute(queries.deleteRollups(r, range, version));
-      mutations.await(schema.rollupName(r));
+      replacing.get(r).incrementAndGet();
+      try {
+        connection.execute(queries.insertRollups(r, range, version));
+        connection.execute(queries.deleteRollups(r, range, version));
+        mutations.await(schema.rollupName(r));
+      } finally {
+        replacing.get(r).decrementAndGet();
+      }
       long stored = connection.queryLong(Queries.countWhere(schema.rollup(r), "version = " + version));
       Optional<Instant> current = watermark(r);
       long to = range.endMillis();
@@ -255,7 +264,16 @@ public final class Store implements AutoCloseable {
   /** Stored buckets. */
   public List<RollupBucket> readRollups(RollupQuery q) {
     ensureSchema();
-    return readBuckets(queries.readRollups(q), q.resolution());
+    return readBuckets(queries.readRollups(q, newestOnly(q.resolution())), q.resolution());
+  }
+
+  /**
+   * Whether stored buckets of {@code r} may exist in two versions now: while a rollup of this store
+   * replaces a range, or while any rollup's delete mutation on the table is pending (another
+   * process's rollup). Readers then take the newest version of each bucket.
+   */
+  private boolean newestOnly(Resolution r) {
+    return replacing.get(r).get() > 0 || connection.queryLong(queries.pendingMutations(schema.rollupName(r))) > 0;
   }
 
   /** Buckets computed from raw points. */
@@ -301,7 +319,7 @@ public final class Store implements AutoCloseable {
     TreeMap<String, List<RollupInfo>> byName = new TreeMap<>(CodePoints::compare);
     for (Resolution r : Resolution.values()) {
       Optional<Instant> w = watermark(r);
-      connection.query(queries.listRollups(r), row -> {
+      connection.query(queries.listRollups(r, newestOnly(r)), row -> {
         String name = row.string();
         long series = row.int64();
         long buckets = row.int64();

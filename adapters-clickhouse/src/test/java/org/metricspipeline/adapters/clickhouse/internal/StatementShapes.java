@@ -64,19 +64,22 @@ public final class StatementShapes {
         out.put(f.wireName() + "-raw", q.aggregateRaw(plain));
         out.put(f.wireName() + "-raw-grouped", q.aggregateRaw(grouped));
         out.put(f.wireName() + "-rollup-tail", q.aggregateRollup(grouped, Resolution.ONE_MINUTE,
-            TimeRange.until(t0.plusSeconds(1800)), Optional.of(TimeRange.between(t0.plusSeconds(1800), t0.plusSeconds(3600)))));
-        out.put(f.wireName() + "-rollup", q.aggregateRollup(plain, Resolution.FIVE_MINUTES, range, Optional.empty()));
+            TimeRange.until(t0.plusSeconds(1800)), Optional.of(TimeRange.between(t0.plusSeconds(1800), t0.plusSeconds(3600))), false));
+        out.put(f.wireName() + "-rollup", q.aggregateRollup(plain, Resolution.FIVE_MINUTES, range, Optional.empty(), false));
+        out.put(f.wireName() + "-rollup-newest", q.aggregateRollup(grouped, Resolution.ONE_HOUR, range, Optional.empty(), true));
       }
     }
     for (Resolution r : Resolution.values()) {
       out.put("rollup-insert-" + r.wireName(), q.insertRollups(r, range, 1_700_000_000_000L));
       out.put("rollup-delete-" + r.wireName(), q.deleteRollups(r, range, 1_700_000_000_000L));
-      out.put("rollup-list-" + r.wireName(), q.listRollups(r));
+      out.put("rollup-list-" + r.wireName(), q.listRollups(r, false));
+      out.put("rollup-list-newest-" + r.wireName(), q.listRollups(r, true));
     }
     out.put("rollup-insert-unbounded", q.insertRollups(Resolution.ONE_HOUR, TimeRange.until(t0), 1));
     out.put("rollup-max-version", q.maxRollupVersion(Resolution.ONE_HOUR));
     RollupQuery rq = new RollupQuery(HOSTILE, Resolution.ONE_MINUTE, range, Map.of(HOSTILE, HOSTILE), Optional.of("system"));
-    out.put("rollup-read", q.readRollups(rq));
+    out.put("rollup-read", q.readRollups(rq, false));
+    out.put("rollup-read-newest", q.readRollups(rq, true));
     out.put("rollup-compute", q.computeRollups(rq));
     out.put("watermark-write", q.writeWatermark(Resolution.ONE_MINUTE, t0.toEpochMilli(), t0.toEpochMilli()));
     out.put("watermark-read", q.readWatermark(Resolution.ONE_MINUTE));
