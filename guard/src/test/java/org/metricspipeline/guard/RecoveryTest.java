@@ -149,11 +149,14 @@ class RecoveryTest {
   void shrinksTheBatchSizeWhileStoresTimeOutAndRestoresItWhenHealthy() {
     FlakyStorage storage = server.connect();
     storage.slowAbove = 16;
-    pipeline = TestPipelines.started(storage, channel, 64);
+    // Everything waits in the channel before processing starts, so every batch is full-sized (a
+    // small first batch would store fine and make the store look healthy to the first check).
+    ingest(channel, 0, 100);
+    pipeline = TestPipelines.built(storage, channel, 64);
     guard = SelfHealingPipelineGuard.builder().pipeline(pipeline).defaultRecoveries(false)
         .recovery("storage", RecoveryStrategies.shrinkBatchSize(pipeline, 8))
         .clock(clock).failureThreshold(1).recoveryBackoff(Duration.ofSeconds(30)).build();
-    ingest(channel, 0, 100);
+    pipeline.startProcessing();
     await("a batch timed out", () -> storage.lastBatchTimedOut);
     check();
     assertThat(pipeline.batchSize()).isEqualTo(32);
