@@ -123,12 +123,12 @@ public final class EndpointHandler extends Handler.Abstract {
     EndpointRequest bare = new EndpointRequest(method, path, Map.of(), query, headers, new byte[0], client);
     Optional<EndpointRouter.Match> match = router.match(method, path);
     if (match.isEmpty()) {
-      write(response, callback, router.notMatched(bare));
+      writeUnread(request, response, callback, router.notMatched(bare));
       return true;
     }
     long declared = request.getLength();
     if (declared > maxBodyBytes) {
-      write(response, callback, tooLarge());
+      writeUnread(request, response, callback, tooLarge());
       return true;
     }
     patternOut[0] = match.get().endpoint().pathPattern();
@@ -137,7 +137,7 @@ public final class EndpointHandler extends Handler.Abstract {
       Optional<java.time.Duration> wait = limiter.acquire(client, kind);
       if (wait.isPresent()) {
         stats.rejected(RequestStats.Rejection.RATE_LIMITED);
-        write(response, callback, ErrorBody.retryLater(429, ErrorBody.RATE_LIMITED,
+        writeUnread(request, response, callback, ErrorBody.retryLater(429, ErrorBody.RATE_LIMITED,
             "too many requests from " + client + " to " + kind.name().toLowerCase(Locale.ROOT) + " endpoints",
             wait.get(), clock));
         return true;
@@ -149,7 +149,7 @@ public final class EndpointHandler extends Handler.Abstract {
         stats.rejected(RequestStats.Rejection.UNAUTHORIZED);
         String challenge = header.isPresent()
             ? "Bearer realm=\"metrics-pipeline\", error=\"invalid_token\"" : "Bearer realm=\"metrics-pipeline\"";
-        write(response, callback, ErrorBody.response(401, ErrorBody.UNAUTHORIZED,
+        writeUnread(request, response, callback, ErrorBody.response(401, ErrorBody.UNAUTHORIZED,
             header.isPresent() ? "the bearer token is not accepted" : "a bearer token is required",
             Map.of(), clock).withHeader("WWW-Authenticate", challenge));
         return true;
@@ -194,6 +194,9 @@ public final class EndpointHandler extends Handler.Abstract {
     return true;
   }
 
+  /** The largest unread request body discarded to keep the connection usable after an early answer. */
+  private static final long MAX_DISCARDED_BODY_BYTES = 16L << 20;
+
   private EndpointResponse tooLarge() {
     stats.rejected(RequestStats.Rejection.BODY_TOO_LARGE);
     return ErrorBody.response(413, ErrorBody.PAYLOAD_TOO_LARGE,
@@ -229,6 +232,25 @@ public final class EndpointHandler extends Handler.Abstract {
 
     TooLarge() {
       super("too large", null);
+    }
+  }
+
+  /**
+   * Answers a request whose body was not read. Closing a connection with unread request bytes makes
+   * the kernel reset it, and a client still sending then loses the answer; so a body of known,
+   * bounded length is read and discarded first, and anything else is answered with
+   * {@code Connection: close}.
+   */
+  private static void writeUnread(Request request, Response response, Callback callback, EndpointResponse r) {
+    long length = request.getLength();
+    if (length == 0) {
+      write(response, callback, r);
+    } else if (length > 0 && length <= MAX_DISCARDED_BODY_BYTES) {
+      Content.Source.consumeAll(request, Callback.from(
+          () -> write(response, callback, r),
+          failure -> write(response, callback, r.withHeader("Connection", "close"))));
+    } else {
+      write(response, callback, r.withHeader("Connection", "close"));
     }
   }
 
