@@ -231,7 +231,7 @@ public final class Exports {
       String name = base;
       for (int n = 2; used.contains(name.toLowerCase(Locale.ROOT)); n++) {
         String suffix = " (" + n + ")";
-        name = (base.length() + suffix.length() > 31 ? base.substring(0, 31 - suffix.length()) : base) + suffix;
+        name = (base.length() + suffix.length() > 31 ? base.substring(0, 31 - suffix.length()).strip() : base) + suffix;
       }
       used.add(name.toLowerCase(Locale.ROOT));
       names.add(name);
