@@ -123,6 +123,22 @@ final class FakeMetabase implements AutoCloseable {
     return d.path("id").asLong();
   }
 
+  /** Adds a card as if made in Metabase's UI (no library spec) and places it on a dashboard. */
+  synchronized long foreignCardOn(long dashboardId) {
+    ObjectNode card = JSON.createObjectNode();
+    long id = nextId++;
+    card.put("id", id).put("name", "Made by hand").put("display", "table");
+    card.putObject("visualization_settings");
+    card.putArray("mp_results").addObject().put("count", 7);
+    cards.put(id, card);
+    ObjectNode dc = dashboards.get(dashboardId).withArray("dashcards").addObject();
+    dc.put("id", nextDashcardId++).put("card_id", id).put("row", 20).put("col", 0).put("size_x", 4).put("size_y", 4);
+    dc.putArray("series");
+    dc.putArray("parameter_mappings");
+    dc.putObject("visualization_settings");
+    return id;
+  }
+
   static MockResponse plain(int status, String text) {
     return new MockResponse().setResponseCode(status).setHeader("Content-Type", "text/plain")
         .setBody(text);

@@ -477,6 +477,55 @@ class MetabaseVisualizationAdapterTest {
     assertThat(failure(adapter.getVisualizations("4242"))).isInstanceOf(NotFoundException.class);
   }
 
+  @Test
+  void cardsFromMetabasesUiAreLeftOutOfTheVisualizations() {
+    adapter();
+    Dashboard d = adapter.createDashboard(DashboardSpec.named("Mixed")).join();
+    Visualization ours = adapter.createVisualization(d.id(), cpuLine()).join();
+    fake.foreignCardOn(Long.parseLong(d.id()));
+
+    assertThat(adapter.getVisualizations(d.id()).join()).containsExactly(ours);
+  }
+
+  @Test
+  void theCardGoesIntoTheDashboardsCollection() throws IOException {
+    adapter();
+    Dashboard d = adapter.createDashboard(DashboardSpec.named("In a collection")).join();
+    fake.dashboards.get(Long.parseLong(d.id())).put("collection_id", 5);
+
+    adapter.createVisualization(d.id(), cpuLine()).join();
+
+    assertThat(body(request("POST /api/card")).path("collection_id").asInt()).isEqualTo(5);
+  }
+
+  @Test
+  void chartsAddedAtTheSameTimeAllLandWithoutOverlapping() {
+    adapter = base().threads(4).build();
+    Dashboard d = adapter.createDashboard(DashboardSpec.named("Busy")).join();
+
+    List<CompletableFuture<Visualization>> all = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      all.add(adapter.createVisualization(d.id(), cpuLine()));
+    }
+    all.forEach(CompletableFuture::join);
+
+    JsonNode dashcards = fake.dashboards.get(Long.parseLong(d.id())).withArray("dashcards");
+    assertThat(dashcards).hasSize(6);
+    List<String> spots = new ArrayList<>();
+    dashcards.forEach(dc -> spots.add(dc.path("row").asInt() + "/" + dc.path("col").asInt()));
+    assertThat(spots).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void anOldMetabaseWithOrderedCardsIsNamed() {
+    adapter();
+    fake.answerNext("GET /api/dashboard/5", FakeMetabase.json(200, "{\"id\":5,\"name\":\"Old\",\"ordered_cards\":[]}"));
+
+    assertThat(failure(adapter.getVisualizations("5"))).isExactlyInstanceOf(MetricsPipelineException.class)
+        .hasMessageContaining("GET /api/dashboard/5").hasMessageContaining("ordered_cards")
+        .hasMessageContaining("0.47");
+  }
+
   // --- export ---
 
   @Test
@@ -484,13 +533,16 @@ class MetabaseVisualizationAdapterTest {
     adapter();
     Dashboard d = adapter.createDashboard(DashboardSpec.named("Export")).join();
     Visualization v = adapter.createVisualization(d.id(), cpuLine()).join();
+    fake.foreignCardOn(Long.parseLong(d.id()));
 
     JsonNode out = JSON.readTree(adapter.exportDashboard(d.id(), ExportFormat.JSON).join());
 
     assertThat(out.path("dashboard").path("id").asText()).isEqualTo(d.id());
-    assertThat(out.path("dashboard").path("dashcards")).hasSize(1);
+    assertThat(out.path("dashboard").path("dashcards")).hasSize(2);
     assertThat(out.path("exported_at").asText()).isEqualTo(NOW.toString());
     JsonNode card = out.path("cards").get(0);
+    assertThat(out.path("cards")).hasSize(2);
+    assertThat(out.path("cards").get(1).path("results").get(0).path("count").asInt()).isEqualTo(7);
     assertThat(card.path("card_id").asText()).isEqualTo(v.id());
     assertThat(card.path("name").asText()).isEqualTo("CPU by host");
     assertThat(card.path("results").get(1).path("value").asDouble()).isEqualTo(2.5);
