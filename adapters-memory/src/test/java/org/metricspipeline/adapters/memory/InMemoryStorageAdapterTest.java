@@ -6,7 +6,7 @@ import static org.metricspipeline.adapters.memory.Items.at;
 import static org.metricspipeline.adapters.memory.Items.item;
 import static org.metricspipeline.adapters.memory.Items.m;
 
-import java.time.Instant;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,8 +20,10 @@ import org.metricspipeline.api.MetricsBatchResult;
 import org.metricspipeline.api.MetricsData;
 import org.metricspipeline.api.MetricsPipelineException;
 import org.metricspipeline.api.StorageUnavailableException;
+import org.metricspipeline.api.query.Aggregation;
+import org.metricspipeline.api.query.AggregationQuery;
+import org.metricspipeline.api.query.Bucket;
 import org.metricspipeline.api.query.MetricsQuery;
-import org.metricspipeline.api.query.TimeRange;
 
 class InMemoryStorageAdapterTest {
 
@@ -46,122 +48,6 @@ class InMemoryStorageAdapterTest {
   }
 
   @Test
-  void readsBackAnItemWithItsUnitTagsSourceAndType() {
-    MetricsData item = new MetricsData(at(1_000), "system",
-        List.of(new Metric("cpu", 0.5, "%", Map.of("host", "a"))), "web", Map.of());
-    storage.store(item).join();
-
-    assertThat(all()).containsExactly(item);
-  }
-
-  @Test
-  void ordersPointsWithOneTimestampByTypeSourceNameTagsThenValue() {
-    store(
-        item(5, "b", "", m("x", 1)),
-        item(5, "a", "s2", m("x", 1)),
-        item(5, "a", "s1", m("y", 1), m("x", 3, "k", "2"), m("x", 3, "k", "1"), m("x", 2, "k", "1"),
-            m("x", 0, "j", "9")),
-        item(4, "z", "", m("z", 9)));
-
-    List<String> order = new ArrayList<>();
-    for (MetricsData d : all()) {
-      for (Metric mt : d.metrics()) {
-        order.add(d.timestamp().toEpochMilli() + " " + d.metricType() + " " + d.source() + " "
-            + mt.name() + mt.tags() + "=" + mt.value());
-      }
-    }
-    assertThat(order).containsExactly(
-        "4 z  z{}=9.0",
-        "5 a s1 x{j=9}=0.0", // tag key "j" sorts before "k"
-        "5 a s1 x{k=1}=2.0",
-        "5 a s1 x{k=1}=3.0",
-        "5 a s1 x{k=2}=3.0",
-        "5 a s1 y{}=1.0",
-        "5 a s2 x{}=1.0",
-        "5 b  x{}=1.0");
-  }
-
-  @Test
-  void groupsConsecutivePointsWithOneTimestampTypeAndSourceIntoOneItem() {
-    store(item(1, "t", "s", m("a", 1)), item(1, "t", "s", m("b", 2)), item(1, "t", "other", m("c", 3)),
-        item(2, "t", "s", m("a", 4)));
-
-    List<MetricsData> items = all();
-
-    assertThat(items).extracting(d -> d.timestamp().toEpochMilli() + "/" + d.source() + "/" + d.metrics().size())
-        .containsExactly("1/other/1", "1/s/2", "2/s/1");
-  }
-
-  @Test
-  void includesTheRangeStartAndExcludesItsEnd() {
-    store(item(999, m("a", 1)), item(1_000, m("a", 2)), item(1_999, m("a", 3)), item(2_000, m("a", 4)));
-
-    List<MetricsData> items = storage.query(
-        MetricsQuery.builder().range(TimeRange.between(at(1_000), at(2_000))).build()).join();
-
-    assertThat(items).extracting(d -> d.metrics().get(0).value()).containsExactly(2.0, 3.0);
-  }
-
-  @Test
-  void countsLimitAndOffsetInPointsSplittingItemsAcrossPages() {
-    store(item(1, m("a", 1), m("b", 2), m("c", 3)), item(2, m("a", 4)));
-
-    List<MetricsData> page = storage.query(MetricsQuery.builder().offset(1).limit(2).build()).join();
-
-    assertThat(page).hasSize(1);
-    assertThat(page.get(0).metrics()).extracting(Metric::name).containsExactly("b", "c");
-    assertThat(storage.query(MetricsQuery.builder().offset(3).limit(5).build()).join())
-        .extracting(d -> d.metrics().get(0).value()).containsExactly(4.0);
-    assertThat(storage.query(MetricsQuery.builder().offset(4).build()).join()).isEmpty();
-  }
-
-  @Test
-  void matchesTagFiltersExactlyAndCaseSensitively() {
-    store(item(1, m("a", 1, "host", "web", "dc", "x")), item(2, m("a", 2, "host", "Web")),
-        item(3, m("a", 3, "host", "web")), item(4, m("a", 4)));
-
-    List<MetricsData> items = storage.query(MetricsQuery.builder().tag("host", "web").build()).join();
-    List<MetricsData> both = storage.query(
-        MetricsQuery.builder().tag("host", "web").tag("dc", "x").build()).join();
-
-    assertThat(items).extracting(d -> d.metrics().get(0).value()).containsExactly(1.0, 3.0);
-    assertThat(both).extracting(d -> d.metrics().get(0).value()).containsExactly(1.0);
-  }
-
-  @Test
-  void filtersByMetricTypeAndNames() {
-    store(item(1, "a", "", m("x", 1), m("y", 2), m("z", 3)), item(2, "b", "", m("x", 4)));
-
-    List<MetricsData> items = storage.query(
-        MetricsQuery.builder().metricType("a").metricNames("x", "z", "x").build()).join();
-
-    assertThat(items).hasSize(1);
-    assertThat(items.get(0).metrics()).extracting(Metric::name).containsExactly("x", "z");
-  }
-
-  @Test
-  void readsLatePointsBackInTimeOrder() {
-    for (long t = 100; t < 200; t++) {
-      store(item(t, m("a", t)));
-    }
-    assertThat(all()).hasSize(100); // a read before the late points: the series is sorted once
-    store(item(150, m("a", -1)), item(5, m("a", -2)), item(199, m("a", -3)));
-
-    List<Long> times = new ArrayList<>();
-    List<Double> values = new ArrayList<>();
-    for (MetricsData d : all()) {
-      for (Metric point : d.metrics()) {
-        times.add(d.timestamp().toEpochMilli());
-        values.add(point.value());
-      }
-    }
-
-    assertThat(times).isSorted().hasSize(103).startsWith(5L);
-    assertThat(values.subList(0, 2)).containsExactly(-2.0, 100.0);
-    assertThat(values).containsSubsequence(-1.0, 150.0).endsWith(-3.0, 199.0);
-  }
-
-  @Test
   void keepsPointsFarApartInTimeInOneSeries() {
     long day = 24L * 3600 * 1000;
     store(item(0, m("a", 1)), item(30 * day, m("a", 2)), item(-400 * day, m("a", 0)),
@@ -170,11 +56,15 @@ class InMemoryStorageAdapterTest {
     assertThat(all()).extracting(d -> d.metrics().get(0).value()).containsExactly(0.0, 1.0, 2.0, 3.0);
   }
 
+  /** Before 1970 (which validation rejects, but the store accepts): buckets still align downwards. */
   @Test
-  void keepsTimestampsToTheMillisecond() {
-    store(MetricsData.of(Instant.parse("2024-01-01T00:00:00.123456789Z"), "system", List.of(m("a", 1))));
+  void alignsBucketsBeforeTheEpochDownwards() {
+    store(item(-1, m("v", 1)), item(-1_000, m("v", 2)), item(-1_001, m("v", 4)));
 
-    assertThat(all().get(0).timestamp()).isEqualTo(Instant.parse("2024-01-01T00:00:00.123Z"));
+    List<Bucket> buckets = storage.aggregate(AggregationQuery.builder("v", Aggregation.SUM)
+        .step(Duration.ofSeconds(1)).build()).join().groups().get(0).buckets();
+
+    assertThat(buckets).containsExactly(new Bucket(at(-2_000), 4, 1), new Bucket(at(-1_000), 3, 2));
   }
 
   @Test
