@@ -33,6 +33,13 @@ else
   done
 fi
 
+# The dashboards' browser tests (examples' DashboardBrowserIT) drive Debian's Chromium: install it when
+# missing and export CHROMIUM. Without it they fail under CI=true and skip elsewhere.
+if ! source scripts/chromium.sh; then
+  [[ "${CI:-}" == true ]] && { echo "verify.sh: Chromium could not be installed" >&2; exit 1; }
+  echo "verify.sh: Chromium could not be installed; browser tests will skip" >&2
+fi
+
 echo "== mvn -B verify with $(java -version 2>&1 | head -1)"
 mvn -B verify "$@"
 

@@ -19,9 +19,12 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.metricspipeline.adapters.http.AckMode;
 import org.metricspipeline.adapters.http.HttpIngestionAdapter;
 import org.metricspipeline.adapters.memory.InMemoryStorageAdapter;
+import org.metricspipeline.adapters.memory.InMemoryVisualizationAdapter;
+import org.metricspipeline.api.Dashboard;
 import org.metricspipeline.api.HealthCheckResult;
 import org.metricspipeline.api.MetricsBatchResult;
 import org.metricspipeline.api.MetricsData;
+import org.metricspipeline.api.VisualizationSpec;
 import org.metricspipeline.core.JobStatus;
 import org.metricspipeline.core.MetricsPipeline;
 import org.metricspipeline.core.OverflowPolicy;
@@ -34,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * The quick start's serve mode ({@code --serve}): a pipeline whose ingestion channel is the HTTP
  * adapter, on the in-memory store with rollups, serving the API on {@code 127.0.0.1:<port>} until
  * closed. Optionally fed the quick start's synthetic hour first (through {@code processBatch}, then
- * rolled up), so every query endpoint has something to answer.
+ * rolled up), so every query endpoint has something to answer. It also serves the built-in
+ * dashboards, with {@link QuickStartDashboard} at {@link #dashboardUri()}.
  *
  * <p>{@link #examples()} are the requests printed as {@code curl} commands; ingestion requests are
  * acknowledged once stored ({@link AckMode#STORED}, the default), so a query right after them sees
@@ -54,6 +58,8 @@ final class QuickStartServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(QuickStartServer.class);
 
   private final InMemoryStorageAdapter storage;
+  private final InMemoryVisualizationAdapter charts;
+  private final Dashboard dashboard;
   private final HttpIngestionAdapter http;
   private final MetricsPipeline pipeline;
   private final List<Example> examples;
@@ -62,10 +68,12 @@ final class QuickStartServer implements AutoCloseable {
   private final Object closeLock = new Object();
   private boolean closing;
 
-  private QuickStartServer(InMemoryStorageAdapter storage, HttpIngestionAdapter http, MetricsPipeline pipeline,
-      List<Example> examples, Fed fed) {
+  private QuickStartServer(InMemoryStorageAdapter storage, InMemoryVisualizationAdapter charts, Dashboard dashboard,
+      HttpIngestionAdapter http, MetricsPipeline pipeline, List<Example> examples, Fed fed) {
     this.fed = fed;
     this.storage = storage;
+    this.charts = charts;
+    this.dashboard = dashboard;
     this.http = http;
     this.pipeline = pipeline;
     this.examples = examples;
@@ -79,12 +87,16 @@ final class QuickStartServer implements AutoCloseable {
     Objects.requireNonNull(options, "options");
     Clock clock = options.data().clock();
     InMemoryStorageAdapter storage = InMemoryStorageAdapter.create();
+    // The built-in dashboards: pages and data endpoints mounted on the same server.
+    InMemoryVisualizationAdapter charts = InMemoryVisualizationAdapter.builder().storage(storage).clock(clock).build();
+    Dashboard dashboard = QuickStartDashboard.create(charts, options.extraCharts());
     AtomicReference<MetricsPipeline> pipelineRef = new AtomicReference<>();
     HttpIngestionAdapter http;
     try {
       http = HttpIngestionAdapter.builder()
           .port(options.port())
           .storage(storage)
+          .endpoints(charts.endpoints())
           .ackMode(options.ack())
           .clock(clock)
           .health(() -> {
@@ -94,6 +106,7 @@ final class QuickStartServer implements AutoCloseable {
           })
           .build();
     } catch (RuntimeException e) {
+      charts.close();
       storage.close();
       throw e;
     }
@@ -110,9 +123,11 @@ final class QuickStartServer implements AutoCloseable {
     QuickStartServer server;
     try {
       Fed fed = options.synthetic() ? feed(pipeline, options.data()) : null;
-      server = new QuickStartServer(storage, http, pipeline, examples(http.uri(), clock.instant(), fed), fed);
+      server = new QuickStartServer(storage, charts, dashboard, http, pipeline,
+          examples(http.uri(), clock.instant(), fed), fed);
     } catch (RuntimeException e) {
       pipeline.close();
+      charts.close();
       throw e;
     }
     return server;
@@ -202,6 +217,16 @@ final class QuickStartServer implements AutoCloseable {
     return http.uri();
   }
 
+  /** The quick start's dashboard page, for example {@code http://127.0.0.1:8080/dashboards/dashboard-1}. */
+  URI dashboardUri() {
+    return URI.create(http.uri() + "/dashboards/" + dashboard.id());
+  }
+
+  /** The dashboards served (add charts or dashboards through it while serving). */
+  InMemoryVisualizationAdapter charts() {
+    return charts;
+  }
+
   /** The requests printed as curl commands. */
   List<Example> examples() {
     return examples;
@@ -232,6 +257,7 @@ final class QuickStartServer implements AutoCloseable {
           fed.items(), fed.points(), fed.start(), fed.end(), fed.rollup().lastResult());
     }
     out.println("Serving the API on " + uri() + " (Ctrl-C stops it gracefully)");
+    out.println("Dashboard: " + dashboardUri() + " (all dashboards: " + uri() + "/dashboards)");
     out.println("Try:");
     for (Example e : examples) {
       out.println("  " + e.curl());
@@ -266,6 +292,7 @@ final class QuickStartServer implements AutoCloseable {
           after.stored() - before.stored(), after.pointsStored() - before.pointsStored(),
           after.stored(), after.pointsStored(), after.rejected(), after.deadLettered());
       pipeline.close();
+      charts.close();
       LOG.info("HTTP server on {} closed", address);
     } finally {
       closed.countDown();
@@ -313,12 +340,16 @@ final class QuickStartServer implements AutoCloseable {
    * @param port the port to serve on, 0 for any free one
    * @param synthetic whether to feed the synthetic data first
    * @param ack when ingestion requests are answered ({@code --ack stored|accepted})
+   * @param extraCharts charts added to the quick start's dashboard after the synthetic ones (for
+   *     example the guard's metrics)
    */
-  record ServeOptions(QuickStart.Options data, int port, boolean synthetic, AckMode ack) {
+  record ServeOptions(QuickStart.Options data, int port, boolean synthetic, AckMode ack,
+      List<VisualizationSpec> extraCharts) {
 
     ServeOptions {
       Objects.requireNonNull(data, "data");
       Objects.requireNonNull(ack, "ack");
+      extraCharts = List.copyOf(extraCharts);
       if (port < 0 || port > 65_535) {
         throw new IllegalArgumentException("--port must be between 0 and 65535, got " + port);
       }
@@ -359,7 +390,8 @@ final class QuickStartServer implements AutoCloseable {
           default -> rest.add(args[i]);
         }
       }
-      return new ServeOptions(QuickStart.Options.parse(rest.toArray(String[]::new), clock), port, synthetic, ack);
+      return new ServeOptions(QuickStart.Options.parse(rest.toArray(String[]::new), clock), port, synthetic, ack,
+          List.of());
     }
 
     private static AckMode parseAck(String value) {

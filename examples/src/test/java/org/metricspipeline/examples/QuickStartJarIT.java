@@ -99,6 +99,14 @@ class QuickStartJarIT {
           HttpResponse.BodyHandlers.ofString());
       assertThat(health.statusCode()).isEqualTo(200);
       assertThat(health.body()).contains("healthy");
+      // the dashboard page and its script are served from the runnable jar's resources
+      for (String path : List.of("/dashboards/dashboard-1", "/dashboards/assets/dashboard.js")) {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(
+            HttpRequest.newBuilder(URI.create(address + path)).timeout(Duration.ofSeconds(30)).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(path).isEqualTo(200);
+        assertThat(r.body()).as(path).isNotEmpty();
+      }
 
       process.destroy(); // SIGTERM, as Ctrl-C's SIGINT: runs the shutdown hooks
       assertThat(process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)).as("exited after SIGTERM").isTrue();

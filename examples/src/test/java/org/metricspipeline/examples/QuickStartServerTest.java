@@ -23,6 +23,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.metricspipeline.adapters.http.AckMode;
+import org.metricspipeline.api.VisualizationSpec;
+import org.metricspipeline.api.VisualizationType;
+import org.metricspipeline.api.query.Aggregation;
+import org.metricspipeline.api.query.AggregationQuery;
 import org.metricspipeline.examples.QuickStartServer.Example;
 import org.metricspipeline.examples.QuickStartServer.ServeOptions;
 
@@ -70,6 +74,37 @@ class QuickStartServerTest {
   private static Example example(QuickStartServer s, String method, String path) {
     return s.examples().stream().filter(e -> e.method().equals(method) && e.uri().getPath().equals(path))
         .findFirst().orElseThrow(() -> new AssertionError("no printed example for " + method + " " + path));
+  }
+
+  @Test
+  void servesTheQuickStartDashboardAndPrintsItsAddress() throws Exception {
+    start();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    server.printBanner(new PrintStream(out, true, StandardCharsets.UTF_8));
+
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("Dashboard: " + server.uri() + "/dashboards/dashboard-1");
+    HttpResponse<String> page = send(Example.get(server.uri().toString(), "/dashboards/dashboard-1"));
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.headers().firstValue("Content-Type")).contains("text/html; charset=utf-8");
+    for (String type : List.of("line", "area", "bar", "pie", "table", "scalar")) {
+      assertThat(page.body()).contains("data-type=\"" + type + "\"");
+    }
+    HttpResponse<String> data = send(Example.get(server.uri().toString(), "/api/v1/dashboards/dashboard-1/data?range=1h"));
+    assertThat(data.statusCode()).isEqualTo(200);
+    assertThat(data.body()).contains("\"name\":\"" + QuickStartDashboard.NAME + "\"");
+  }
+
+  @Test
+  void addsExtraChartsAfterTheSyntheticOnes() {
+    ServeOptions base = ServeOptions.parse(new String[] {"--serve", "--port", "0", "--no-synthetic"}, CLOCK);
+    VisualizationSpec guardChart = VisualizationSpec.of(
+        "Guard: recoveries", VisualizationType.LINE,
+        AggregationQuery.builder("guard_recoveries_total", Aggregation.RATE).build());
+    server = QuickStartServer.start(new ServeOptions(base.data(), 0, false, base.ack(), List.of(guardChart)));
+
+    var charts = server.charts().getVisualizations("dashboard-1").join();
+    assertThat(charts).hasSize(QuickStartDashboard.syntheticCharts().size() + 1);
+    assertThat(charts.get(charts.size() - 1).spec()).isEqualTo(guardChart);
   }
 
   @Test

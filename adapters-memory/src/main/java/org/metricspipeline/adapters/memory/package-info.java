@@ -9,7 +9,8 @@
  *   <li>{@link org.metricspipeline.adapters.memory.InMemoryIngestionAdapter}: a bounded channel with
  *       ack, nack and reject.
  *   <li>{@link org.metricspipeline.adapters.memory.InMemoryVisualizationAdapter}: dashboards and
- *       charts in memory, exported as JSON or CSV.
+ *       charts in memory, served as live web pages through core's HTTP endpoint contract
+ *       ({@code endpoints()}) and exported as JSON, CSV, SVG or standalone HTML.
  * </ul>
  *
  * <p>All three are registered under the provider name {@code memory}, for example

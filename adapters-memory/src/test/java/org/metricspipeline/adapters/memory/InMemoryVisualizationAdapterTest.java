@@ -114,7 +114,8 @@ class InMemoryVisualizationAdapterTest {
         .cause().isExactlyInstanceOf(MetricsPipelineException.class)
         .hasMessageContaining("xlsx").hasMessageContaining("supported: ").hasMessageContaining("json")
         .hasMessageContaining("csv");
-    assertThat(charts.exportFormats()).containsExactlyInAnyOrder(ExportFormat.JSON, ExportFormat.CSV);
+    assertThat(charts.exportFormats()).containsExactlyInAnyOrder(
+        ExportFormat.JSON, ExportFormat.CSV, ExportFormat.SVG, ExportFormat.HTML);
   }
 
   @Test
