@@ -702,8 +702,8 @@ class MetabaseVisualizationAdapterTest {
     fake.answerNext("GET /api/dashboard?f=all", FakeMetabase.json(200, "[]").setHeadersDelay(2, java.util.concurrent.TimeUnit.SECONDS));
 
     assertThat(failure(adapter.getDashboards())).isInstanceOf(MetricsPipelineException.class)
-        .hasMessageContaining("GET /api/dashboard?f=all").hasMessageContaining("did not answer")
-        .hasMessageContaining("timed out");
+        .hasMessageContaining("GET /api/dashboard?f=all").hasMessageContaining("did not answer in time")
+        .hasMessageContaining("read timeout 100 ms");
   }
 
   // --- lifecycle, bounds and secrets ---

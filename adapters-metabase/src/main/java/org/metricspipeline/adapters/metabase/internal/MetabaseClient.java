@@ -397,7 +397,11 @@ public final class MetabaseClient implements AutoCloseable {
           backoff *= 2;
           continue;
         }
-        throw new MetricsPipelineException(redact(call + ": Metabase at " + baseUrl + " did not answer"
+        String why = e instanceof java.io.InterruptedIOException
+            ? " in time (connect timeout " + settings.connectTimeout().toMillis() + " ms, read timeout "
+                + settings.readTimeout().toMillis() + " ms, call timeout " + settings.callTimeout().toMillis() + " ms)"
+            : "";
+        throw new MetricsPipelineException(redact(call + ": Metabase at " + baseUrl + " did not answer" + why
             + (attempts > 1 ? " after " + attempts + " attempts" : "") + ": " + e), e);
       }
     }
