@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import okhttp3.mockwebserver.Dispatcher;
@@ -48,6 +50,7 @@ final class FakeMetabase implements AutoCloseable {
   private final List<RecordedRequest> recorded = Collections.synchronizedList(new ArrayList<>());
   private final Map<String, Deque<MockResponse>> scripted = new HashMap<>();
   private final Set<String> sessions = new HashSet<>();
+  private final Map<String, CountDownLatch> held = new java.util.concurrent.ConcurrentHashMap<>();
   final Map<Long, ObjectNode> databases = new LinkedHashMap<>();
   final Map<Long, ObjectNode> dashboards = new LinkedHashMap<>();
   final Map<Long, ObjectNode> cards = new LinkedHashMap<>();
@@ -64,7 +67,11 @@ final class FakeMetabase implements AutoCloseable {
   FakeMetabase() throws IOException {
     server.setDispatcher(new Dispatcher() {
       @Override
-      public MockResponse dispatch(RecordedRequest request) {
+      public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
+        CountDownLatch latch = held.get(request.getMethod() + " " + request.getPath());
+        if (latch != null && !latch.await(30, TimeUnit.SECONDS)) {
+          violations.add("held call " + request.getMethod() + " " + request.getPath() + " never released");
+        }
         synchronized (FakeMetabase.this) {
           return handle(request);
         }
@@ -96,6 +103,13 @@ final class FakeMetabase implements AutoCloseable {
   /** Answers the next {@code METHOD path} call with {@code response} instead of the normal answer. */
   synchronized void answerNext(String call, MockResponse response) {
     scripted.computeIfAbsent(call, k -> new ArrayDeque<>()).add(response);
+  }
+
+  /** Makes every {@code METHOD path} call wait until the returned latch is counted down. */
+  CountDownLatch hold(String call) {
+    CountDownLatch latch = new CountDownLatch(1);
+    held.put(call, latch);
+    return latch;
   }
 
   /** Forgets every session, as if they had expired. */

@@ -723,18 +723,16 @@ class MetabaseVisualizationAdapterTest {
   @Test
   void callsBeyondTheQueueAreRefused() {
     adapter = base().threads(1).maxQueuedCalls(1).build();
-    fake.answerNext("POST /api/session", FakeMetabase.json(200, "{\"id\":\"slow-session\"}")
-        .setHeadersDelay(500, java.util.concurrent.TimeUnit.MILLISECONDS));
+    java.util.concurrent.CountDownLatch login = fake.hold("POST /api/session");
 
-    CompletableFuture<Void> running = adapter.connect();
-    List<CompletableFuture<List<Dashboard>>> more = new ArrayList<>();
-    for (int i = 0; i < 3; i++) {
-      more.add(adapter.getDashboards());
-    }
+    CompletableFuture<Void> running = adapter.connect();      // takes the only thread, waits for the login
+    CompletableFuture<List<Dashboard>> queued = adapter.getDashboards();   // waits in the queue
+    CompletableFuture<List<Dashboard>> refused = adapter.getDashboards();
+    login.countDown();
 
-    assertThat(more).anySatisfy(f -> assertThat(failure(f)).isInstanceOf(OverloadedException.class)
-        .hasMessageContaining("max-queued-calls"));
-    running.handle((r, e) -> null).join();
+    assertThat(failure(refused)).isInstanceOf(OverloadedException.class).hasMessageContaining("max-queued-calls");
+    running.join();
+    assertThat(queued.join()).isEmpty();
   }
 
   @Test
