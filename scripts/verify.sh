@@ -40,6 +40,15 @@ if ! source scripts/chromium.sh; then
   echo "verify.sh: Chromium could not be installed; browser tests will skip" >&2
 fi
 
+# The guard's PrometheusIT parses GET /metrics with promtool (Debian's prometheus package): install it
+# when missing and export PROMTOOL. Without it the IT fails under CI=true and skips elsewhere.
+if PROMTOOL=$(scripts/promtool.sh); then
+  export PROMTOOL
+else
+  [[ "${CI:-}" == true ]] && { echo "verify.sh: promtool could not be installed" >&2; exit 1; }
+  echo "verify.sh: promtool could not be installed; PrometheusIT will skip" >&2
+fi
+
 echo "== mvn -B verify with $(java -version 2>&1 | head -1)"
 mvn -B verify "$@"
 

@@ -2,7 +2,13 @@
 module org.metricspipeline.examples {
   requires org.metricspipeline.adapters.memory;
   requires org.metricspipeline.adapters.http;
+  requires org.metricspipeline.guard;
+  requires info.picocli;
+  requires java.net.http;
+  requires com.fasterxml.jackson.databind;
   requires org.slf4j;
+
+  opens org.metricspipeline.examples to info.picocli;
 
   exports org.metricspipeline.examples;
 }

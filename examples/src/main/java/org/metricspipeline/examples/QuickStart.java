@@ -92,7 +92,8 @@ public final class QuickStart {
       "                   (default " + DEFAULT_PATTERN.wireName() + ")",
       "  --help           print this help and exit",
       "",
-      "       java -jar metrics-examples.jar --serve [--port N] [--no-synthetic] [--ack MODE] [--seed N] [--hosts N]",
+      "       java -jar metrics-examples.jar --serve [--port N] [--no-synthetic] [--ack MODE] [--max-points N]",
+      "                                      [--seed N] [--hosts N]",
       "",
       "Serves the HTTP API on 127.0.0.1 (HTTP ingestion channel, in-memory storage with rollups),",
       "fed the same synthetic hour first, prints a curl command per endpoint; Ctrl-C stops it.",
@@ -100,6 +101,13 @@ public final class QuickStart {
       "  --port N         port to serve on, 0 for any free one (default " + QuickStartServer.DEFAULT_PORT + ")",
       "  --no-synthetic   start with an empty store",
       "  --ack MODE       stored: answer ingestion once stored (default); accepted: 202 once queued",
+      "  --max-points N   the in-memory store's bound on points (default "
+          + InMemoryStorageAdapter.DEFAULT_MAX_POINTS + "); items beyond it are dead-lettered",
+      "",
+      "       java -jar metrics-examples.jar guard --help",
+      "",
+      "The self-healing guard's command line: --config FILE --daemon, --status, --alerts, --baselines,",
+      "--analyze COMPONENT (the last four ask a running guard over HTTP).",
       "");
 
   private static final DateTimeFormatter HOUR_MINUTE =
@@ -112,6 +120,10 @@ public final class QuickStart {
    * 2 on bad arguments, 1 when the server cannot start.
    */
   public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals("guard")) {
+      GuardCli.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
     boolean serve = QuickStartServer.ServeOptions.requested(args) && !List.of(args).contains("--help")
         && !List.of(args).contains("-h");
     int code = serve ? serve(args, System.out, System.err) : run(args, System.out, System.err);

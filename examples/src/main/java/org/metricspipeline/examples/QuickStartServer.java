@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -30,6 +31,10 @@ import org.metricspipeline.core.MetricsPipeline;
 import org.metricspipeline.core.OverflowPolicy;
 import org.metricspipeline.core.PipelineStats;
 import org.metricspipeline.core.SyntheticData;
+import org.metricspipeline.guard.AlertNotifier;
+import org.metricspipeline.guard.GuardEndpoints;
+import org.metricspipeline.guard.MetricsCollector;
+import org.metricspipeline.guard.SelfHealingPipelineGuard;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +55,10 @@ final class QuickStartServer implements AutoCloseable {
 
   /** The port served when {@code --port} is not given. */
   static final int DEFAULT_PORT = HttpIngestionAdapter.DEFAULT_PORT;
+  /** How often the guard checks the pipeline, its store and its channel. */
+  static final Duration GUARD_CHECK_INTERVAL = Duration.ofSeconds(10);
+  /** How often the guard's collector records the pipeline's figures as metrics. */
+  static final Duration COLLECTOR_INTERVAL = Duration.ofSeconds(15);
   /** The metric the printed ingestion examples send (and the raw query reads back). */
   static final String DEMO_METRIC = "room_temperature";
   /** The metric the printed {@code /api/v1/ingest} example sends. */
@@ -62,6 +71,8 @@ final class QuickStartServer implements AutoCloseable {
   private final Dashboard dashboard;
   private final HttpIngestionAdapter http;
   private final MetricsPipeline pipeline;
+  private final SelfHealingPipelineGuard guard;
+  private final MetricsCollector collector;
   private final List<Example> examples;
   private final Fed fed;
   private final CountDownLatch closed = new CountDownLatch(1);
@@ -69,7 +80,10 @@ final class QuickStartServer implements AutoCloseable {
   private boolean closing;
 
   private QuickStartServer(InMemoryStorageAdapter storage, InMemoryVisualizationAdapter charts, Dashboard dashboard,
-      HttpIngestionAdapter http, MetricsPipeline pipeline, List<Example> examples, Fed fed) {
+      HttpIngestionAdapter http, MetricsPipeline pipeline, SelfHealingPipelineGuard guard, MetricsCollector collector,
+      List<Example> examples, Fed fed) {
+    this.guard = guard;
+    this.collector = collector;
     this.fed = fed;
     this.storage = storage;
     this.charts = charts;
@@ -86,11 +100,12 @@ final class QuickStartServer implements AutoCloseable {
   static QuickStartServer start(ServeOptions options) {
     Objects.requireNonNull(options, "options");
     Clock clock = options.data().clock();
-    InMemoryStorageAdapter storage = InMemoryStorageAdapter.create();
+    InMemoryStorageAdapter storage = InMemoryStorageAdapter.builder().maxPoints(options.maxPoints()).build();
     // The built-in dashboards: pages and data endpoints mounted on the same server.
     InMemoryVisualizationAdapter charts = InMemoryVisualizationAdapter.builder().storage(storage).clock(clock).build();
     Dashboard dashboard = QuickStartDashboard.create(charts, options.extraCharts());
     AtomicReference<MetricsPipeline> pipelineRef = new AtomicReference<>();
+    AtomicReference<GuardEndpoints> guardEndpoints = new AtomicReference<>();
     HttpIngestionAdapter http;
     try {
       http = HttpIngestionAdapter.builder()
@@ -104,6 +119,8 @@ final class QuickStartServer implements AutoCloseable {
             return p == null ? CompletableFuture.completedFuture(HealthCheckResult.healthy(Map.of()))
                 : p.healthCheck();
           })
+          // the guard's GET /health, /metrics and /api/v1/* (its /health replaces the one above)
+          .endpoints(GuardEndpoints.deferred(guardEndpoints::get))
           .build();
     } catch (RuntimeException e) {
       charts.close();
@@ -120,12 +137,21 @@ final class QuickStartServer implements AutoCloseable {
         .build();
     pipelineRef.set(pipeline);
     pipeline.startProcessing();
+    SelfHealingPipelineGuard guard = SelfHealingPipelineGuard.builder().pipeline(pipeline).clock(clock)
+        .checkInterval(GUARD_CHECK_INTERVAL).notifier(AlertNotifier.log()).build();
+    MetricsCollector collector = MetricsCollector.builder(pipeline).guard(guard).clock(clock)
+        .interval(COLLECTOR_INTERVAL).build();
+    guardEndpoints.set(GuardEndpoints.builder(guard).collector(collector).build());
     QuickStartServer server;
     try {
       Fed fed = options.synthetic() ? feed(pipeline, options.data()) : null;
-      server = new QuickStartServer(storage, charts, dashboard, http, pipeline,
+      guard.startMonitoring();
+      collector.startCollection();
+      server = new QuickStartServer(storage, charts, dashboard, http, pipeline, guard, collector,
           examples(http.uri(), clock.instant(), fed), fed);
     } catch (RuntimeException e) {
+      collector.close();
+      guard.close();
       pipeline.close();
       charts.close();
       throw e;
@@ -204,6 +230,11 @@ final class QuickStartServer implements AutoCloseable {
         + URLEncoder.encode("{\"room\":\"lab\"}", StandardCharsets.UTF_8)));
     list.add(Example.get(b, "/query/rollup?metric_name=" + queried + "&window=5m" + rangeParams));
     list.add(Example.get(b, "/rollups"));
+    // the guard's endpoints
+    list.add(Example.get(b, "/metrics"));
+    list.add(Example.get(b, "/api/v1/status"));
+    list.add(Example.get(b, "/api/v1/alerts"));
+    list.add(Example.get(b, "/api/v1/metrics?component=pipeline&metric_name=metrics_pipeline_items_stored_total&limit=5"));
     return List.copyOf(list);
   }
 
@@ -258,6 +289,8 @@ final class QuickStartServer implements AutoCloseable {
     }
     out.println("Serving the API on " + uri() + " (Ctrl-C stops it gracefully)");
     out.println("Dashboard: " + dashboardUri() + " (all dashboards: " + uri() + "/dashboards)");
+    out.println("The guard watches " + guard.componentNames() + " every " + GUARD_CHECK_INTERVAL.toSeconds()
+        + "s: GET /health, GET /metrics (Prometheus), GET /api/v1/status, /api/v1/alerts, /api/v1/metrics");
     out.println("Try:");
     for (Example e : examples) {
       out.println("  " + e.curl());
@@ -284,6 +317,8 @@ final class QuickStartServer implements AutoCloseable {
     }
     URI address = http.uri();
     try {
+      collector.close();
+      guard.close();
       PipelineStats before = pipeline.stats();
       pipeline.stopProcessing().join();
       PipelineStats after = pipeline.stats();
@@ -340,10 +375,11 @@ final class QuickStartServer implements AutoCloseable {
    * @param port the port to serve on, 0 for any free one
    * @param synthetic whether to feed the synthetic data first
    * @param ack when ingestion requests are answered ({@code --ack stored|accepted})
+   * @param maxPoints the in-memory store's bound on points ({@code --max-points})
    * @param extraCharts charts added to the quick start's dashboard after the synthetic ones (for
    *     example the guard's metrics)
    */
-  record ServeOptions(QuickStart.Options data, int port, boolean synthetic, AckMode ack,
+  record ServeOptions(QuickStart.Options data, int port, boolean synthetic, AckMode ack, long maxPoints,
       List<VisualizationSpec> extraCharts) {
 
     ServeOptions {
@@ -352,6 +388,9 @@ final class QuickStartServer implements AutoCloseable {
       extraCharts = List.copyOf(extraCharts);
       if (port < 0 || port > 65_535) {
         throw new IllegalArgumentException("--port must be between 0 and 65535, got " + port);
+      }
+      if (maxPoints < 1) {
+        throw new IllegalArgumentException("--max-points must be at least 1, got " + maxPoints);
       }
     }
 
@@ -365,6 +404,7 @@ final class QuickStartServer implements AutoCloseable {
       int port = DEFAULT_PORT;
       boolean synthetic = true;
       AckMode ack = AckMode.STORED;
+      long maxPoints = InMemoryStorageAdapter.DEFAULT_MAX_POINTS;
       List<String> rest = new ArrayList<>();
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
@@ -387,11 +427,22 @@ final class QuickStartServer implements AutoCloseable {
             }
             ack = parseAck(args[++i]);
           }
+          case "--max-points" -> {
+            if (i + 1 >= args.length) {
+              throw new IllegalArgumentException("--max-points needs a value");
+            }
+            String value = args[++i];
+            try {
+              maxPoints = Long.parseLong(value);
+            } catch (NumberFormatException e) {
+              throw new IllegalArgumentException("--max-points must be an integer, got '" + value + "'");
+            }
+          }
           default -> rest.add(args[i]);
         }
       }
       return new ServeOptions(QuickStart.Options.parse(rest.toArray(String[]::new), clock), port, synthetic, ack,
-          List.of());
+          maxPoints, List.of());
     }
 
     private static AckMode parseAck(String value) {

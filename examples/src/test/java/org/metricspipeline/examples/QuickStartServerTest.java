@@ -23,6 +23,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.metricspipeline.adapters.http.AckMode;
+import org.metricspipeline.adapters.memory.InMemoryStorageAdapter;
 import org.metricspipeline.api.VisualizationSpec;
 import org.metricspipeline.api.VisualizationType;
 import org.metricspipeline.api.query.Aggregation;
@@ -100,7 +101,7 @@ class QuickStartServerTest {
     VisualizationSpec guardChart = VisualizationSpec.of(
         "Guard: recoveries", VisualizationType.LINE,
         AggregationQuery.builder("guard_recoveries_total", Aggregation.RATE).build());
-    server = QuickStartServer.start(new ServeOptions(base.data(), 0, false, base.ack(), List.of(guardChart)));
+    server = QuickStartServer.start(new ServeOptions(base.data(), 0, false, base.ack(), base.maxPoints(), List.of(guardChart)));
 
     var charts = server.charts().getVisualizations("dashboard-1").join();
     assertThat(charts).hasSize(QuickStartDashboard.syntheticCharts().size() + 1);
@@ -112,7 +113,8 @@ class QuickStartServerTest {
     start();
     assertThat(server.examples().stream().map(e -> e.method() + " " + e.uri().getPath()).collect(Collectors.toList()))
         .containsExactly("GET /health", "POST /metrics/ingest", "POST /api/v1/ingest", "GET /metrics/list",
-            "GET /metrics/cpu_usage/info", "POST /query", "GET /query/raw", "GET /query/rollup", "GET /rollups");
+            "GET /metrics/cpu_usage/info", "POST /query", "GET /query/raw", "GET /query/rollup", "GET /rollups",
+            "GET /metrics", "GET /api/v1/status", "GET /api/v1/alerts", "GET /api/v1/metrics");
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     server.printBanner(new PrintStream(out, true, StandardCharsets.UTF_8));
     String printed = out.toString(StandardCharsets.UTF_8);
@@ -222,6 +224,16 @@ class QuickStartServerTest {
     assertThat(defaults.port()).isEqualTo(8080);
     assertThat(defaults.synthetic()).isTrue();
     assertThat(defaults.ack()).isEqualTo(AckMode.STORED);
+  }
+
+  @Test
+  void parsesTheStoresBoundOnPoints() {
+    assertThat(ServeOptions.parse(new String[] {"--serve", "--max-points", "200000000"}, CLOCK).maxPoints())
+        .isEqualTo(200_000_000L);
+    assertThat(ServeOptions.parse(new String[] {"--serve"}, CLOCK).maxPoints())
+        .isEqualTo(InMemoryStorageAdapter.DEFAULT_MAX_POINTS);
+    assertThatThrownBy(() -> ServeOptions.parse(new String[] {"--serve", "--max-points", "0"}, CLOCK))
+        .hasMessage("--max-points must be at least 1, got 0");
   }
 
   @Test

@@ -12,6 +12,15 @@ public interface Delivery {
   /** The item. */
   MetricsData data();
 
+  /**
+   * Whether a producer is waiting for this item's outcome (an HTTP request acknowledged only once
+   * stored): the pipeline then stores it as soon as a writer is free instead of letting a partial
+   * batch fill up for {@code processingInterval}. Default {@code false}.
+   */
+  default boolean awaited() {
+    return false;
+  }
+
   /** Storage accepted the item: the channel may forget it (SQS deletes the message). */
   void ack();
 

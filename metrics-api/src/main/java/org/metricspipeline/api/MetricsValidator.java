@@ -68,6 +68,7 @@ public final class MetricsValidator {
   private static final MetricsValidator DEFAULTS = builder().build();
   /** How many valid tag key instances one {@link #validate} call remembers. */
   private static final int KNOWN_KEYS = 16;
+  private static final int VALID_NAME_SLOTS = 1024;
 
   private final int maxMetricTypeLength;
   private final int maxNameLength;
@@ -80,6 +81,11 @@ public final class MetricsValidator {
   private final int maxContextEntries;
   private final Duration maxFutureSkew;
   private final Clock clock;
+  /**
+   * Metric names found valid lately, by hash slot: decoders share name instances, so a name seen
+   * again is recognised by reference. Racy on purpose (a lost write costs a later check).
+   */
+  private final String[] validNames = new String[VALID_NAME_SLOTS];
 
   private MetricsValidator(Builder b) {
     this.maxMetricTypeLength = b.maxMetricTypeLength;
@@ -128,8 +134,14 @@ public final class MetricsValidator {
           "must contain at most " + maxMetricsPerItem + " metrics, got " + metrics.size());
     } else {
       String[] validKeys = new String[KNOWN_KEYS];
+      Map<String, String> validTags = null; // the last tag map found valid: often shared by every metric
       for (int i = 0; i < metrics.size(); i++) {
-        errors = checkMetric(errors, i, metrics.get(i), validKeys);
+        Metric m = metrics.get(i);
+        int before = errors == null ? 0 : errors.size();
+        errors = checkMetric(errors, i, m, validKeys, m.tags() == validTags);
+        if (errors == null || errors.size() == before) {
+          validTags = m.tags();
+        }
       }
     }
     errors = checkText(errors, "source", data.source(), maxSourceLength);
@@ -154,9 +166,16 @@ public final class MetricsValidator {
    * item (producers usually share one key string across an item's metrics), so a key identical
    * ({@code ==}) to one of them is not checked character by character again.
    */
-  private List<ValidationError> checkMetric(List<ValidationError> errors, int i, Metric m, String[] validKeys) {
-    if (!isValidIdentifier(m.name(), maxNameLength, true, false)) {
-      errors = checkIdentifier(errors, at(i) + ".name", m.name(), maxNameLength, true, false);
+  private List<ValidationError> checkMetric(
+      List<ValidationError> errors, int i, Metric m, String[] validKeys, boolean tagsKnownValid) {
+    String name = m.name();
+    int slot = name.hashCode() & (VALID_NAME_SLOTS - 1);
+    if (validNames[slot] != name) {
+      if (isValidIdentifier(name, maxNameLength, true, false)) {
+        validNames[slot] = name;
+      } else {
+        errors = checkIdentifier(errors, at(i) + ".name", name, maxNameLength, true, false);
+      }
     }
     double v = m.value();
     if (Double.isNaN(v) || Double.isInfinite(v)) {
@@ -167,7 +186,7 @@ public final class MetricsValidator {
       errors = checkText(errors, at(i) + ".unit", unit, maxUnitLength);
     }
     Map<String, String> tags = m.tags();
-    if (tags.isEmpty()) {
+    if (tags.isEmpty() || tagsKnownValid) {
       return errors;
     }
     if (tags.size() > maxTags) {

@@ -18,6 +18,7 @@ import org.metricspipeline.api.MetricsPipelineException;
 import org.metricspipeline.api.MetricsValidationException;
 import org.metricspipeline.api.ValidationError;
 import org.metricspipeline.core.internal.JsonSupport;
+import org.metricspipeline.core.internal.FastJsonReader;
 import org.metricspipeline.core.internal.MetricsJsonReader;
 import org.metricspipeline.core.internal.MetricsJsonWriter;
 
@@ -100,7 +101,8 @@ public final class MetricsJson {
    */
   public static DecodedBatch decodeBatch(byte[] json) {
     Objects.requireNonNull(json, "json");
-    return batch(parser(() -> JsonSupport.FACTORY.createParser(json)));
+    List<MetricsJsonReader.ItemResult> fast = FastJsonReader.tryReadBatch(json);
+    return fast != null ? batch(fast) : batch(parser(() -> JsonSupport.FACTORY.createParser(json)));
   }
 
   /**
@@ -179,7 +181,10 @@ public final class MetricsJson {
   }
 
   private static DecodedBatch batch(JsonParser parser) {
-    List<MetricsJsonReader.ItemResult> results = MetricsJsonReader.readBatch(parser);
+    return batch(MetricsJsonReader.readBatch(parser));
+  }
+
+  private static DecodedBatch batch(List<MetricsJsonReader.ItemResult> results) {
     List<DecodedBatch.Item> items = new ArrayList<>(results.size());
     for (int i = 0; i < results.size(); i++) {
       MetricsJsonReader.ItemResult r = results.get(i);

@@ -39,6 +39,8 @@ import org.metricspipeline.api.ValidationError;
 import org.metricspipeline.core.internal.BatchTracker;
 import org.metricspipeline.core.internal.NamedThreads;
 import org.metricspipeline.core.internal.PipelineEntry;
+import org.metricspipeline.api.telemetry.Measurement;
+import org.metricspipeline.api.telemetry.SelfMeasuring;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,7 +72,8 @@ import org.slf4j.LoggerFactory;
  *       only for as many deliveries as the queue has room for, so its backlog stays in the channel.
  *   <li>Writer threads ({@code maxConcurrentStores} of them) take up to {@code batchSize} items and
  *       call {@link StorageAdapter#batchStore}. A partial batch is stored once its first item has
- *       waited {@code processingInterval}.
+ *       waited {@code processingInterval}, or at once when it holds a delivery a producer waits for
+ *       ({@link Delivery#awaited()}, such as an HTTP request acknowledged once stored).
  *   <li>When the store completes exceptionally (or not within {@code storeTimeout}), the batch is
  *       retried per the {@link RetryPolicy}. A {@link MetricsValidationException} from the store is
  *       not retried. Items the store rejects one by one ({@link MetricsBatchResult#failures()}) are
@@ -97,7 +100,7 @@ import org.slf4j.LoggerFactory;
  * Futures are completed on the writer threads: dependent stages attached without an executor run
  * there, so keep them short or use the {@code *Async} variants.
  */
-public final class MetricsPipeline implements AutoCloseable {
+public final class MetricsPipeline implements AutoCloseable, SelfMeasuring {
 
   /** Default items per {@code batchStore} call (seed 000). */
   public static final int DEFAULT_BATCH_SIZE = 100;
@@ -120,6 +123,7 @@ public final class MetricsPipeline implements AutoCloseable {
   private static final Duration MAX_POLL_WAIT = Duration.ofMillis(250);
   private static final Duration POLL_GRACE = Duration.ofSeconds(30);
   private static final Duration POLL_FAILURE_PAUSE = Duration.ofSeconds(1);
+  private static final Duration PAUSED_POLL_WAIT = Duration.ofMillis(50);
   private static final Duration HEALTH_CHECK_TIMEOUT = Duration.ofSeconds(5);
   private static final double QUEUE_DEGRADED_SHARE = 0.9;
   private static final PipelineEntry[] NO_ENTRIES = new PipelineEntry[0];
@@ -128,7 +132,8 @@ public final class MetricsPipeline implements AutoCloseable {
 
   private final StorageAdapter storage;
   private final IngestionAdapter ingestion; // null when there is none
-  private final int batchSize;
+  private volatile int batchSize;
+  private volatile boolean ingestionPaused;
   private final Duration processingInterval;
   private final long intervalNanos;
   private final int queueCapacity;
@@ -152,6 +157,8 @@ public final class MetricsPipeline implements AutoCloseable {
   private final AtomicLong deadLettered = new AtomicLong();
   private final AtomicLong nacked = new AtomicLong();
   private final AtomicLong inFlight = new AtomicLong();
+  private final LongAdder storeCalls = new LongAdder();
+  private final LongAdder storeNanos = new LongAdder();
   private volatile long lastStoredAtMillis = Long.MIN_VALUE;
   private volatile long startedAtMillis = Long.MIN_VALUE;
 
@@ -330,6 +337,62 @@ public final class MetricsPipeline implements AutoCloseable {
   }
 
   /**
+   * Stops polling the ingestion channel until {@link #resumeIngestion()}: new data waits in the
+   * channel (backpressure) instead of reaching a store that is down. Items already accepted are
+   * still stored, and direct producers ({@link #processMetrics}) are not affected. Does nothing
+   * without an ingestion adapter. Used by the guard while storage recovers.
+   */
+  public void pauseIngestion() {
+    if (!ingestionPaused) {
+      ingestionPaused = true;
+      LOG.info("ingestion paused: data waits in channel {}", ingestion == null ? "none" : ingestion.name());
+    }
+  }
+
+  /** Polls the ingestion channel again after {@link #pauseIngestion()}. */
+  public void resumeIngestion() {
+    if (ingestionPaused) {
+      ingestionPaused = false;
+      LOG.info("ingestion resumed");
+    }
+  }
+
+  /** Whether polling the channel is paused by {@link #pauseIngestion()}. */
+  public boolean isIngestionPaused() {
+    return ingestionPaused;
+  }
+
+  /** The current number of items per {@code batchStore} call. */
+  public int batchSize() {
+    return batchSize;
+  }
+
+  /**
+   * Changes the items per {@code batchStore} call for batches formed from now on, for example to
+   * shrink batches while a store times out: 1 to {@link #MAX_BATCH_SIZE}.
+   */
+  public void batchSize(int newBatchSize) {
+    if (newBatchSize < 1 || newBatchSize > MAX_BATCH_SIZE) {
+      throw new IllegalArgumentException(
+          "batchSize must be between 1 and " + MAX_BATCH_SIZE + ", got " + newBatchSize);
+    }
+    if (newBatchSize != batchSize) {
+      LOG.info("batch size changed from {} to {}", batchSize, newBatchSize);
+      batchSize = newBatchSize;
+    }
+  }
+
+  /** The storage adapter items are stored in. */
+  public StorageAdapter storage() {
+    return storage;
+  }
+
+  /** The ingestion channel the pipeline polls, when it has one. */
+  public Optional<IngestionAdapter> ingestion() {
+    return Optional.ofNullable(ingestion);
+  }
+
+  /**
    * Reports the pipeline's health: its own (running, queue filling up), the storage's and the
    * ingestion channel's, whichever is worst, with the counters and the adapters' reports as details.
    *
@@ -369,6 +432,8 @@ public final class MetricsPipeline implements AutoCloseable {
       details.put("reason", reason);
     }
     details.put("queue_capacity", queueCapacity);
+    details.put("batch_size", batchSize);
+    details.put("ingestion_paused", ingestionPaused);
     PipelineStats st = stats();
     details.put("queue_depth", st.queueDepth());
     details.put("in_flight", st.inFlight());
@@ -422,6 +487,55 @@ public final class MetricsPipeline implements AutoCloseable {
     return new PipelineStats(received.sum(), accepted.sum(), rejected.sum(), overflowed.sum(),
         stored.get(), pointsStored.get(), retries.get(), deadLettered.get(), nacked.get(),
         queue.size(), inFlight.get());
+  }
+
+  /**
+   * The pipeline's figures, then those of its ingestion and storage adapters that are
+   * {@link SelfMeasuring}: counters {@code metrics_pipeline_items_received_total},
+   * {@code _items_accepted_total}, {@code _items_rejected_total}, {@code _items_overflowed_total},
+   * {@code _items_stored_total}, {@code _points_stored_total}, {@code _items_dead_lettered_total},
+   * {@code _items_nacked_total}, {@code _store_retries_total}, {@code _store_duration_seconds_sum}
+   * and {@code _count} (one per {@code batchStore} attempt); gauges {@code _queue_items},
+   * {@code _queue_capacity_items}, {@code _in_flight_items}. See {@link PipelineStats} for what
+   * each counter counts. An adapter whose {@code measurements()} throws is left out (logged).
+   */
+  @Override
+  public List<Measurement> measurements() {
+    PipelineStats st = stats();
+    List<Measurement> out = new ArrayList<>(16);
+    out.add(counter("items_received_total", "Items offered directly or polled from the ingestion channel", st.received()));
+    out.add(counter("items_accepted_total", "Valid items that entered the queue", st.accepted()));
+    out.add(counter("items_rejected_total", "Items that failed validation", st.rejected()));
+    out.add(counter("items_overflowed_total", "Valid items refused because the queue was full", st.overflowed()));
+    out.add(counter("items_stored_total", "Items the storage accepted", st.stored()));
+    out.add(counter("points_stored_total", "Metrics (points) in the stored items", st.pointsStored()));
+    out.add(counter("items_dead_lettered_total", "Items handed to the dead-letter handler", st.deadLettered()));
+    out.add(counter("items_nacked_total", "Channel items given back after retries ran out", st.nacked()));
+    out.add(counter("store_retries_total", "batchStore attempts after the first", st.retries()));
+    out.add(counter("store_duration_seconds_sum", "Total seconds spent in batchStore attempts",
+        storeNanos.sum() / 1e9));
+    out.add(counter("store_duration_seconds_count", "batchStore attempts timed in the _sum", storeCalls.sum()));
+    out.add(Measurement.gauge("metrics_pipeline_queue_items", "Accepted items waiting in the queue", st.queueDepth()));
+    out.add(Measurement.gauge("metrics_pipeline_queue_capacity_items", "The queue's capacity", queueCapacity));
+    out.add(Measurement.gauge("metrics_pipeline_in_flight_items", "Items taken from the queue and not settled yet",
+        st.inFlight()));
+    appendMeasurements(out, ingestion);
+    appendMeasurements(out, storage);
+    return out;
+  }
+
+  private static Measurement counter(String suffix, String help, double value) {
+    return Measurement.counter("metrics_pipeline_" + suffix, help, value);
+  }
+
+  private static void appendMeasurements(List<Measurement> out, Object adapter) {
+    if (adapter instanceof SelfMeasuring measuring) {
+      try {
+        out.addAll(measuring.measurements());
+      } catch (RuntimeException e) {
+        LOG.warn("measurements() of {} failed; left out", adapter, e);
+      }
+    }
   }
 
   /**
@@ -507,6 +621,10 @@ public final class MetricsPipeline implements AutoCloseable {
     long consecutiveFailures = 0;
     try {
       while (state == State.RUNNING) {
+        if (ingestionPaused) {
+          awaitStop(PAUSED_POLL_WAIT);
+          continue;
+        }
         int room = queue.remainingCapacity();
         if (room == 0) {
           // Backpressure: leave the backlog in the channel until writers make room.
@@ -620,10 +738,11 @@ public final class MetricsPipeline implements AutoCloseable {
         }
         continue;
       }
+      int size = batchSize; // read once: the guard may change it between batches
       drained.add(first);
-      queue.drainTo(drained, batchSize - 1);
-      if (drained.size() < batchSize) {
-        fillUntilDeadline(drained, System.nanoTime() + intervalNanos);
+      queue.drainTo(drained, size - 1);
+      if (drained.size() < size && !anyAwaited(drained)) {
+        fillUntilDeadline(drained, size, System.nanoTime() + intervalNanos);
       }
       PipelineEntry[] batch = drained.toArray(NO_ENTRIES);
       drained.clear();
@@ -632,9 +751,23 @@ public final class MetricsPipeline implements AutoCloseable {
     }
   }
 
-  /** Waits for more items until the batch is full, the first item's wait is over, or stop begins. */
-  private void fillUntilDeadline(ArrayList<PipelineEntry> drained, long deadline) {
-    while (drained.size() < batchSize && state == State.RUNNING) {
+  /** Whether a producer waits for one of these entries' outcome ({@link Delivery#awaited()}). */
+  private static boolean anyAwaited(List<PipelineEntry> entries) {
+    for (int i = entries.size() - 1; i >= 0; i--) {
+      if (entries.get(i).owner() instanceof Delivery d && d.awaited()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Waits for more items until the batch is full, the first item's wait is over, stop begins, or
+   * an awaited delivery arrives (then the partial batch goes now: under load the queue refills
+   * while it is stored, so batches still grow with the load).
+   */
+  private void fillUntilDeadline(ArrayList<PipelineEntry> drained, int size, long deadline) {
+    while (drained.size() < size && state == State.RUNNING) {
       long wait = deadline - System.nanoTime();
       if (wait <= 0) {
         return;
@@ -646,8 +779,12 @@ public final class MetricsPipeline implements AutoCloseable {
         continue;
       }
       if (next != null) {
+        int from = drained.size();
         drained.add(next);
-        queue.drainTo(drained, batchSize - drained.size());
+        queue.drainTo(drained, size - drained.size());
+        if (anyAwaited(drained.subList(from, drained.size()))) {
+          return;
+        }
       }
     }
   }
@@ -658,6 +795,7 @@ public final class MetricsPipeline implements AutoCloseable {
     for (int attempt = 1; ; attempt++) {
       MetricsBatchResult result = null;
       Throwable failure;
+      long began = System.nanoTime();
       try {
         result = storage.batchStore(items).get(storeTimeout.toNanos(), TimeUnit.NANOSECONDS);
         failure = result == null ? new StorageUnavailableException("batchStore completed with null") : null;
@@ -672,6 +810,8 @@ public final class MetricsPipeline implements AutoCloseable {
       } catch (RuntimeException e) {
         failure = e; // thrown by batchStore itself instead of completing exceptionally
       }
+      storeNanos.add(System.nanoTime() - began);
+      storeCalls.increment();
       if (failure == null) {
         settleStored(batch, result);
         return;
@@ -844,8 +984,9 @@ public final class MetricsPipeline implements AutoCloseable {
       // Producers that saw RUNNING just before the stop may have queued after the writers ended.
       List<PipelineEntry> rest = new ArrayList<>();
       queue.drainTo(rest);
-      for (int from = 0; from < rest.size(); from += batchSize) {
-        PipelineEntry[] batch = rest.subList(from, Math.min(rest.size(), from + batchSize)).toArray(NO_ENTRIES);
+      int size = batchSize;
+      for (int from = 0; from < rest.size(); from += size) {
+        PipelineEntry[] batch = rest.subList(from, Math.min(rest.size(), from + size)).toArray(NO_ENTRIES);
         inFlight.addAndGet(batch.length);
         storeBatch(batch);
       }

@@ -17,16 +17,22 @@ import org.metricspipeline.api.MetricsBatchResult;
 import org.metricspipeline.api.MetricsData;
 import org.metricspipeline.api.MetricsValidationResult;
 import org.metricspipeline.api.MetricsValidator;
+import org.metricspipeline.api.telemetry.Measurement;
+import org.metricspipeline.api.telemetry.SelfMeasuring;
 
 /**
  * An ingestion channel for tests: an in-process queue whose deliveries record how they were
  * settled. A nacked item is offered again when {@code redeliver} is set.
  */
-final class FakeChannel implements IngestionAdapter {
+final class FakeChannel implements IngestionAdapter, SelfMeasuring {
 
   final List<FakeDelivery> deliveries = new CopyOnWriteArrayList<>();
   final AtomicInteger largestPoll = new AtomicInteger();
   final AtomicBoolean closed = new AtomicBoolean();
+  /** What {@link #measurements()} answers (or throws). */
+  volatile java.util.function.Supplier<List<Measurement>> measured = List::of;
+  /** What {@link Delivery#awaited()} answers. */
+  volatile boolean awaited;
   private final LinkedBlockingQueue<MetricsData> pending = new LinkedBlockingQueue<>();
   private final boolean redeliver;
 
@@ -51,6 +57,11 @@ final class FakeChannel implements IngestionAdapter {
     @Override
     public MetricsData data() {
       return data;
+    }
+
+    @Override
+    public boolean awaited() {
+      return awaited;
     }
 
     @Override
@@ -97,6 +108,11 @@ final class FakeChannel implements IngestionAdapter {
   @Override
   public String name() {
     return "fake-channel";
+  }
+
+  @Override
+  public List<Measurement> measurements() {
+    return measured.get();
   }
 
   @Override

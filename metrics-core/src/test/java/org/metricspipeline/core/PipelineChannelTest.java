@@ -1,6 +1,7 @@
 package org.metricspipeline.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.metricspipeline.core.TestData.await;
 import static org.metricspipeline.core.TestData.invalidItem;
 import static org.metricspipeline.core.TestData.item;
@@ -11,6 +12,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.metricspipeline.api.MetricsData;
+import org.metricspipeline.api.telemetry.Measurement;
 import org.metricspipeline.core.FakeChannel.Outcome;
 
 /** The pipeline fed by an ingestion channel: deliveries settled only after storage decided. */
@@ -59,6 +61,50 @@ class PipelineChannelTest {
     await("the delivery is acked", () -> channel.withOutcome(Outcome.ACKED).size() == 1);
     assertThat(storage.stored).extracting(MetricsData::source).containsExactly("a");
     assertThat(channel.deliveries.get(0).settlements.get()).isEqualTo(1);
+  }
+
+  @Test
+  void storesAwaitedDeliveriesWithoutWaitingForAFullerBatch() {
+    FakeChannel channel = new FakeChannel(false);
+    channel.awaited = true;
+    pipeline = MetricsPipeline.builder().storage(storage).ingestion(channel)
+        .processingInterval(Duration.ofMinutes(10)).batchSize(1_000).build();
+    pipeline.startProcessing();
+    channel.ingest(item("waited-for", 1));
+
+    await("the awaited delivery is acked long before the 10-minute interval",
+        () -> channel.withOutcome(Outcome.ACKED).size() == 1);
+    assertThat(storage.stored).extracting(MetricsData::source).containsExactly("waited-for");
+  }
+
+  @Test
+  void measurementsReportTheCountersThenTheChannelsOwn() {
+    FakeChannel channel = new FakeChannel(false);
+    channel.measured = () -> List.of(Measurement.gauge("metrics_fake_depth", "a channel figure", 7));
+    start(channel, fastRetries(3));
+    for (int i = 0; i < 3; i++) {
+      channel.ingest(item("m" + i, 2));
+    }
+    await("every delivery is acked", () -> channel.withOutcome(Outcome.ACKED).size() == 3);
+
+    List<Measurement> m = pipeline.measurements();
+    assertThat(m).filteredOn(x -> x.name().equals("metrics_pipeline_items_stored_total"))
+        .singleElement().satisfies(x -> assertThat(x.value()).isEqualTo(3));
+    assertThat(m).filteredOn(x -> x.name().equals("metrics_pipeline_points_stored_total"))
+        .singleElement().satisfies(x -> assertThat(x.value()).isEqualTo(6));
+    assertThat(m.get(m.size() - 1).name()).isEqualTo("metrics_fake_depth");
+  }
+
+  @Test
+  void measurementsLeaveOutAnAdapterWhoseMeasurementsFail() {
+    FakeChannel channel = new FakeChannel(false);
+    channel.measured = () -> {
+      throw new IllegalStateException("broken counters");
+    };
+    start(channel, fastRetries(3));
+
+    assertThat(pipeline.measurements()).isNotEmpty()
+        .allSatisfy(x -> assertThat(x.name()).startsWith("metrics_pipeline_"));
   }
 
   @Test
@@ -171,5 +217,38 @@ class PipelineChannelTest {
     assertThat(stopped).succeedsWithin(WAIT);
     assertThat(channel.withOutcome(Outcome.ACKED)).hasSize(10);
     assertThat(storage.stored).hasSize(10);
+  }
+
+  @Test
+  void pausedIngestionLeavesDataInTheChannelUntilResumed() {
+    FakeChannel channel = new FakeChannel(false);
+    pipeline = fastRetries(3).storage(storage).ingestion(channel).processingInterval(Duration.ofMillis(5)).build();
+    pipeline.pauseIngestion(); // before start: no poll can be under way
+    pipeline.startProcessing();
+    assertThat(pipeline.isIngestionPaused()).isTrue();
+    for (int i = 0; i < 20; i++) {
+      channel.ingest(item("p" + i, 1));
+    }
+    // while paused, the pipeline polls nothing: a direct item is still stored, the channel keeps its backlog
+    pipeline.processMetrics(item("direct", 1)).join();
+    assertThat(channel.backlog()).isEqualTo(20);
+    assertThat(pipeline.healthCheck().join().details()).containsEntry("ingestion_paused", true);
+    pipeline.resumeIngestion();
+    await("every delivery is acked", () -> channel.withOutcome(Outcome.ACKED).size() == 20);
+    assertThat(pipeline.stats().stored()).isEqualTo(21);
+  }
+
+  @Test
+  void aChangedBatchSizeAppliesToLaterBatches() {
+    FakeChannel channel = new FakeChannel(false);
+    start(channel, fastRetries(3).batchSize(50));
+    pipeline.batchSize(4);
+    assertThat(pipeline.batchSize()).isEqualTo(4);
+    for (int i = 0; i < 100; i++) {
+      channel.ingest(item("b" + i, 1));
+    }
+    await("every delivery is acked", () -> channel.withOutcome(Outcome.ACKED).size() == 100);
+    assertThat(storage.batchSizes).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(4));
+    assertThatThrownBy(() -> pipeline.batchSize(0)).hasMessage("batchSize must be between 1 and 100000, got 0");
   }
 }

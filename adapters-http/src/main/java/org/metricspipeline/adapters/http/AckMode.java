@@ -8,7 +8,9 @@ package org.metricspipeline.adapters.http;
  *       an item may still fail to be stored later (it is retried and dead-lettered by the pipeline).
  *   <li>{@link #STORED}: 200 only after the pipeline acknowledged every item, that is after storage
  *       accepted it; 504 when that takes longer than the stored timeout (the items stay buffered and
- *       may still be stored, so a client that retries gets at-least-once delivery).
+ *       may still be stored, so a client that retries gets at-least-once delivery). Its deliveries
+ *       are {@link org.metricspipeline.api.Delivery#awaited() awaited}: the pipeline stores them as
+ *       soon as a writer is free instead of waiting up to its processing interval for a fuller batch.
  * </ul>
  */
 public enum AckMode {

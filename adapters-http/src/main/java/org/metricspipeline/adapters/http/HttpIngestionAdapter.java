@@ -39,6 +39,8 @@ import org.metricspipeline.api.MetricsValidationResult;
 import org.metricspipeline.api.MetricsValidator;
 import org.metricspipeline.api.OverloadedException;
 import org.metricspipeline.api.StorageAdapter;
+import org.metricspipeline.api.telemetry.Measurement;
+import org.metricspipeline.api.telemetry.SelfMeasuring;
 import org.metricspipeline.core.http.EndpointKind;
 import org.metricspipeline.core.http.EndpointRouter;
 import org.metricspipeline.core.http.HttpEndpoint;
@@ -93,9 +95,14 @@ import org.slf4j.LoggerFactory;
  * <h2>Security</h2>
  * Optional bearer tokens ({@link Builder#bearerTokens}) and per client-IP rate limits
  * ({@link Builder#rateLimit}, {@link Builder#defaultRateLimits()}); rate limits are checked first,
- * so guessing tokens is rate limited too. {@link #requestStats()} counts requests per endpoint.
+ * so guessing tokens is rate limited too.
+ *
+ * <h2>Observability</h2>
+ * {@link #requestStats()} counts requests and latency per endpoint and status;
+ * {@link #measurements()} reports them with refusals and the buffer's levels as Prometheus-shaped
+ * {@code metrics_http_*} figures, which the pipeline appends to its own.
  */
-public final class HttpIngestionAdapter implements IngestionAdapter {
+public final class HttpIngestionAdapter implements IngestionAdapter, SelfMeasuring {
 
   /** The provider name and {@link #name()}. */
   public static final String NAME = "http";
@@ -129,6 +136,7 @@ public final class HttpIngestionAdapter implements IngestionAdapter {
   public static final double DEGRADED_UTILIZATION = 0.9;
 
   private static final Logger LOG = LoggerFactory.getLogger(HttpIngestionAdapter.class);
+  private static final int INPUT_BUFFER_BYTES = 64 * 1024;
 
   private final Builder config;
   private final MetricsValidator validator;
@@ -150,7 +158,7 @@ public final class HttpIngestionAdapter implements IngestionAdapter {
       return t;
     });
     timer.setRemoveOnCancelPolicy(true);
-    this.buffer = new ChannelBuffer(b.capacity, b.retryAfter, timer);
+    this.buffer = new ChannelBuffer(b.capacity, b.retryAfter, timer, b.ackMode == AckMode.STORED);
     StorageAdapter storage = b.storage != null ? b.storage : new NoStorage();
     MetricsEndpoints.Builder mb = MetricsEndpoints.builder(storage).validator(b.validator).clock(b.clock)
         .ingest(this::offer, b.ackMode == AckMode.STORED ? 200 : 202);
@@ -161,6 +169,10 @@ public final class HttpIngestionAdapter implements IngestionAdapter {
     }
     List<HttpEndpoint> all = new ArrayList<>(mb.build().endpoints());
     all.add(new OtlpMetricsEndpoint(this::offer, b.validator, b.clock).endpoint());
+    // A contributed endpoint replaces a built-in one with the same method and path (the guard's /health).
+    java.util.Set<String> contributed = new java.util.HashSet<>();
+    b.endpoints.forEach(e -> contributed.add(e.method() + " " + e.pathPattern()));
+    all.removeIf(e -> contributed.contains(e.method() + " " + e.pathPattern()));
     all.addAll(b.endpoints);
     EndpointRouter router = EndpointRouter.of(all, b.clock);
     this.endpoints = router.endpoints();
@@ -171,7 +183,10 @@ public final class HttpIngestionAdapter implements IngestionAdapter {
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
     http.setSendDateHeader(false);
-    this.connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+    HttpConnectionFactory http11 = new HttpConnectionFactory(http);
+    // 1,000-point JSON bodies are about 75 KB: read them in fewer, larger chunks
+    http11.setInputBufferSize(INPUT_BUFFER_BYTES);
+    this.connector = new ServerConnector(server, 1, 1, http11);
     connector.setHost(b.host);
     connector.setPort(b.port);
     server.addConnector(connector);
@@ -231,6 +246,37 @@ public final class HttpIngestionAdapter implements IngestionAdapter {
     return stats.snapshot();
   }
 
+  /**
+   * The server's figures: {@code metrics_http_requests_total} and
+   * {@code metrics_http_request_duration_seconds_sum}/{@code _count} (labels {@code method},
+   * {@code path} pattern, {@code status}), {@code metrics_http_rejected_requests_total}
+   * ({@code reason}: {@code rate_limited}, {@code unauthorized}, {@code body_too_large},
+   * {@code buffer_full}), {@code metrics_http_buffer_items} ({@code state}: {@code queued},
+   * {@code unsettled}), {@code metrics_http_buffer_capacity_items} and
+   * {@code metrics_http_buffer_items_total} ({@code outcome}: {@code acked}, {@code nacked},
+   * {@code rejected}, {@code refused}).
+   */
+  @Override
+  public List<Measurement> measurements() {
+    List<Measurement> out = new ArrayList<>(stats.measurements());
+    out.add(new Measurement("metrics_http_buffer_items", Measurement.Kind.GAUGE,
+        "Items in the HTTP channel's buffer: queued for the pipeline, or delivered and not settled",
+        Map.of("state", "queued"), buffer.queued()));
+    out.add(new Measurement("metrics_http_buffer_items", Measurement.Kind.GAUGE,
+        "Items in the HTTP channel's buffer: queued for the pipeline, or delivered and not settled",
+        Map.of("state", "unsettled"), buffer.unsettled()));
+    out.add(Measurement.gauge("metrics_http_buffer_capacity_items",
+        "The most items the HTTP channel's buffer holds", buffer.capacity()));
+    long[] c = buffer.counters();
+    String[] outcomes = {"acked", "nacked", "rejected", "refused"};
+    for (int i = 0; i < outcomes.length; i++) {
+      out.add(new Measurement("metrics_http_buffer_items_total", Measurement.Kind.COUNTER,
+          "Items settled by the pipeline (acked, nacked, rejected) or refused because the buffer was full",
+          Map.of("outcome", outcomes[i]), c[i]));
+    }
+    return out;
+  }
+
   /** The acknowledgement mode of ingestion requests. */
   public AckMode ackMode() {
     return config.ackMode;
@@ -242,6 +288,9 @@ public final class HttpIngestionAdapter implements IngestionAdapter {
     try {
       stored = buffer.offerAll(items);
     } catch (OverloadedException e) {
+      if (!closed) {
+        stats.rejected(RequestStats.Rejection.BUFFER_FULL);
+      }
       return CompletableFuture.failedFuture(e);
     }
     if (config.ackMode == AckMode.ACCEPTED) {
@@ -546,7 +595,11 @@ public final class HttpIngestionAdapter implements IngestionAdapter {
       return this;
     }
 
-    /** Mounts more endpoints (for example the guard's status or Prometheus text). */
+    /**
+     * Mounts more endpoints (for example the guard's status or Prometheus text). One with the same
+     * method and path pattern as a built-in endpoint replaces it: the guard's {@code GET /health}
+     * replaces the built-in one. Two contributed endpoints for the same method and path fail the build.
+     */
     public Builder endpoints(List<HttpEndpoint> more) {
       more.forEach(e -> endpoints.add(Objects.requireNonNull(e, "endpoint")));
       return this;

@@ -276,6 +276,15 @@ class HttpServerIT {
   }
 
   @Test
+  void aContributedEndpointReplacesTheBuiltInOneWithTheSameMethodAndPath() throws Exception {
+    HttpEndpoint health = HttpEndpoint.of("GET", "/health", EndpointKind.HEALTH, r -> CompletableFuture
+        .completedFuture(EndpointResponse.json(200, "{\"status\":\"mine\"}".getBytes(StandardCharsets.UTF_8))));
+    server(b -> b.endpoints(java.util.List.of(health)));
+    assertThat(json(get("/health")).get("status").asText()).isEqualTo("mine");
+    assertThat(http.endpoints()).filteredOn(e -> e.pathPattern().equals("/health")).containsExactly(health);
+  }
+
+  @Test
   void providerBuildsTheAdapterByName() throws Exception {
     try (IngestionAdapter adapter = AdapterRegistry.ingestion("http", AdapterConfig.of(Map.of("port", "0")))) {
       assertThat(adapter).isInstanceOf(HttpIngestionAdapter.class);

@@ -23,6 +23,8 @@ import org.metricspipeline.api.query.AggregationResult;
 import org.metricspipeline.api.query.MetricsQuery;
 import org.metricspipeline.api.query.Resolution;
 import org.metricspipeline.api.query.TimeRange;
+import org.metricspipeline.api.telemetry.Measurement;
+import org.metricspipeline.api.telemetry.SelfMeasuring;
 import org.metricspipeline.api.timeseries.DiscoveryStorage;
 import org.metricspipeline.api.timeseries.MetricInfo;
 import org.metricspipeline.api.timeseries.MetricListQuery;
@@ -95,7 +97,7 @@ import org.metricspipeline.core.QueryPlanner;
  * {@link StorageUnavailableException}.
  */
 public final class InMemoryStorageAdapter
-    implements StorageAdapter, RollupStorage, RetentionStorage, DiscoveryStorage {
+    implements StorageAdapter, RollupStorage, RetentionStorage, DiscoveryStorage, SelfMeasuring {
 
   /** The provider name and {@link #name()}. */
   public static final String NAME = "memory";
@@ -300,6 +302,21 @@ public final class InMemoryStorageAdapter
       return new MemoryStats(0, 0, 0, maxPoints, 0);
     }
     return new MemoryStats(s.pointCount(), s.seriesCount(), s.bytesUsed(), maxPoints, s.contextCount());
+  }
+
+  /**
+   * Cheap gauges (no walk over the series): {@code metrics_memory_points},
+   * {@code metrics_memory_series} and {@code metrics_memory_max_points}; zeros once closed.
+   */
+  @Override
+  public List<Measurement> measurements() {
+    SeriesStore s = store;
+    return List.of(
+        Measurement.gauge("metrics_memory_points", "Points held by the in-memory store",
+            s == null ? 0 : s.pointCount()),
+        Measurement.gauge("metrics_memory_series", "Series held by the in-memory store",
+            s == null ? 0 : s.seriesCount()),
+        Measurement.gauge("metrics_memory_max_points", "The in-memory store's bound on points", maxPoints));
   }
 
   /** The configured bound on stored points. */

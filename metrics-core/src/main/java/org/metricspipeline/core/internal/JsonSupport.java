@@ -20,6 +20,7 @@ public final class JsonSupport {
       .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
       .disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
       .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+      .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
       .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
       .disable(StreamWriteFeature.AUTO_CLOSE_CONTENT)
       .disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)

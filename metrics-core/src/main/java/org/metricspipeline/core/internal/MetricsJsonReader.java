@@ -33,7 +33,15 @@ public final class MetricsJsonReader {
   static final String BAD_TIMESTAMP =
       "not a valid ISO-8601 timestamp or epoch milliseconds";
 
+  /** Repeated names, units, tag values and tag maps decode to shared instances. */
+  private static final DecodeCache CACHE = DecodeCache.SHARED;
+
   private MetricsJsonReader() {}
+
+  /** The current VALUE_STRING, through the cache. */
+  private static String text(JsonParser p) throws IOException {
+    return CACHE.string(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+  }
 
   /** One item's outcome: the item, or its errors (exactly one is non-null). */
   public record ItemResult(MetricsData data, List<ValidationError> errors) {}
@@ -196,7 +204,7 @@ public final class MetricsJsonReader {
   private static String readRequiredString(JsonParser p, JsonToken t, String path, Errors errors)
       throws IOException {
     if (t == JsonToken.VALUE_STRING) {
-      return p.getText();
+      return text(p);
     }
     if (t == JsonToken.VALUE_NULL) {
       errors.add(path, "required, got null");
@@ -210,7 +218,7 @@ public final class MetricsJsonReader {
   private static String readOptionalString(
       JsonParser p, JsonToken t, String path, Errors errors) throws IOException {
     if (t == JsonToken.VALUE_STRING) {
-      return p.getText();
+      return text(p);
     }
     if (t != JsonToken.VALUE_NULL) {
       errors.add(path, "expected a string, got " + describe(t));
@@ -259,7 +267,7 @@ public final class MetricsJsonReader {
         case "name":
           hasName = true;
           if (t == JsonToken.VALUE_STRING) {
-            name = p.getText();
+            name = text(p);
           } else {
             errors.add(at(index, ".name"), t == JsonToken.VALUE_NULL ? "required, got null"
                 : "expected a string, got " + describe(t));
@@ -284,7 +292,7 @@ public final class MetricsJsonReader {
           break;
         case "unit":
           if (t == JsonToken.VALUE_STRING) {
-            unit = p.getText();
+            unit = text(p);
           } else if (t != JsonToken.VALUE_NULL) {
             errors.add(at(index, ".unit"), "expected a string, got " + describe(t));
             p.skipChildren();
@@ -319,11 +327,10 @@ public final class MetricsJsonReader {
       p.skipChildren();
       return Map.of();
     }
-    // Small maps straight into the immutable forms, so Metric's Map.copyOf does not copy again.
-    String k1 = null;
-    String v1 = null;
-    String k2 = null;
-    String v2 = null;
+    // Pairs into a small array, then one shared immutable map per distinct content (Metric's
+    // Map.copyOf keeps it as is); a later duplicate key wins, as in a JSON object read into a map.
+    String[] kv = null;
+    int size = 0;
     Map<String, String> many = null;
     boolean bad = false;
     while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -335,32 +342,29 @@ public final class MetricsJsonReader {
         bad = true;
         continue;
       }
-      String value = p.getText();
+      String value = text(p);
       if (many != null) {
         many.put(key, value);
-      } else if (k1 == null || k1.equals(key)) {
-        k1 = key;
-        v1 = value;
-      } else if (k2 == null || k2.equals(key)) {
-        k2 = key;
-        v2 = value;
+        continue;
+      }
+      if (kv == null) {
+        kv = new String[2 * DecodeCache.MAX_TAGS];
+      }
+      int grown = DecodeCache.putTag(kv, size, key, value);
+      if (grown >= 0) {
+        size = grown;
       } else {
-        many = new HashMap<>(8);
-        many.put(k1, v1);
-        many.put(k2, v2);
+        many = new HashMap<>(4 * DecodeCache.MAX_TAGS);
+        for (int i = 0; i < size; i += 2) {
+          many.put(kv[i], kv[i + 1]);
+        }
         many.put(key, value);
       }
     }
-    if (bad) {
+    if (bad || size == 0) {
       return Map.of();
     }
-    if (many != null) {
-      return many;
-    }
-    if (k2 != null) {
-      return Map.of(k1, v1, k2, v2);
-    }
-    return k1 == null ? Map.of() : Map.of(k1, v1);
+    return many != null ? many : CACHE.tagMap(kv, size);
   }
 
   private static Map<String, Object> readContext(JsonParser p, JsonToken t, Errors errors)

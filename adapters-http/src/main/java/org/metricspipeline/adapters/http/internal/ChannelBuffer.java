@@ -28,6 +28,7 @@ public final class ChannelBuffer {
   private final int capacity;
   private final Duration retryAfter;
   private final ScheduledExecutorService scheduler;
+  private final boolean awaited;
   private final ArrayDeque<Entry> queue = new ArrayDeque<>();
   private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
   private int unsettled;
@@ -37,11 +38,15 @@ public final class ChannelBuffer {
   private final AtomicLong rejected = new AtomicLong();
   private final AtomicLong refused = new AtomicLong();
 
-  /** A buffer of {@code capacity} items completing waiting polls on {@code scheduler}. */
-  public ChannelBuffer(int capacity, Duration retryAfter, ScheduledExecutorService scheduler) {
+  /**
+   * A buffer of {@code capacity} items completing waiting polls on {@code scheduler}; its
+   * deliveries are {@link Delivery#awaited() awaited} when producers wait for the outcome.
+   */
+  public ChannelBuffer(int capacity, Duration retryAfter, ScheduledExecutorService scheduler, boolean awaited) {
     this.capacity = capacity;
     this.retryAfter = retryAfter;
     this.scheduler = scheduler;
+    this.awaited = awaited;
   }
 
   /**
@@ -81,7 +86,8 @@ public final class ChannelBuffer {
       }
       Waiting w = new Waiting(max, new CompletableFuture<>());
       waiting.addLast(w);
-      scheduler.schedule(() -> {
+      // set under the lock, before drainToWaiting (also under it) can hand this poll items
+      w.timeout = scheduler.schedule(() -> {
         synchronized (this) {
           waiting.remove(w);
         }
@@ -140,6 +146,8 @@ public final class ChannelBuffer {
     while (!waiting.isEmpty() && !queue.isEmpty()) {
       Waiting w = waiting.pollFirst();
       List<Delivery> d = take(w.max);
+      // a poll answered with items needs no timeout: cancelling keeps the timer's queue short
+      w.timeout.cancel(false);
       wake.add(() -> {
         if (!w.future.complete(d)) {
           // the poll timed out meanwhile: hand the items back
@@ -150,7 +158,16 @@ public final class ChannelBuffer {
     return wake;
   }
 
-  private record Waiting(int max, CompletableFuture<List<Delivery>> future) {}
+  private static final class Waiting {
+    final int max;
+    final CompletableFuture<List<Delivery>> future;
+    java.util.concurrent.ScheduledFuture<?> timeout; // guarded by the buffer's lock
+
+    Waiting(int max, CompletableFuture<List<Delivery>> future) {
+      this.max = max;
+      this.future = future;
+    }
+  }
 
   private static final class Entry {
     final MetricsData data;
@@ -172,6 +189,11 @@ public final class ChannelBuffer {
     @Override
     public MetricsData data() {
       return entry.data;
+    }
+
+    @Override
+    public boolean awaited() {
+      return awaited;
     }
 
     @Override

@@ -60,22 +60,43 @@ public final class EndpointHandler extends Handler.Abstract {
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
-    long started = System.nanoTime();
-    String[] pattern = {RequestStats.UNMATCHED};
-    String[] methodSeen = {request.getMethod()};
-    return handle(request, response, new Callback() {
-      @Override
-      public void succeeded() {
-        stats.record(methodSeen[0], pattern[0], response.getStatus(), System.nanoTime() - started);
-        callback.succeeded();
-      }
+    Timed timed = new Timed(request.getMethod(), System.nanoTime(), callback);
+    return handle(request, response, timed, timed.pattern);
+  }
 
-      @Override
-      public void failed(Throwable x) {
-        stats.record(methodSeen[0], pattern[0], 500, System.nanoTime() - started);
-        callback.failed(x);
+  /**
+   * The request's callback, recording the request once: when its answer is written (so a client
+   * that got the answer sees it counted), or as a 500 when Jetty fails it first.
+   */
+  private final class Timed implements Callback {
+    final String method;
+    final long started;
+    final Callback delegate;
+    final String[] pattern = {RequestStats.UNMATCHED};
+    final java.util.concurrent.atomic.AtomicBoolean recorded = new java.util.concurrent.atomic.AtomicBoolean();
+
+    Timed(String method, long started, Callback delegate) {
+      this.method = method;
+      this.started = started;
+      this.delegate = delegate;
+    }
+
+    void record(int status) {
+      if (recorded.compareAndSet(false, true)) {
+        stats.record(method, pattern[0], status, System.nanoTime() - started);
       }
-    }, pattern);
+    }
+
+    @Override
+    public void succeeded() {
+      delegate.succeeded();
+    }
+
+    @Override
+    public void failed(Throwable x) {
+      record(500);
+      delegate.failed(x);
+    }
   }
 
   private boolean handle(Request request, Response response, Callback callback, String[] patternOut) {
@@ -115,6 +136,7 @@ public final class EndpointHandler extends Handler.Abstract {
     if (limiter != null) {
       Optional<java.time.Duration> wait = limiter.acquire(client, kind);
       if (wait.isPresent()) {
+        stats.rejected(RequestStats.Rejection.RATE_LIMITED);
         write(response, callback, ErrorBody.retryLater(429, ErrorBody.RATE_LIMITED,
             "too many requests from " + client + " to " + kind.name().toLowerCase(Locale.ROOT) + " endpoints",
             wait.get(), clock));
@@ -124,6 +146,7 @@ public final class EndpointHandler extends Handler.Abstract {
     if (auth != null && (kind != EndpointKind.HEALTH || authenticateHealth)) {
       Optional<String> header = bare.header("Authorization");
       if (!auth.accepts(header)) {
+        stats.rejected(RequestStats.Rejection.UNAUTHORIZED);
         String challenge = header.isPresent()
             ? "Bearer realm=\"metrics-pipeline\", error=\"invalid_token\"" : "Bearer realm=\"metrics-pipeline\"";
         write(response, callback, ErrorBody.response(401, ErrorBody.UNAUTHORIZED,
@@ -172,6 +195,7 @@ public final class EndpointHandler extends Handler.Abstract {
   }
 
   private EndpointResponse tooLarge() {
+    stats.rejected(RequestStats.Rejection.BODY_TOO_LARGE);
     return ErrorBody.response(413, ErrorBody.PAYLOAD_TOO_LARGE,
         "the request body is larger than " + maxBodyBytes + " bytes", Map.of("max_body_bytes", maxBodyBytes), clock);
   }
@@ -209,6 +233,9 @@ public final class EndpointHandler extends Handler.Abstract {
   }
 
   private static void write(Response response, Callback callback, EndpointResponse r) {
+    if (callback instanceof Timed timed) {
+      timed.record(r.status());
+    }
     response.setStatus(r.status());
     r.headers().forEach((k, v) -> response.getHeaders().put(k, v));
     byte[] body = r.body();

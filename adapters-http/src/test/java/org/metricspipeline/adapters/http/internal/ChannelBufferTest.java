@@ -21,7 +21,7 @@ import org.metricspipeline.api.ValidationError;
 class ChannelBufferTest {
 
   private final ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1);
-  private final ChannelBuffer buffer = new ChannelBuffer(2, Duration.ofSeconds(1), scheduler);
+  private final ChannelBuffer buffer = new ChannelBuffer(2, Duration.ofSeconds(1), scheduler, true);
 
   @AfterEach
   void stop() {
