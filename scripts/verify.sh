@@ -33,6 +33,23 @@ else
   done
 fi
 
+# ClickHouse for the adapters-clickhouse ITs: a loopback server with a data dir under target/,
+# unless CLICKHOUSE_URL already names one. Stopped on exit, whatever happens.
+if [[ -z "${CLICKHOUSE_URL:-}" ]]; then
+  CLICKHOUSE_URL=$(scripts/clickhouse.sh start)
+  export CLICKHOUSE_URL
+  trap 'scripts/clickhouse.sh stop' EXIT
+  echo "== ClickHouse for the tests at $CLICKHOUSE_URL (scripts/clickhouse.sh)"
+fi
+
+# The chdb statement check: every statement shape the adapter generates, on the current engine.
+run_chdb_check() {
+  [[ "${VERIFY_CHDB:-yes}" == no ]] && return 0
+  [[ -f adapters-clickhouse/target/chdb/statements.jsonl ]] || return 0
+  echo "== chdb: the adapter's statements on the current ClickHouse engine"
+  scripts/chdb-check.sh
+}
+
 # The dashboards' browser tests (examples' DashboardBrowserIT) drive Debian's Chromium: install it when
 # missing and export CHROMIUM. Without it they fail under CI=true and skip elsewhere.
 if ! source scripts/chromium.sh; then
@@ -51,6 +68,7 @@ fi
 
 echo "== mvn -B verify with $(java -version 2>&1 | head -1)"
 mvn -B verify "$@"
+run_chdb_check
 
 for home in "${extra[@]}"; do
   echo "== mvn -B verify with $("$home/bin/java" -version 2>&1 | head -1) ($home)"

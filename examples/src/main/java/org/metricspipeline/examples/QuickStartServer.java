@@ -278,6 +278,17 @@ final class QuickStartServer implements AutoCloseable {
     return pipeline.stats();
   }
 
+  /**
+   * Items of the HTTP channel settled with this outcome ({@code acked}, {@code nacked},
+   * {@code rejected}) or refused ({@code refused}): unlike {@link #stats()}, it leaves out what the
+   * guard's collector records straight through the pipeline.
+   */
+  long channelItems(String outcome) {
+    return http.measurements().stream()
+        .filter(m -> m.name().equals("metrics_http_buffer_items_total") && outcome.equals(m.labels().get("outcome")))
+        .mapToLong(m -> (long) m.value()).sum();
+  }
+
   /** Prints the address and the curl commands. */
   void printBanner(PrintStream out) {
     out.println("Metrics Pipeline quick start, serve mode: HTTP ingestion channel, in-memory storage with rollups");

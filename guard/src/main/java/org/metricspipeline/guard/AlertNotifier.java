@@ -8,10 +8,12 @@ import org.metricspipeline.guard.internal.WebhookNotifier;
 /**
  * Receives alerts when they are raised and when they are resolved. The guard calls notifiers on
  * its own bounded notifier executor, never on its check thread, so a slow webhook never delays a
- * health check; a notifier that throws is logged and skipped.
+ * health check; a notifier that throws is logged and skipped. When the guard closes, it waits for
+ * queued notifications and then closes its notifiers (the webhook ones release their HTTP
+ * connections and threads).
  */
 @FunctionalInterface
-public interface AlertNotifier {
+public interface AlertNotifier extends AutoCloseable {
 
   /** Default attempts of a webhook delivery. */
   int DEFAULT_WEBHOOK_ATTEMPTS = 3;
@@ -20,6 +22,10 @@ public interface AlertNotifier {
 
   /** Delivers one alert (raised: {@code resolved == false}; resolved: {@code true}). */
   void notify(Alert alert);
+
+  /** Releases what the notifier holds; the guard calls it when it closes. Does nothing by default. */
+  @Override
+  default void close() {}
 
   /** Logs each alert through SLF4J: raised ones at WARN (critical and failed at ERROR), resolved at INFO. */
   static AlertNotifier log() {

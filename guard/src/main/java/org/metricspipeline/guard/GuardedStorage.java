@@ -10,11 +10,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.metricspipeline.api.HealthCheckResult;
-import org.metricspipeline.api.HealthStatus;
 import org.metricspipeline.api.MetricsBatchResult;
 import org.metricspipeline.api.MetricsData;
 import org.metricspipeline.api.MetricsValidationException;
@@ -57,7 +55,6 @@ public final class GuardedStorage implements StorageAdapter, SelfMeasuring {
   public static final Duration DEFAULT_OPEN_DURATION = Duration.ofSeconds(10);
 
   private static final Logger LOG = LoggerFactory.getLogger(GuardedStorage.class);
-  private static final Duration RESTART_CHECK_TIMEOUT = Duration.ofSeconds(5);
 
   /** The state of the circuit breaker. */
   public enum CircuitState {
@@ -158,15 +155,7 @@ public final class GuardedStorage implements StorageAdapter, SelfMeasuring {
       LOG.warn("closing the old storage {} failed: {}", name, e.toString());
     }
     LOG.info("storage {} re-created (generation {})", name, generation.get());
-    try {
-      HealthCheckResult h = fresh.healthCheck().get(RESTART_CHECK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-      return h != null && h.status() != HealthStatus.UNHEALTHY;
-    } catch (Exception e) {
-      if (e instanceof InterruptedException) {
-        Thread.currentThread().interrupt();
-      }
-      return false;
-    }
+    return FreshAdapters.usable(fresh::healthCheck);
   }
 
   @Override

@@ -35,6 +35,30 @@ public final class RecoveryStrategies {
   }
 
   /**
+   * Re-creates the pipeline's ingestion channel through its factory (its provider or supplier), see
+   * {@link GuardedIngestion#restart()}: producers and polls go to the new channel while the old one
+   * drains and settles what it handed out before it is closed. Succeeds when the new channel
+   * answers a health check as not unhealthy.
+   */
+  public static RecoveryStrategy restart(GuardedIngestion channel) {
+    Objects.requireNonNull(channel, "channel");
+    return new RecoveryStrategy() {
+      @Override
+      public String name() {
+        return "restart-ingestion";
+      }
+
+      @Override
+      public Outcome attempt(Context context) {
+        return channel.restart()
+            ? Outcome.success("ingestion channel " + channel.name() + " re-created (generation "
+                + channel.generation() + "); the replaced one drains")
+            : Outcome.failure("re-created ingestion channel " + channel.name() + " is still unhealthy");
+      }
+    };
+  }
+
+  /**
    * Pauses polling of the pipeline's ingestion channel while storage is down, so new data waits in
    * the channel instead of failing its retries; ingestion resumes once the component is healthy.
    */

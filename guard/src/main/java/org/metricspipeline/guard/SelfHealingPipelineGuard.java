@@ -319,7 +319,10 @@ public final class SelfHealingPipelineGuard implements AutoCloseable, SelfMeasur
     return List.copyOf(list);
   }
 
-  /** Stops monitoring and the notifier threads (waiting up to 10 s for queued notifications). */
+  /**
+   * Stops monitoring and the notifier thread (waiting up to 10 s for queued notifications), then
+   * closes the notifiers (webhook clients release their connections and threads).
+   */
   @Override
   public void close() {
     synchronized (lock) {
@@ -337,6 +340,13 @@ public final class SelfHealingPipelineGuard implements AutoCloseable, SelfMeasur
     } catch (InterruptedException e) {
       notifierExecutor.shutdownNow();
       Thread.currentThread().interrupt();
+    }
+    for (AlertNotifier n : notifiers) {
+      try {
+        n.close();
+      } catch (RuntimeException e) {
+        LOG.warn("closing notifier {} failed", n, e);
+      }
     }
   }
 
@@ -694,7 +704,8 @@ public final class SelfHealingPipelineGuard implements AutoCloseable, SelfMeasur
      * {@value #STORAGE} and, when it has a channel, {@value #INGESTION}, checked every
      * {@link #checkInterval}. The storage gets recovery strategies: {@code pause-ingestion} (with
      * a channel), {@code shrink-batch-size} (down to 1/8 of the current size), and
-     * {@code restart-storage} when the storage is a {@link GuardedStorage}. Call
+     * {@code restart-storage} when the storage is a {@link GuardedStorage}; the channel gets
+     * {@code restart-ingestion} when it is a {@link GuardedIngestion}. Call
      * {@link #defaultRecoveries(boolean) defaultRecoveries(false)} to register your own instead.
      */
     public Builder pipeline(MetricsPipeline pipeline) {
@@ -839,6 +850,9 @@ public final class SelfHealingPipelineGuard implements AutoCloseable, SelfMeasur
             s.add(RecoveryStrategies.restart(g));
           }
           strategiesAll.put(STORAGE, s);
+          if (channel.orElse(null) instanceof GuardedIngestion g) {
+            strategiesAll.put(INGESTION, new ArrayList<>(List.of(RecoveryStrategies.restart(g))));
+          }
         }
       }
       for (ComponentSpec s : specs.values()) {

@@ -27,10 +27,13 @@ final class FlakyStorage implements StorageAdapter, org.metricspipeline.api.tele
     final InMemoryStorageAdapter store = InMemoryStorageAdapter.create();
     volatile boolean down;
     final AtomicInteger connections = new AtomicInteger();
+    final List<FlakyStorage> opened = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     FlakyStorage connect() {
       connections.incrementAndGet();
-      return new FlakyStorage(this);
+      FlakyStorage s = new FlakyStorage(this);
+      opened.add(s);
+      return s;
     }
 
     long points() {
@@ -43,6 +46,8 @@ final class FlakyStorage implements StorageAdapter, org.metricspipeline.api.tele
   volatile boolean closed;
   volatile int slowAbove = Integer.MAX_VALUE;
   volatile boolean lastBatchTimedOut;
+  /** Batches wait for this before they are stored (a slow store holding deliveries in flight). */
+  volatile CompletableFuture<Void> gate = CompletableFuture.completedFuture(null);
 
   private FlakyStorage(Server server) {
     this.server = server;
@@ -77,7 +82,7 @@ final class FlakyStorage implements StorageAdapter, org.metricspipeline.api.tele
           java.util.concurrent.TimeUnit.MILLISECONDS);
     }
     lastBatchTimedOut = false;
-    return server.store.batchStore(batch);
+    return gate.thenCompose(v -> server.store.batchStore(batch));
   }
 
   @Override

@@ -1,6 +1,7 @@
 package org.metricspipeline.guard;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.metricspipeline.guard.TestPipelines.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.metricspipeline.api.HealthCheckResult;
+import org.metricspipeline.guard.internal.WebhookNotifier;
 
 class NotifierTest {
 
@@ -145,5 +147,23 @@ class NotifierTest {
     String log = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
     assertThat(log).contains("could not deliver alert storage:critical").contains("HTTP 500")
         .doesNotContain("s3cr3t-token-value").doesNotContain("/services/");
+  }
+
+  @Test
+  void closingTheGuardReleasesTheWebhookClientsConnections() throws Exception {
+    server.enqueue(new MockResponse().setResponseCode(200));
+    WebhookNotifier webhook = WebhookNotifier.json(url(), 1, Duration.ZERO);
+    SelfHealingPipelineGuard guard = SelfHealingPipelineGuard.builder().clock(MutableClock.at("2026-01-01T00:00:00Z"))
+        .failureThreshold(1).component("db", HealthCheck.of(() -> HealthCheckResult.unhealthy("down")))
+        .notifier(webhook).build();
+    guard.runDueChecks();
+    received();
+    await("the answered request's connection is back in the pool", () -> webhook.openConnections() == 1);
+
+    guard.close(); // waits for queued notifications, then closes the notifiers
+
+    assertThat(webhook.isClosed()).isTrue();
+    assertThat(webhook.openConnections()).isZero();
+    assertThat(webhook.delivered()).isEqualTo(1);
   }
 }

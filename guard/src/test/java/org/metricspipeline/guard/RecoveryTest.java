@@ -98,14 +98,65 @@ class RecoveryTest {
   }
 
   @Test
+  void restartsABrokenIngestionChannelThroughItsFactoryAndLosesNoData() {
+    try (FlakyChannel.Server queue = new FlakyChannel.Server()) {
+      // each check() moves the clock 30 s: a drain time beyond the test's checks
+      GuardedIngestion ingestion = GuardedIngestion.builder(queue::connect).drainTimeout(Duration.ofMinutes(10))
+          .clock(clock).build();
+      pipeline = TestPipelines.started(server.connect(), ingestion, 10);
+      guard = SelfHealingPipelineGuard.builder().pipeline(pipeline).clock(clock).failureThreshold(2).build();
+      queue.send(TestPipelines.items(0, 30));
+      await("the first 30 stored and acked", () -> pipeline.stats().stored() == 30
+          && queue.queue.depth() == 0 && queue.queue.inFlight() == 0);
+      FlakyChannel first = (FlakyChannel) ingestion.delegate();
+      first.broken = true;
+      queue.send(TestPipelines.items(30, 30)); // producers elsewhere keep sending to the queue
+      check();
+      check();
+      assertThat(guard.getSystemStatus().component(SelfHealingPipelineGuard.INGESTION).orElseThrow().state())
+          .isEqualTo(ComponentState.RECOVERING);
+      assertThat(guard.activeAlerts()).extracting(Alert::id).contains("ingestion:critical");
+      assertThat(guard.getSystemStatus().recoveryHistory()).filteredOn(r -> r.component().equals("ingestion"))
+          .singleElement().satisfies(r -> {
+            assertThat(r.strategy()).isEqualTo("restart-ingestion");
+            assertThat(r.succeeded()).isTrue();
+          });
+      assertThat(queue.connections).hasValue(2);
+
+      check();
+      check();
+      assertThat(guard.getSystemStatus().component(SelfHealingPipelineGuard.INGESTION).orElseThrow().state())
+          .isEqualTo(ComponentState.HEALTHY);
+      await("the broken connection closed", () -> first.closed);
+      await("the queue settled", () -> queue.queue.depth() == 0 && queue.queue.inFlight() == 0);
+      assertThat(TestPipelines.storedItems(server.store)).as("none lost").hasSize(60);
+      // a poll that was under way as the connection broke delivers items whose acks cannot reach
+      // the queue: those (and only those) are delivered again through the new connection
+      assertThat(pipeline.stats().stored()).isEqualTo(60 + queue.lostAcks.get());
+      assertThat(queue.lateSettlements).hasValue(0);
+      assertThat(guard.activeAlerts()).isEmpty();
+      assertThat(guard.resolvedAlerts()).filteredOn(a -> a.id().equals("ingestion:critical")).singleElement()
+          .satisfies(a -> assertThat(a.resolutionAction()).contains("restart-ingestion"));
+    } finally {
+      guard.close();
+      pipeline.close();
+      guard = null;
+      pipeline = null;
+    }
+  }
+
+  @Test
   void shrinksTheBatchSizeWhileStoresTimeOutAndRestoresItWhenHealthy() {
     FlakyStorage storage = server.connect();
     storage.slowAbove = 16;
-    pipeline = TestPipelines.started(storage, channel, 64);
+    // Everything waits in the channel before processing starts, so every batch is full-sized (a
+    // small first batch would store fine and make the store look healthy to the first check).
+    ingest(channel, 0, 100);
+    pipeline = TestPipelines.built(storage, channel, 64);
     guard = SelfHealingPipelineGuard.builder().pipeline(pipeline).defaultRecoveries(false)
         .recovery("storage", RecoveryStrategies.shrinkBatchSize(pipeline, 8))
         .clock(clock).failureThreshold(1).recoveryBackoff(Duration.ofSeconds(30)).build();
-    ingest(channel, 0, 100);
+    pipeline.startProcessing();
     await("a batch timed out", () -> storage.lastBatchTimedOut);
     check();
     assertThat(pipeline.batchSize()).isEqualTo(32);

@@ -4,9 +4,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -44,6 +46,7 @@ import org.slf4j.LoggerFactory;
 public final class TimeSeriesEngine implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(TimeSeriesEngine.class);
+  private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
 
   private final StorageAdapter storage;
   private final RollupSettings rollupSettings;
@@ -53,6 +56,7 @@ public final class TimeSeriesEngine implements AutoCloseable {
   private final Job rollupJob = new Job("rollup");
   private final Job retentionJob = new Job("retention");
   private ScheduledThreadPoolExecutor executor;
+  private final List<Thread> threads = new CopyOnWriteArrayList<>();
   private boolean closed;
 
   private TimeSeriesEngine(Builder b) {
@@ -95,8 +99,11 @@ public final class TimeSeriesEngine implements AutoCloseable {
       return;
     }
     AtomicInteger n = new AtomicInteger();
-    executor = new ScheduledThreadPoolExecutor(1,
-        r -> NamedThreads.create("timeseries", "jobs", n.incrementAndGet(), r));
+    executor = new ScheduledThreadPoolExecutor(1, r -> {
+      Thread t = NamedThreads.create("timeseries", "jobs", n.incrementAndGet(), r);
+      threads.add(t);
+      return t;
+    });
     executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     if (rollupSettings != null) {
       long ms = rollupSettings.interval().toMillis();
@@ -201,7 +208,10 @@ public final class TimeSeriesEngine implements AutoCloseable {
     runRetentionNow();
   }
 
-  /** Stops the scheduled jobs, waiting up to 10 s for a running one to finish. */
+  /**
+   * Stops the scheduled jobs, waiting up to 10 s in all for a running one to finish and for the
+   * jobs thread to end (once it returns, the thread is gone).
+   */
   @Override
   public void close() {
     ScheduledThreadPoolExecutor e;
@@ -214,9 +224,19 @@ public final class TimeSeriesEngine implements AutoCloseable {
     }
     if (e != null) {
       e.shutdownNow();
+      long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
       try {
-        if (!e.awaitTermination(10, TimeUnit.SECONDS)) {
-          LOG.warn("time-series jobs did not stop within 10 s");
+        // A terminated executor's worker may still be finishing its run(); join it too.
+        boolean stopped = e.awaitTermination(CLOSE_WAIT.toNanos(), TimeUnit.NANOSECONDS);
+        for (Thread t : threads) {
+          long left = deadline - System.nanoTime();
+          if (t != Thread.currentThread() && left > 0) {
+            TimeUnit.NANOSECONDS.timedJoin(t, left);
+          }
+          stopped &= !t.isAlive() || t == Thread.currentThread();
+        }
+        if (!stopped) {
+          LOG.warn("time-series jobs did not stop within {}", CLOSE_WAIT);
         }
       } catch (InterruptedException ie) {
         Thread.currentThread().interrupt();

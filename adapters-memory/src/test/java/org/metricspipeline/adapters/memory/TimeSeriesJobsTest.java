@@ -7,7 +7,9 @@ import static org.metricspipeline.adapters.memory.Items.m;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.metricspipeline.api.HealthStatus;
 import org.metricspipeline.api.query.Aggregation;
@@ -170,12 +172,25 @@ class TimeSeriesJobsTest {
 
   @Test
   void startedJobsStopOnClose() {
+    Set<Thread> others = jobThreads(); // other tests' engines may still be closing theirs
     TimeSeriesEngine e = engine(RollupSettings.defaults());
     e.start();
+    Set<Thread> ours = jobThreads();
+    ours.removeAll(others);
+    assertThat(ours).as("the started engine's jobs thread").hasSize(1);
 
-    e.close();
+    e.close(); // joins its thread before returning
 
-    assertThat(Thread.getAllStackTraces().keySet()).noneMatch(
-        th -> th.getName().startsWith("metrics-timeseries-jobs") && th.isAlive());
+    assertThat(ours).noneMatch(Thread::isAlive);
+  }
+
+  private static Set<Thread> jobThreads() {
+    Set<Thread> threads = new HashSet<>();
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.getName().startsWith("metrics-timeseries-jobs") && t.isAlive()) {
+        threads.add(t);
+      }
+    }
+    return threads;
   }
 }

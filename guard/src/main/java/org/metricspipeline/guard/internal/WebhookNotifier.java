@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import okhttp3.ConnectionPool;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -26,14 +27,15 @@ import org.slf4j.LoggerFactory;
  * POSTs alerts as JSON over OkHttp, retried with exponential backoff on network errors, 429 and
  * 5xx. Runs on the guard's notifier thread, so its waits never block a health check. The URL is
  * never logged (webhook URLs carry secrets), only its host.
+ *
+ * <p>Each notifier owns its OkHttp client (its own connection pool and dispatcher), so
+ * {@link #close()}, called by the guard when it closes, releases exactly this notifier's
+ * connections and threads.
  */
 public final class WebhookNotifier implements AlertNotifier {
 
   private static final Logger LOG = LoggerFactory.getLogger(WebhookNotifier.class);
   private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
-  private static final OkHttpClient SHARED = new OkHttpClient.Builder()
-      .connectTimeout(5, TimeUnit.SECONDS).readTimeout(10, TimeUnit.SECONDS)
-      .writeTimeout(10, TimeUnit.SECONDS).callTimeout(15, TimeUnit.SECONDS).build();
 
   private final String kind;
   private final HttpUrl url;
@@ -42,6 +44,11 @@ public final class WebhookNotifier implements AlertNotifier {
   private final Function<Alert, Object> payload;
   private final AtomicLong delivered = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
+  private final OkHttpClient client = new OkHttpClient.Builder()
+      .connectionPool(new ConnectionPool(1, 1, TimeUnit.MINUTES))
+      .connectTimeout(5, TimeUnit.SECONDS).readTimeout(10, TimeUnit.SECONDS)
+      .writeTimeout(10, TimeUnit.SECONDS).callTimeout(15, TimeUnit.SECONDS).build();
+  private volatile boolean closed;
 
   private WebhookNotifier(String kind, URI url, int attempts, Duration backoff, Function<Alert, Object> payload) {
     Objects.requireNonNull(url, "url");
@@ -97,7 +104,7 @@ public final class WebhookNotifier implements AlertNotifier {
     Request request = new Request.Builder().url(url).post(RequestBody.create(body, JSON)).build();
     String last = "";
     for (int attempt = 1; attempt <= attempts; attempt++) {
-      try (Response response = SHARED.newCall(request).execute()) {
+      try (Response response = client.newCall(request).execute()) {
         int code = response.code();
         if (code < 300) {
           delivered.incrementAndGet();
@@ -116,6 +123,28 @@ public final class WebhookNotifier implements AlertNotifier {
     }
     failed.incrementAndGet();
     LOG.warn("{} notifier could not deliver alert {} to {}: {}", kind, alert.id(), url.host(), last);
+  }
+
+  /**
+   * Shuts the client's dispatcher down and closes its pooled connections (their cleanup task goes
+   * with them). Idempotent; a notification sent afterwards still works but opens a new connection.
+   */
+  @Override
+  public void close() {
+    closed = true;
+    client.dispatcher().cancelAll();
+    client.dispatcher().executorService().shutdown();
+    client.connectionPool().evictAll();
+  }
+
+  /** Whether {@link #close()} was called. */
+  public boolean isClosed() {
+    return closed;
+  }
+
+  /** Connections the client holds open (idle or in use). */
+  public int openConnections() {
+    return client.connectionPool().connectionCount();
   }
 
   /** Alerts delivered. */

@@ -1,0 +1,375 @@
+package org.metricspipeline.adapters.clickhouse.internal;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.metricspipeline.api.query.AggregationQuery;
+import org.metricspipeline.api.query.MetricsQuery;
+import org.metricspipeline.api.query.Resolution;
+import org.metricspipeline.api.query.TimeRange;
+import org.metricspipeline.api.timeseries.MetricListQuery;
+import org.metricspipeline.api.timeseries.RollupQuery;
+
+/**
+ * Every SELECT and ALTER the adapter sends, as text. User values go through {@link Sql#quote};
+ * numbers are formatted from Java longs. Results are read as {@code FORMAT RowBinary} with the
+ * column types each method's Javadoc lists. The SQL uses only what ClickHouse 18.16 has (arrays,
+ * lambdas, {@code intDiv}/modulo bucketing, {@code groupArray}/{@code arraySort}) and still runs on
+ * current releases (checked by the chdb statement check).
+ */
+public final class Queries {
+
+  /** The columns identifying a series, in the order the raw table sorts them. */
+  public static final String SERIES = "metric_type, name, source, unit, tag_keys, tag_values";
+
+  private final Schema schema;
+
+  /** Statements against {@code schema}'s tables. */
+  public Queries(Schema schema) {
+    this.schema = schema;
+  }
+
+  /** The schema the statements use. */
+  public Schema schema() {
+    return schema;
+  }
+
+  // ---- filters
+
+  /** {@code t} in the half-open range; empty for all of time. */
+  static List<String> rangeConditions(String column, TimeRange range) {
+    List<String> out = new ArrayList<>(2);
+    if (range.start().isPresent()) {
+      out.add(column + " >= " + range.startMillis());
+    }
+    if (range.end().isPresent()) {
+      out.add(column + " < " + range.endMillis());
+    }
+    return out;
+  }
+
+  /** Exact tag match: the key is present and has this value. */
+  static String tagCondition(String key, String value) {
+    String k = Sql.quote(key);
+    return "has(tag_keys, " + k + ") AND tag_values[indexOf(tag_keys, " + k + ")] = " + Sql.quote(value);
+  }
+
+  /** The value of a tag key, {@code ''} when the series lacks it (the group-by rule). */
+  static String tagValue(String key) {
+    return "tag_values[indexOf(tag_keys, " + Sql.quote(key) + ")]";
+  }
+
+  static List<String> seriesConditions(
+      Optional<String> metricType, List<String> names, Map<String, String> tags) {
+    List<String> out = new ArrayList<>();
+    List<String> distinct = List.copyOf(new LinkedHashSet<>(names));
+    if (distinct.size() == 1) {
+      out.add("name = " + Sql.quote(distinct.get(0)));
+    } else if (!distinct.isEmpty()) {
+      out.add("name IN (" + String.join(", ", distinct.stream().map(Sql::quote).toList()) + ")");
+    }
+    metricType.ifPresent(t -> out.add("metric_type = " + Sql.quote(t)));
+    new TreeMap<>(tags).forEach((k, v) -> out.add(tagCondition(k, v)));
+    return out;
+  }
+
+  static String where(List<String> conditions) {
+    return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
+  }
+
+  /**
+   * The start of the {@code step}-wide bucket holding {@code column}, aligned to the epoch (floor,
+   * also for negative times). The step is an explicit Int64: ClickHouse types {@code x % 60000} after
+   * the divisor's smallest type (Int16 on 18.16) and the remainder would wrap.
+   */
+  static String bucket(String column, long step) {
+    String s = "toInt64(" + step + ")";
+    return "(" + column + " - ((" + column + " % " + s + ") + " + s + ") % " + s + ")";
+  }
+
+  // ---- raw points
+
+  /**
+   * A page of points in the query model's order. Columns: metric_type, name, unit, source String;
+   * tag_keys, tag_values Array(String); timestamp_ms Int64; value Float64; context String.
+   */
+  public String select(MetricsQuery q) {
+    List<String> c = seriesConditions(q.metricType(), q.metricNames(), q.tags());
+    c.addAll(rangeConditions("timestamp_ms", q.range()));
+    return "SELECT metric_type, name, unit, source, tag_keys, tag_values, timestamp_ms, value, context FROM "
+        + schema.raw() + where(c)
+        + " ORDER BY timestamp_ms, metric_type, source, name, tag_keys, tag_values, value, unit"
+        + " LIMIT " + q.offset() + ", " + q.limit();
+  }
+
+  // ---- aggregation
+
+  /** {@code tag AS g0, tag AS g1, } for the group-by keys. */
+  private static String groupColumns(List<String> groupBy) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < groupBy.size(); i++) {
+      sb.append(tagValue(groupBy.get(i))).append(" AS g").append(i).append(", ");
+    }
+    return sb.toString();
+  }
+
+  private static String groupNames(int n) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      sb.append("g").append(i).append(", ");
+    }
+    return sb.toString();
+  }
+
+  /**
+   * Count, sum, min, max per group and bucket, from raw points only. Columns: one String per
+   * group-by key, bucket Int64 (0 without step), count UInt64, sum, min, max Float64, first Int64
+   * (the earliest point). Ordered by group values then bucket.
+   */
+  public String aggregateRaw(AggregationQuery q) {
+    return aggregatePlain(q, rawPart(q, q.range()));
+  }
+
+  /**
+   * As {@link #aggregateRaw}, from the stored rollup buckets of {@code r} in {@code stored} and the
+   * raw points in {@code tail} (when present): the planner's split, merged in SQL.
+   */
+  public String aggregateRollup(
+      AggregationQuery q, Resolution r, TimeRange stored, Optional<TimeRange> tail, boolean newestOnly) {
+    String from = rollupPart(q, r, stored, newestOnly);
+    if (tail.isPresent()) {
+      from = from + " UNION ALL " + rawPart(q, tail.get());
+    }
+    return aggregatePlain(q, from);
+  }
+
+  private String rawPart(AggregationQuery q, TimeRange range) {
+    List<String> c = seriesConditions(q.metricType(), List.of(q.metricName()), q.tags());
+    c.addAll(rangeConditions("timestamp_ms", range));
+    return "SELECT " + groupColumns(q.groupBy()) + "timestamp_ms AS t, toUInt64(1) AS n, value AS s, "
+        + "value AS lo, value AS hi, timestamp_ms AS first FROM " + schema.raw() + where(c);
+  }
+
+  private String rollupPart(AggregationQuery q, Resolution r, TimeRange range, boolean newestOnly) {
+    List<String> c = seriesConditions(q.metricType(), List.of(q.metricName()), q.tags());
+    c.addAll(rangeConditions("start_ms", range));
+    return "SELECT " + groupColumns(q.groupBy()) + "start_ms AS t, count AS n, sum AS s, "
+        + "min AS lo, max AS hi, first_ms AS first FROM " + storedBuckets(r, c, newestOnly);
+  }
+
+  /**
+   * The stored buckets matching the conditions; with {@code newestOnly}, the newest version of each
+   * ({@code FINAL} on the {@code ReplacingMergeTree(version)}), needed only while a rollup replaces
+   * a range (its new rows are written before the old ones are deleted). {@code FINAL} costs a
+   * merge on read, so it is used only then.
+   */
+  String storedBuckets(Resolution r, List<String> conditions, boolean newestOnly) {
+    return "(SELECT * FROM " + schema.rollup(r) + (newestOnly ? " FINAL" : "") + where(conditions) + ")";
+  }
+
+  private static String aggregatePlain(AggregationQuery q, String from) {
+    int g = q.groupBy().size();
+    String bucket = q.step().map(Duration::toMillis).map(step -> bucket("t", step)).orElse("toInt64(0)");
+    return "SELECT " + groupNames(g) + bucket + " AS bucket, sum(n), sum(s), min(lo), max(hi), min(first) FROM (" + from + ") GROUP BY " + groupNames(g) + "bucket"
+        + " ORDER BY " + groupNames(g) + "bucket";
+  }
+
+  /**
+   * {@code rate} per group and bucket from raw points: per series and bucket the reset-adjusted
+   * increase over the time-sorted points (ties by value) divided by the span, summed over the
+   * group's series that have a rate. Columns: one String per group-by key, bucket Int64, rate
+   * Float64, count UInt64 (points of the series with a rate), first Int64. Groups and buckets where
+   * no series has a rate are left out.
+   */
+  public String rateRaw(AggregationQuery q) {
+    int g = q.groupBy().size();
+    String bucket = q.step().map(Duration::toMillis).map(step -> bucket("timestamp_ms", step))
+        .orElse("toInt64(0)");
+    List<String> c = seriesConditions(q.metricType(), List.of(q.metricName()), q.tags());
+    c.addAll(rangeConditions("timestamp_ms", q.range()));
+    String perSeries = "SELECT " + groupColumns(q.groupBy()) + bucket + " AS bucket, "
+        + accumulatorColumns() + " FROM " + schema.raw() + where(c) + " GROUP BY " + SERIES + ", bucket";
+    return "SELECT " + groupNames(g) + "bucket, "
+        + "sum(if(count >= 2 AND last_ms > first_ms, increase / ((last_ms - first_ms) / 1000.0), 0)), "
+        + "sum(if(count >= 2 AND last_ms > first_ms, count, 0)), min(first_ms) "
+        + "FROM (" + perSeries + ") GROUP BY " + groupNames(g) + "bucket "
+        + "HAVING max(count >= 2 AND last_ms > first_ms) = 1 ORDER BY " + groupNames(g) + "bucket";
+  }
+
+  /**
+   * The accumulator of core's {@code Aggregations} over the points of one GROUP BY group, as
+   * columns count, sum, min, max, first_ms, first_value, last_ms, last_value, increase. Points are
+   * sorted by time then value (the order the in-memory store reads them in); the sum adds them in
+   * that order, as the accumulator does.
+   */
+  static String accumulatorColumns() {
+    return "arraySort(groupArray((timestamp_ms, value))) AS pts, arrayMap(p -> p.2, pts) AS vs, "
+        + "toUInt64(length(pts)) AS count, arraySum(vs) AS sum, arrayReduce('min', vs) AS min, "
+        + "arrayReduce('max', vs) AS max, pts[1].1 AS first_ms, pts[1].2 AS first_value, "
+        + "pts[-1].1 AS last_ms, pts[-1].2 AS last_value, "
+        + "arraySum(arrayMap((cur, prev) -> if(cur >= prev, cur - prev, cur), arrayPopFront(vs), arrayPopBack(vs))) AS increase";
+  }
+
+  // ---- rollups
+
+  /** The rollup columns after the series columns, in table order. */
+  public static final String BUCKET_COLUMNS =
+      "start_ms, count, sum, min, max, first_ms, first_value, last_ms, last_value, increase";
+
+  /**
+   * Buckets computed from raw points. Columns: metric_type, name, source, unit String; tag_keys,
+   * tag_values Array(String); start_ms Int64; count UInt64; sum, min, max Float64; first_ms Int64;
+   * first_value Float64; last_ms Int64; last_value, increase Float64. Ordered by series then start.
+   */
+  public String computeRollups(Resolution r, TimeRange range, List<String> seriesConditions) {
+    List<String> c = new ArrayList<>(seriesConditions);
+    c.addAll(rangeConditions("timestamp_ms", range));
+    return "SELECT " + SERIES + ", start_ms, count, sum, min, max, first_ms, first_value, last_ms, "
+        + "last_value, increase FROM (SELECT " + SERIES + ", " + bucket("timestamp_ms", r.millis())
+        + " AS start_ms, " + accumulatorColumns() + " FROM " + schema.raw() + where(c)
+        + " GROUP BY " + SERIES + ", start_ms) ORDER BY " + SERIES + ", start_ms";
+  }
+
+  /** {@link #computeRollups} of one query, as RowBinary. */
+  public String computeRollups(RollupQuery q) {
+    return computeRollups(q.resolution(), q.range(),
+        seriesConditions(q.metricType(), List.of(q.metricName()), q.tags()));
+  }
+
+  /** Stores the buckets of every series in {@code range} as {@code version}. */
+  public String insertRollups(Resolution r, TimeRange range, long version) {
+    return "INSERT INTO " + schema.rollup(r) + " (" + SERIES + ", " + BUCKET_COLUMNS + ", version) SELECT "
+        + SERIES + ", " + BUCKET_COLUMNS + ", toInt64(" + version + ") FROM (" + computeRollups(r, range, List.of()) + ")";
+  }
+
+  /** The newest rollup version stored: one UInt64 row (0 when none). */
+  public String maxRollupVersion(Resolution r) {
+    return "SELECT toUInt64(max(version)) FROM " + schema.rollup(r);
+  }
+
+  /** Deletes the buckets starting in {@code range} older than {@code version} (a mutation). */
+  public String deleteRollups(Resolution r, TimeRange range, long version) {
+    List<String> c = rangeConditions("start_ms", range);
+    c.add("version < " + version);
+    return "ALTER TABLE " + schema.rollup(r) + " DELETE WHERE " + String.join(" AND ", c);
+  }
+
+  /** Stored buckets, same columns and order as {@link #computeRollups(RollupQuery)}. */
+  public String readRollups(RollupQuery q, boolean newestOnly) {
+    List<String> c = seriesConditions(q.metricType(), List.of(q.metricName()), q.tags());
+    c.addAll(rangeConditions("start_ms", q.range()));
+    return "SELECT " + SERIES + ", " + BUCKET_COLUMNS + " FROM " + storedBuckets(q.resolution(), c, newestOnly)
+        + " ORDER BY " + SERIES + ", start_ms";
+  }
+
+  /** The watermark: one row, max Int64 and rows UInt64 (0 rows: none yet). */
+  public String readWatermark(Resolution r) {
+    return "SELECT max(watermark_ms), count() FROM " + schema.watermarks() + " WHERE resolution = "
+        + Sql.quote(r.wireName());
+  }
+
+  /** Records a watermark (only ever moved forward, so the maximum row is the current one). */
+  public String writeWatermark(Resolution r, long watermark, long now) {
+    return "INSERT INTO " + schema.watermarks() + " (resolution, watermark_ms, updated_ms) VALUES ("
+        + Sql.quote(r.wireName()) + ", " + watermark + ", " + now + ")";
+  }
+
+  /** Whether any raw point lies before {@code millis}: one UInt64 row, 0 or 1. */
+  public String anyPointBefore(long millis) {
+    return "SELECT count() FROM (SELECT 1 FROM " + schema.raw() + " WHERE timestamp_ms < " + millis
+        + " LIMIT 1)";
+  }
+
+  /**
+   * Per metric: name String, series UInt64, buckets UInt64, points UInt64, first Int64, last
+   * Int64; ordered by name.
+   */
+  public String listRollups(Resolution r, boolean newestOnly) {
+    return "SELECT name, uniqExact(metric_type, source, unit, tag_keys, tag_values), count(), sum(count), "
+        + "min(start_ms), max(start_ms) FROM " + storedBuckets(r, List.of(), newestOnly) + " GROUP BY name ORDER BY name";
+  }
+
+  // ---- retention
+
+  /** Rows before a cutoff: one UInt64 row. */
+  public static String countWhere(String table, String condition) {
+    return "SELECT count() FROM " + table + " WHERE " + condition;
+  }
+
+  /** The partitions (days) of a table lying wholly before {@code day}: rows of String. */
+  public String partitionsBefore(String tableName, int day) {
+    return "SELECT DISTINCT partition FROM system.parts WHERE database = " + Sql.quote(schema.database())
+        + " AND table = " + Sql.quote(tableName) + " AND active AND max_date < toDate(" + day
+        + ") ORDER BY partition";
+  }
+
+  /** Drops one day partition. */
+  public static String dropPartition(String table, String partition) {
+    return "ALTER TABLE " + table + " DROP PARTITION " + Sql.quote(partition);
+  }
+
+  /** Deletes rows matching a condition (a mutation). */
+  public static String deleteWhere(String table, String condition) {
+    return "ALTER TABLE " + table + " DELETE WHERE " + condition;
+  }
+
+  /** Unfinished mutations of a table: one UInt64 row. */
+  public String pendingMutations(String tableName) {
+    return "SELECT count() FROM system.mutations WHERE database = " + Sql.quote(schema.database())
+        + " AND table = " + Sql.quote(tableName) + " AND is_done = 0";
+  }
+
+  // ---- discovery
+
+  private static String searchCondition(String search) {
+    return search.isEmpty() ? "" : " WHERE positionCaseInsensitiveUTF8(name, " + Sql.quote(search) + ") > 0";
+  }
+
+  /**
+   * A page of metric summaries. Columns: name String, metric types Array(String) sorted, units
+   * Array(String) sorted, series UInt64, points UInt64, first Int64, last Int64.
+   */
+  public String listMetrics(MetricListQuery q) {
+    long offset = (long) (q.page() - 1) * q.pageSize();
+    return summarySelect() + searchCondition(q.search()) + " GROUP BY name ORDER BY name LIMIT " + offset
+        + ", " + q.pageSize();
+  }
+
+  /** The number of metrics matching a search: one UInt64 row. */
+  public String countMetrics(String search) {
+    return "SELECT uniqExact(name) FROM " + schema.raw() + searchCondition(search);
+  }
+
+  /** The summary of one metric, columns as {@link #listMetrics}; no row when it has no point. */
+  public String metricSummary(String name) {
+    return summarySelect() + " WHERE name = " + Sql.quote(name) + " GROUP BY name";
+  }
+
+  private String summarySelect() {
+    return "SELECT name, arraySort(groupUniqArray(metric_type)), arraySort(groupUniqArray(unit)), "
+        + "uniqExact(metric_type, source, unit, tag_keys, tag_values), count(), min(timestamp_ms), "
+        + "max(timestamp_ms) FROM " + schema.raw();
+  }
+
+  /**
+   * Per tag key of one metric: key String, distinct values UInt64, the first {@code max} values
+   * Array(String) sorted; ordered by key.
+   */
+  public String tagValues(String name, int max) {
+    return "SELECT k, uniqExact(v), arraySlice(arraySort(groupUniqArray(v)), 1, " + max + ") FROM "
+        + schema.raw() + " ARRAY JOIN tag_keys AS k, tag_values AS v WHERE name = " + Sql.quote(name)
+        + " GROUP BY k ORDER BY k";
+  }
+
+  // ---- health
+
+  /** The rows of the raw table (from part metadata, cheap): one UInt64 row. */
+  public String rawRowCount() {
+    return "SELECT toUInt64(sum(rows)) FROM system.parts WHERE database = " + Sql.quote(schema.database())
+        + " AND table = " + Sql.quote(schema.tableName()) + " AND active";
+  }
+}
