@@ -18,9 +18,11 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
+import org.metricspipeline.adapters.clickhouse.ClickHouseStorageAdapter;
 import org.metricspipeline.adapters.memory.InMemoryStorageAdapter;
 import org.metricspipeline.adapters.metabase.internal.ClickHouseSql;
 import org.metricspipeline.api.Metric;
+import org.metricspipeline.api.MetricsBatchResult;
 import org.metricspipeline.api.MetricsData;
 import org.metricspipeline.api.VisualizationType;
 import org.metricspipeline.api.query.Aggregation;
@@ -35,7 +37,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The SQL the Metabase cards carry, run on the real ClickHouse server ({@code CLICKHOUSE_URL}, 18.16
- * started by {@code scripts/clickhouse.sh}) over the ClickHouse storage adapter's table layout, gives
+ * started by {@code scripts/clickhouse.sh}) over data stored by the ClickHouse storage adapter, gives
  * the rows each chart needs: the same groups, buckets and values as the library's own aggregation
  * (the in-memory store answers the same query over the same points).
  */
@@ -50,6 +52,7 @@ class ChartSqlOnClickHouseIT {
   static String url;
   static String database;
   static InMemoryStorageAdapter reference;
+  static ClickHouseStorageAdapter clickhouse;
 
   @BeforeAll
   static void load() throws IOException {
@@ -71,6 +74,9 @@ class ChartSqlOnClickHouseIT {
 
   @AfterAll
   static void drop() throws IOException {
+    if (clickhouse != null) {
+      clickhouse.close();
+    }
     if (database != null && http != null) {
       run("DROP DATABASE IF EXISTS " + database);
     }
@@ -103,31 +109,12 @@ class ChartSqlOnClickHouseIT {
     return items;
   }
 
-  /** Rows as the ClickHouse adapter writes them: tags as parallel arrays sorted by key. */
-  static void store(List<MetricsData> items) throws IOException {
-    run("CREATE DATABASE IF NOT EXISTS " + database);
-    run("CREATE TABLE " + database + ".metrics (metric_type String, name String, unit String, source String, "
-        + "tag_keys Array(String), tag_values Array(String), timestamp_ms Int64, value Float64, "
-        + "day Date DEFAULT toDate(intDiv(timestamp_ms, 86400000)), context String DEFAULT '', "
-        + "insert_id UInt64 DEFAULT 0) ENGINE = MergeTree() PARTITION BY day "
-        + "ORDER BY (metric_type, name, source, unit, tag_keys, tag_values, timestamp_ms)");
-    StringBuilder sql = new StringBuilder("INSERT INTO " + database + ".metrics "
-        + "(metric_type, name, unit, source, tag_keys, tag_values, timestamp_ms, value) VALUES ");
-    boolean first = true;
-    for (MetricsData d : items) {
-      for (Metric m : d.metrics()) {
-        List<String> keys = new ArrayList<>(new java.util.TreeMap<>(m.tags()).keySet());
-        List<String> values = keys.stream().map(k -> ClickHouseSql.literal(m.tags().get(k))).toList();
-        sql.append(first ? "" : ", ").append('(').append(ClickHouseSql.literal(d.metricType())).append(", ")
-            .append(ClickHouseSql.literal(m.name())).append(", ").append(ClickHouseSql.literal(m.unit()))
-            .append(", ").append(ClickHouseSql.literal(d.source())).append(", [")
-            .append(String.join(", ", keys.stream().map(ClickHouseSql::literal).toList())).append("], [")
-            .append(String.join(", ", values)).append("], ").append(d.timestamp().toEpochMilli()).append(", ")
-            .append(m.value()).append(')');
-        first = false;
-      }
-    }
-    run(sql.toString());
+  /** Stored by the ClickHouse storage adapter itself, into its table layout. */
+  static void store(List<MetricsData> items) {
+    clickhouse = ClickHouseStorageAdapter.builder(url).database(database).build();
+    MetricsBatchResult result = clickhouse.batchStore(items).join();
+    assertThat(result.failures()).as("items the ClickHouse adapter refused").isEmpty();
+    assertThat(result.successCount()).isEqualTo(items.size());
   }
 
   static String run(String sql) throws IOException {
