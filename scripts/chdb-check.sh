@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every statement shape the ClickHouse adapter generates on the current ClickHouse engine,
+# Runs every statement shape the ClickHouse adapter generates (and adapters-metabase's chart SQL, when
+# its tests wrote it) on the current ClickHouse engine,
 # through npm's chdb (an in-process ClickHouse; no server). The statements come from the adapter
 # itself: StatementShapesTest (run by `mvn test`/`verify` in adapters-clickhouse) writes them to
 # adapters-clickhouse/target/chdb/statements.jsonl.
@@ -33,3 +34,11 @@ fi
 
 NODE_PATH="$PWD/$cache/node_modules" node adapters-clickhouse/src/test/chdb/check.js \
   "$statements" "$PWD/target/chdb-data"
+
+# adapters-metabase's chart SQL (written by its ChartSqlShapesTest), when its tests ran: the queries
+# Metabase cards send to the ClickHouse a Metabase installation uses, likely a current release.
+metabase=adapters-metabase/target/chdb/statements.jsonl
+if [[ -f $metabase ]]; then
+  NODE_PATH="$PWD/$cache/node_modules" node adapters-clickhouse/src/test/chdb/check.js \
+    "$metabase" "$PWD/target/chdb-data"
+fi
