@@ -51,8 +51,7 @@ import org.metricspipeline.core.SyntheticData.Pattern;
  *
  * <p>{@code --serve}, the flag serving needed before it became the default, is still accepted.
  *
- * <p>What follows is about {@code --once}.
- * <p>Half of the hosts send through the ingestion channel ({@code batchIngest}, as remote agents
+ * <p>With {@code --once}, half of the hosts send through the ingestion channel ({@code batchIngest}, as remote agents
  * would), the other half hand their items straight to {@code MetricsPipeline.processBatch} (as an
  * in-process producer would), and so does the pattern series ({@code latency_ms}). Same seed, same
  * values; only the timestamps follow the clock.
