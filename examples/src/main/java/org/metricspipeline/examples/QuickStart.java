@@ -37,19 +37,21 @@ import org.metricspipeline.core.SyntheticData;
 import org.metricspipeline.core.SyntheticData.Pattern;
 
 /**
- * The quick start, and the main class of {@code metrics-examples.jar}: runs a pipeline on the
- * embedded default (in-memory storage fed through an in-memory ingestion channel), feeds it an hour
- * of synthetic host metrics plus one {@link SyntheticData} pattern series, rolls it up, stops it
- * gracefully and prints what was stored and a few aggregations.
+ * The quick start, and the main class of {@code metrics-examples.jar}. By default it serves the API
+ * on {@code 127.0.0.1:8080} until Ctrl-C ({@link QuickStartServer}); with {@code --once} it runs a
+ * pipeline on the embedded default (in-memory storage fed through an in-memory ingestion channel),
+ * feeds it an hour of synthetic host metrics plus one {@link SyntheticData} pattern series, rolls it
+ * up, stops it gracefully and prints what was stored and a few aggregations.
  *
  * <pre>{@code
- * java -jar examples/target/metrics-examples.jar [--seed N] [--hosts N] [--pattern NAME]
- * java -jar examples/target/metrics-examples.jar --serve [--port 8080] [--no-synthetic] [--ack accepted]
+ * java -jar examples/target/metrics-examples.jar [--port 8080] [--no-synthetic] [--ack accepted]
+ * java -jar examples/target/metrics-examples.jar --once [--seed N] [--hosts N] [--pattern NAME]
+ * java -jar examples/target/metrics-examples.jar guard --help
  * }</pre>
  *
- * <p>With {@code --serve} it keeps running instead: see {@link QuickStartServer}.
+ * <p>{@code --serve}, the flag serving needed before it became the default, is still accepted.
  *
- * <p>Half of the hosts send through the ingestion channel ({@code batchIngest}, as remote agents
+ * <p>With {@code --once}, half of the hosts send through the ingestion channel ({@code batchIngest}, as remote agents
  * would), the other half hand their items straight to {@code MetricsPipeline.processBatch} (as an
  * in-process producer would), and so does the pattern series ({@code latency_ms}). Same seed, same
  * values; only the timestamps follow the clock.
@@ -79,30 +81,37 @@ public final class QuickStart {
   static final String PATTERN_NAMES = Stream.of(Pattern.values()).map(Pattern::wireName)
       .collect(Collectors.joining(", "));
 
+  /** The flag of the one-shot report. */
+  static final String ONCE = "--once";
+  /** The options that only apply when serving, refused with {@link #ONCE}. */
+  static final List<String> SERVE_ONLY = List.of("--port", "--no-synthetic", "--ack", "--max-points");
+
   static final String USAGE = String.join(System.lineSeparator(),
-      "Usage: java -jar metrics-examples.jar [--seed N] [--hosts N] [--pattern NAME] [--help]",
+      "Usage: java -jar metrics-examples.jar [--port N] [--no-synthetic] [--ack MODE] [--max-points N]",
+      "                                      [--seed N] [--hosts N] [--pattern NAME] [--help]",
       "",
-      "Runs a metrics pipeline on the embedded default (in-memory storage, in-memory ingestion",
-      "channel), feeds it an hour of synthetic host metrics and one " + PATTERN_METRIC + " series,",
-      "rolls it up, stops it gracefully and prints what it stored and a few aggregations.",
-      "",
-      "  --seed N         seed of the synthetic values (default " + DEFAULT_SEED + ")",
-      "  --hosts N        number of hosts, 1 to " + MAX_HOSTS + " (default " + DEFAULT_HOSTS + ")",
-      "  --pattern NAME   shape of the " + PATTERN_METRIC + " series: " + PATTERN_NAMES,
-      "                   (default " + DEFAULT_PATTERN.wireName() + ")",
-      "  --help           print this help and exit",
-      "",
-      "       java -jar metrics-examples.jar --serve [--port N] [--no-synthetic] [--ack MODE] [--max-points N]",
-      "                                      [--seed N] [--hosts N]",
-      "",
-      "Serves the HTTP API on 127.0.0.1 (HTTP ingestion channel, in-memory storage with rollups),",
-      "fed the same synthetic hour first, prints a curl command per endpoint; Ctrl-C stops it.",
+      "Serves the HTTP API on 127.0.0.1 (HTTP ingestion channel, in-memory storage with 1m/5m/1h",
+      "rollups), fed an hour of synthetic host metrics and one " + PATTERN_METRIC + " series first; serves a",
+      "dashboard of that data and of the guard's own metrics, prints its address and a curl command",
+      "per endpoint. Ctrl-C stops it gracefully.",
       "",
       "  --port N         port to serve on, 0 for any free one (default " + QuickStartServer.DEFAULT_PORT + ")",
       "  --no-synthetic   start with an empty store",
       "  --ack MODE       stored: answer ingestion once stored (default); accepted: 202 once queued",
       "  --max-points N   the in-memory store's bound on points (default "
           + InMemoryStorageAdapter.DEFAULT_MAX_POINTS + "); items beyond it are dead-lettered",
+      "  --seed N         seed of the synthetic values (default " + DEFAULT_SEED + ")",
+      "  --hosts N        number of hosts, 1 to " + MAX_HOSTS + " (default " + DEFAULT_HOSTS + ")",
+      "  --pattern NAME   shape of the " + PATTERN_METRIC + " series: " + PATTERN_NAMES,
+      "                   (default " + DEFAULT_PATTERN.wireName() + ")",
+      "  --serve          accepted and ignored: serving is the default",
+      "  --help           print this help and exit",
+      "",
+      "       java -jar metrics-examples.jar " + ONCE + " [--seed N] [--hosts N] [--pattern NAME]",
+      "",
+      "Runs once instead: a pipeline on the embedded default (in-memory storage, in-memory ingestion",
+      "channel) fed the same synthetic hour, rolls it up, stops it gracefully, prints what it stored",
+      "and a few aggregations, and exits.",
       "",
       "       java -jar metrics-examples.jar guard --help",
       "",
@@ -116,23 +125,28 @@ public final class QuickStart {
   private QuickStart() {}
 
   /**
-   * Runs the quick start (or serves it with {@code --serve} until Ctrl-C); exits with 0 on success,
-   * 2 on bad arguments, 1 when the server cannot start.
+   * Serves the quick start until Ctrl-C (or runs it once with {@code --once}, or the guard's command
+   * line with {@code guard ...}); exits with 0 on success, 2 on bad arguments, 1 when the server
+   * cannot start.
    */
   public static void main(String[] args) {
     if (args.length > 0 && args[0].equals("guard")) {
       GuardCli.main(java.util.Arrays.copyOfRange(args, 1, args.length));
       return;
     }
-    boolean serve = QuickStartServer.ServeOptions.requested(args) && !List.of(args).contains("--help")
-        && !List.of(args).contains("-h");
-    int code = serve ? serve(args, System.out, System.err) : run(args, System.out, System.err);
+    int code = serves(args) ? serve(args, System.out, System.err) : run(args, System.out, System.err);
     if (code != 0) {
       System.exit(code);
     }
   }
 
-  /** Parses the arguments and runs; returns the exit code. */
+  /** Whether these arguments serve (the default): neither {@code --once} nor {@code --help}. */
+  static boolean serves(String[] args) {
+    List<String> list = List.of(args);
+    return !list.contains(ONCE) && !list.contains("--help") && !list.contains("-h");
+  }
+
+  /** Parses the arguments and runs once ({@code --once} is optional here); returns the exit code. */
   static int run(String[] args, PrintStream out, PrintStream err) {
     if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
       out.print(USAGE);
@@ -410,7 +424,10 @@ public final class QuickStart {
           case "--seed" -> seed = parseLong(arg, valueOf(args, ++i, arg));
           case "--hosts" -> hosts = Math.toIntExact(parseLong(arg, valueOf(args, ++i, arg)));
           case "--pattern" -> pattern = parsePattern(arg, valueOf(args, ++i, arg));
-          default -> throw new IllegalArgumentException("unknown argument: " + arg);
+          case ONCE -> { }
+          default -> throw new IllegalArgumentException(SERVE_ONLY.contains(arg) || arg.equals("--serve")
+              ? arg + " only applies when serving: drop " + ONCE
+              : "unknown argument: " + arg);
         }
       }
       return new Options(seed, hosts, DEFAULT_SPAN, DEFAULT_INTERVAL, pattern, clock);

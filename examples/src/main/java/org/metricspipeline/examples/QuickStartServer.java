@@ -39,11 +39,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The quick start's serve mode ({@code --serve}): a pipeline whose ingestion channel is the HTTP
- * adapter, on the in-memory store with rollups, serving the API on {@code 127.0.0.1:<port>} until
+ * The quick start's serve mode (what {@code java -jar metrics-examples.jar} does by default): a
+ * pipeline whose ingestion channel is the HTTP adapter, on the in-memory store with rollups, serving the API on {@code 127.0.0.1:<port>} until
  * closed. Optionally fed the quick start's synthetic hour first (through {@code processBatch}, then
  * rolled up), so every query endpoint has something to answer. It also serves the built-in
- * dashboards, with {@link QuickStartDashboard} at {@link #dashboardUri()}.
+ * dashboards, with {@link QuickStartDashboard} at {@link #dashboardUri()}: the synthetic data, and
+ * the pipeline's and the guard's own metrics as the guard's {@link MetricsCollector} records them
+ * through the pipeline every {@link #COLLECTOR_INTERVAL}.
  *
  * <p>{@link #examples()} are the requests printed as {@code curl} commands; ingestion requests are
  * acknowledged once stored ({@link AckMode#STORED}, the default), so a query right after them sees
@@ -273,6 +275,20 @@ final class QuickStartServer implements AutoCloseable {
     return Optional.ofNullable(fed);
   }
 
+  /**
+   * Runs the guard's collector once now (as its schedule does every {@link #COLLECTOR_INTERVAL}):
+   * records the pipeline's, its adapters' and the guard's figures, at the clock's now, through the
+   * pipeline into the store; returns once they are stored.
+   */
+  MetricsBatchResult collectGuardMetrics() {
+    MetricsBatchResult result = collector.collect().join();
+    if (!result.allSucceeded()) {
+      throw new IllegalStateException("the guard's collector's items were refused, first: "
+          + result.failures().get(0).reason());
+    }
+    return result;
+  }
+
   /** The pipeline's counters. */
   PipelineStats stats() {
     return pipeline.stats();
@@ -291,7 +307,8 @@ final class QuickStartServer implements AutoCloseable {
 
   /** Prints the address and the curl commands. */
   void printBanner(PrintStream out) {
-    out.println("Metrics Pipeline quick start, serve mode: HTTP ingestion channel, in-memory storage with rollups");
+    out.println("Metrics Pipeline quick start: HTTP ingestion channel, in-memory storage with rollups"
+        + " (--once: a one-shot report instead)");
     if (fed == null) {
       out.println("No synthetic data (--no-synthetic): the store is empty");
     } else {
@@ -299,7 +316,8 @@ final class QuickStartServer implements AutoCloseable {
           fed.items(), fed.points(), fed.start(), fed.end(), fed.rollup().lastResult());
     }
     out.println("Serving the API on " + uri() + " (Ctrl-C stops it gracefully)");
-    out.println("Dashboard: " + dashboardUri() + " (all dashboards: " + uri() + "/dashboards)");
+    out.println("Dashboard: " + dashboardUri() + " (the synthetic data and the guard's own metrics, recorded every "
+        + COLLECTOR_INTERVAL.toSeconds() + "s; all dashboards: " + uri() + "/dashboards)");
     out.println("The guard watches " + guard.componentNames() + " every " + GUARD_CHECK_INTERVAL.toSeconds()
         + "s: GET /health, GET /metrics (Prometheus), GET /api/v1/status, /api/v1/alerts, /api/v1/metrics");
     out.println("Try:");
@@ -387,8 +405,8 @@ final class QuickStartServer implements AutoCloseable {
    * @param synthetic whether to feed the synthetic data first
    * @param ack when ingestion requests are answered ({@code --ack stored|accepted})
    * @param maxPoints the in-memory store's bound on points ({@code --max-points})
-   * @param extraCharts charts added to the quick start's dashboard after the synthetic ones (for
-   *     example the guard's metrics)
+   * @param extraCharts charts added to the quick start's dashboard after the synthetic and the
+   *     guard's ones
    */
   record ServeOptions(QuickStart.Options data, int port, boolean synthetic, AckMode ack, long maxPoints,
       List<VisualizationSpec> extraCharts) {
@@ -405,11 +423,6 @@ final class QuickStartServer implements AutoCloseable {
       }
     }
 
-    /** Whether these arguments ask for serve mode. */
-    static boolean requested(String[] args) {
-      return List.of(args).contains("--serve");
-    }
-
     /** The options from command-line arguments; fails naming the argument that is wrong. */
     static ServeOptions parse(String[] args, Clock clock) {
       int port = DEFAULT_PORT;
@@ -419,7 +432,7 @@ final class QuickStartServer implements AutoCloseable {
       List<String> rest = new ArrayList<>();
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
-          case "--serve" -> { }
+          case "--serve" -> { } // serving is the default; kept for the scripts that still pass it
           case "--no-synthetic" -> synthetic = false;
           case "--port" -> {
             if (i + 1 >= args.length) {

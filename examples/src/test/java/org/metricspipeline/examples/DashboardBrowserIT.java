@@ -12,10 +12,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,12 +32,16 @@ import org.metricspipeline.examples.QuickStartServer.ServeOptions;
  * endpoint says, the time-range picker changes them, nothing is fetched from anywhere but the
  * server, the page fits a phone's width. Screenshots go to {@code target/dashboard-*.png}.
  *
- * <p>The server runs in-process on a fixed clock (the synthetic hour is 11:00 to 12:00 UTC, "now" is
- * 12:02:30), so the browser's and this test's requests for the same window get the same answer.
+ * <p>The server runs in-process on a clock the test moves: it starts at 12:02:00 (the synthetic hour
+ * is 11:00 to 12:00 UTC), the guard's collector runs at 12:02:00, 12:02:15 and 12:02:30 so the
+ * guard's charts have data, and "now" stays 12:02:30, so the browser's and this test's requests for
+ * the same window get the same answer (the collector's own schedule, should it run meanwhile, adds
+ * points at 12:02:30 only: no new bucket, and no rate for a series seen at one instant).
  */
 class DashboardBrowserIT {
 
-  private static final Clock CLOCK = Clock.fixed(Instant.parse("2024-05-01T12:02:30Z"), ZoneOffset.UTC);
+  private static final Instant START = Instant.parse("2024-05-01T12:02:00Z");
+  private static final int COLLECTIONS = 3;
   private static final Path TARGET = Path.of(System.getProperty("project.build.directory", "target"));
   private static final Duration PAGE_WAIT = Duration.ofSeconds(30);
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -57,7 +59,7 @@ class DashboardBrowserIT {
       + " else if (t === 'bar') marks = svg.querySelectorAll('g.series rect').length;"
       + " else if (t === 'pie') marks = svg.querySelectorAll('.slice').length;"
       + " else if (t === 'table') marks = svg.querySelectorAll('g.row').length;"
-      + " else marks = svg.querySelectorAll('text.scalar').length;"
+      + " else marks = [...svg.querySelectorAll('text.scalar')].filter(x => x.textContent !== '\u2013').length;"
       + " return [s.dataset.chartId, {type: t, points: +svg.dataset.points, marks: marks}]; })))";
 
   private QuickStartServer server;
@@ -68,7 +70,20 @@ class DashboardBrowserIT {
   @BeforeEach
   void start() throws Exception {
     HeadlessChromium.binary(); // skip or fail before starting anything
-    server = QuickStartServer.start(ServeOptions.parse(new String[] {"--serve", "--port", "0"}, CLOCK));
+    MutableClock clock = new MutableClock(START);
+    server = QuickStartServer.start(ServeOptions.parse(new String[] {"--port", "0"}, clock));
+    // the collector as its schedule runs it, each time after a point ingested through the API (for
+    // the guard's "items stored" and "HTTP requests by path" charts)
+    HttpRequest ingest = HttpRequest.newBuilder(server.uri().resolve("/metrics/ingest"))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"metric_name\":\"room_temperature\",\"value\":21.5}")).build();
+    for (int i = 0; i < COLLECTIONS; i++) {
+      if (i > 0) {
+        clock.advance(QuickStartServer.COLLECTOR_INTERVAL);
+      }
+      assertThat(HTTP.send(ingest, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+      server.collectGuardMetrics();
+    }
     chromium = HeadlessChromium.launch(TARGET.resolve("chromium"));
     chromium.onEvent(e -> {
       switch (e.path("method").asText()) {
@@ -144,7 +159,9 @@ class DashboardBrowserIT {
     Map<String, Integer> hour = assertDrawnAsTheEndpointSays("range=1h");
     chromium.screenshot(TARGET.resolve("dashboard-1h.png"));
 
-    assertThat(hour.values()).as("every chart has data over the synthetic hour").allMatch(n -> n > 0);
+    assertThat(hour.values()).as("every chart has data: the synthetic hour, the guard's collections")
+        .allMatch(n -> n > 0);
+    assertThat(hour).hasSize(QuickStartDashboard.charts().size());
     // line charts: 4 hosts x 30 s buckets; the hour of data ends 2.5 minutes before "now"
     assertThat(hour.get("visualization-1")).isEqualTo(4 * 115);
 
@@ -187,14 +204,14 @@ class DashboardBrowserIT {
     awaitLoaded("range=1h");
     int loads = chromium.evaluate("+document.getElementById('dashboard').dataset.loads").asInt();
 
-    server.charts().createVisualization("dashboard-1", VisualizationSpec.of(
+    String added = server.charts().createVisualization("dashboard-1", VisualizationSpec.of(
         "Memory, all hosts", VisualizationType.SCALAR,
         AggregationQuery.builder(SyntheticMetrics.MEMORY,
-            Aggregation.MAX).build())).join();
+            Aggregation.MAX).build())).join().id();
 
     // the next automatic refresh (every 10 s by default) brings the new chart
     chromium.awaitTrue("+document.getElementById('dashboard').dataset.loads > " + loads
-        + " && !!document.querySelector(\"section[data-chart-id='visualization-8'] svg[data-points='1']\")",
+        + " && !!document.querySelector(\"section[data-chart-id='" + added + "'] svg[data-points='1']\")",
         PAGE_WAIT, "the page refreshed and drew the chart added after it opened");
     assertDrawnAsTheEndpointSays("range=1h");
   }
@@ -221,6 +238,6 @@ class DashboardBrowserIT {
     chromium.awaitTrue("location.pathname === '/dashboards/dashboard-1'", PAGE_WAIT, "the link opens the dashboard");
     awaitLoaded("range=1h");
     assertThat(chromium.evaluate("document.querySelectorAll('section.chart svg[data-points]').length").asInt())
-        .isEqualTo(QuickStartDashboard.syntheticCharts().size());
+        .isEqualTo(QuickStartDashboard.charts().size());
   }
 }

@@ -22,7 +22,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Runs the shaded jar the way a newcomer does ({@code java -jar target/metrics-examples.jar}) in a
- * separate JVM, after {@code package} built it.
+ * separate JVM, after {@code package} built it. Without arguments it serves until stopped, so the
+ * serving test picks a free port and stops it with SIGTERM; the others run {@code --once} or fail
+ * on their arguments, and are stopped after {@value #TIMEOUT_SECONDS} s should they not end.
  */
 class QuickStartJarIT {
 
@@ -61,8 +63,8 @@ class QuickStartJarIT {
   }
 
   @Test
-  void quickStartJarRunsStoresEverythingAndExitsZero() throws Exception {
-    Run run = java("-jar", jar().toString());
+  void onceRunsStoresEverythingAndExitsZero() throws Exception {
+    Run run = java("-jar", jar().toString(), "--once");
     assertThat(run.exitCode()).as("exit code; stderr:%n%s", run.stderr()).isZero();
     assertThat(run.stdout())
         .contains("Fed 1440 items (4320 points): 4 hosts x 3 metrics every 10s")
@@ -80,9 +82,9 @@ class QuickStartJarIT {
   }
 
   @Test
-  void serveModeAnswersHealthAndStopsThroughItsShutdownHook() throws Exception {
+  void servesByDefaultAnswersHealthAndStopsThroughItsShutdownHook() throws Exception {
     List<String> command = List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-        "-jar", jar().toString(), "--serve", "--port", "0");
+        "-jar", jar().toString(), "--port", "0");
     Path stderr = Files.createTempFile("quickstart-serve", ".err");
     Process process = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
     try {
@@ -125,6 +127,13 @@ class QuickStartJarIT {
     Run run = java("-jar", jar().toString(), "--help");
     assertThat(run.exitCode()).isZero();
     assertThat(run.stdout()).startsWith("Usage: java -jar metrics-examples.jar");
+  }
+
+  @Test
+  void onceExitsTwoForAServeOnlyOption() throws Exception {
+    Run run = java("-jar", jar().toString(), "--once", "--port", "0");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.stderr()).startsWith("--port only applies when serving: drop --once");
   }
 
   @Test

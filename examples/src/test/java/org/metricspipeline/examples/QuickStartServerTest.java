@@ -15,11 +15,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.metricspipeline.adapters.http.AckMode;
@@ -35,6 +38,7 @@ import org.metricspipeline.examples.QuickStartServer.ServeOptions;
 class QuickStartServerTest {
 
   private static final Clock CLOCK = Clock.fixed(Instant.parse("2024-05-01T12:02:30Z"), ZoneOffset.UTC);
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
   private QuickStartServer server;
@@ -47,7 +51,7 @@ class QuickStartServerTest {
   }
 
   private QuickStartServer start(String... args) {
-    String[] withPort = Stream.concat(Stream.of("--serve", "--port", "0"),
+    String[] withPort = Stream.concat(Stream.of("--port", "0"),
         Stream.of(args)).toArray(String[]::new);
     server = QuickStartServer.start(ServeOptions.parse(withPort, CLOCK));
     return server;
@@ -96,16 +100,52 @@ class QuickStartServerTest {
   }
 
   @Test
-  void addsExtraChartsAfterTheSyntheticOnes() {
-    ServeOptions base = ServeOptions.parse(new String[] {"--serve", "--port", "0", "--no-synthetic"}, CLOCK);
-    VisualizationSpec guardChart = VisualizationSpec.of(
+  void addsExtraChartsAfterTheSyntheticAndTheGuardsOnes() {
+    ServeOptions base = ServeOptions.parse(new String[] {"--port", "0", "--no-synthetic"}, CLOCK);
+    VisualizationSpec extra = VisualizationSpec.of(
         "Guard: recoveries", VisualizationType.LINE,
         AggregationQuery.builder("guard_recoveries_total", Aggregation.RATE).build());
-    server = QuickStartServer.start(new ServeOptions(base.data(), 0, false, base.ack(), base.maxPoints(), List.of(guardChart)));
+    server = QuickStartServer.start(new ServeOptions(base.data(), 0, false, base.ack(), base.maxPoints(), List.of(extra)));
 
     var charts = server.charts().getVisualizations("dashboard-1").join();
-    assertThat(charts).hasSize(QuickStartDashboard.syntheticCharts().size() + 1);
-    assertThat(charts.get(charts.size() - 1).spec()).isEqualTo(guardChart);
+    int synthetic = QuickStartDashboard.syntheticCharts().size();
+    int guard = QuickStartDashboard.guardCharts().size();
+    assertThat(charts).hasSize(synthetic + guard + 1);
+    assertThat(charts.subList(synthetic, synthetic + guard)).extracting(v -> v.spec())
+        .containsExactlyElementsOf(QuickStartDashboard.guardCharts());
+    assertThat(charts.get(charts.size() - 1).spec()).isEqualTo(extra);
+  }
+
+  @Test
+  void theGuardChartsShowWhatTheCollectorRecordedThroughThePipeline() throws Exception {
+    MutableClock clock = new MutableClock(Instant.parse("2024-05-01T12:02:00Z"));
+    server = QuickStartServer.start(ServeOptions.parse(new String[] {"--port", "0"}, clock));
+    assertThat(send(example(server, "GET", "/metrics/list")).statusCode()).isEqualTo(200);
+    // three collections 15 s apart, as the schedule would do (a rate needs two in its bucket), each
+    // after a point ingested (and stored: --ack stored) through the printed curl
+    for (int i = 0; i < 3; i++) {
+      assertThat(send(example(server, "POST", "/metrics/ingest")).statusCode()).isEqualTo(200);
+      assertThat(server.collectGuardMetrics().successCount()).isPositive();
+      clock.advance(QuickStartServer.COLLECTOR_INTERVAL);
+    }
+
+    JsonNode data = JSON.readTree(send(Example.get(server.uri().toString(),
+        "/api/v1/dashboards/dashboard-1/data?range=1h")).body());
+    Map<String, JsonNode> byName = new LinkedHashMap<>();
+    data.get("charts").forEach(c -> byName.put(c.get("name").asText(), c));
+    for (VisualizationSpec spec : QuickStartDashboard.guardCharts()) {
+      JsonNode chart = byName.get(spec.name());
+      assertThat(chart).as(spec.name()).isNotNull();
+      assertThat(chart.get("points").asInt()).as("%s: points after three collections", spec.name()).isPositive();
+    }
+    JsonNode stored = byName.get("Guard: pipeline items stored per second").get("series").get(0).get("points");
+    assertThat(stored.get(stored.size() - 1).get(1).asDouble()).as("items stored per second between collections")
+        .isPositive();
+    JsonNode byPath = byName.get("Guard: HTTP requests per second by path");
+    List<String> labels = new ArrayList<>();
+    byPath.get("series").forEach(s -> labels.add(s.get("label").asText()));
+    assertThat(labels).as("a series per requested path")
+        .anyMatch(l -> l.contains("/metrics/list")).anyMatch(l -> l.contains("/metrics/ingest"));
   }
 
   @Test
@@ -223,7 +263,7 @@ class QuickStartServerTest {
     assertThat(o.port()).isEqualTo(9090);
     assertThat(o.synthetic()).isFalse();
     assertThat(o.data().hosts()).isEqualTo(2);
-    ServeOptions defaults = ServeOptions.parse(new String[] {"--serve"}, CLOCK);
+    ServeOptions defaults = ServeOptions.parse(new String[0], CLOCK);
     assertThat(defaults.port()).isEqualTo(8080);
     assertThat(defaults.synthetic()).isTrue();
     assertThat(defaults.ack()).isEqualTo(AckMode.STORED);
@@ -270,9 +310,20 @@ class QuickStartServerTest {
   }
 
   @Test
-  void serveModeIsOnlyRequestedByServe() {
-    assertThat(ServeOptions.requested(new String[] {"--seed", "1"})).isFalse();
-    assertThat(ServeOptions.requested(new String[] {"--port", "1", "--serve"})).isTrue();
-    assertThat(List.of(QuickStart.USAGE.split("\\R"))).anyMatch(l -> l.contains("--serve"));
+  void servesByDefaultAndRunsOnceOnlyWithOnce() {
+    assertThat(QuickStart.serves(new String[0])).isTrue();
+    assertThat(QuickStart.serves(new String[] {"--seed", "1"})).isTrue();
+    assertThat(QuickStart.serves(new String[] {"--port", "1", "--serve"})).isTrue();
+    assertThat(QuickStart.serves(new String[] {"--once", "--seed", "1"})).isFalse();
+    assertThat(QuickStart.serves(new String[] {"--help"})).isFalse();
+    assertThat(List.of(QuickStart.USAGE.split("\\R")))
+        .anyMatch(l -> l.contains("--once"))
+        .anyMatch(l -> l.contains("--serve") && l.contains("default"));
+  }
+
+  @Test
+  void stillAcceptsServeAsANoOp() {
+    ServeOptions o = ServeOptions.parse(new String[] {"--serve", "--port", "9090"}, CLOCK);
+    assertThat(o).isEqualTo(ServeOptions.parse(new String[] {"--port", "9090"}, CLOCK));
   }
 }

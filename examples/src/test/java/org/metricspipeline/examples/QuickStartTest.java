@@ -245,6 +245,15 @@ class QuickStartTest {
   }
 
   @Test
+  void onceAcceptsItsOwnFlagAndRefusesTheServeOnlyOptionsNamingThem() {
+    assertThat(QuickStart.Options.parse(new String[] {"--once", "--seed", "3"}, CLOCK).seed()).isEqualTo(3);
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = QuickStart.run(new String[] {"--once", "--port", "9090"}, print(new ByteArrayOutputStream()), print(err));
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("--port only applies when serving: drop --once");
+  }
+
+  @Test
   void rejectsAnUnknownPatternWithExitCodeTwoListingTheKnownNames() {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code = QuickStart.run(new String[] {"--pattern", "square"}, print(new ByteArrayOutputStream()), print(err));
