@@ -26,6 +26,7 @@ import org.metricspipeline.api.VisualizationType;
 import org.metricspipeline.api.query.Aggregation;
 import org.metricspipeline.api.query.AggregationQuery;
 import org.metricspipeline.examples.QuickStartServer.ServeOptions;
+import org.metricspipeline.testkit.MutableClock;
 
 /**
  * The quick start's dashboard in headless Chromium: every chart draws as many marks as the data

@@ -33,6 +33,7 @@ import org.metricspipeline.api.query.Aggregation;
 import org.metricspipeline.api.query.AggregationQuery;
 import org.metricspipeline.examples.QuickStartServer.Example;
 import org.metricspipeline.examples.QuickStartServer.ServeOptions;
+import org.metricspipeline.testkit.MutableClock;
 
 /** Serve mode in-process on a free loopback port, driven by the JDK's HTTP client. */
 class QuickStartServerTest {

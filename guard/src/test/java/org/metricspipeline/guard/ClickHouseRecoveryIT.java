@@ -31,6 +31,7 @@ import org.metricspipeline.api.query.MetricsQuery;
 import org.metricspipeline.api.telemetry.Measurement;
 import org.metricspipeline.core.MetricsPipeline;
 import org.metricspipeline.core.RetryPolicy;
+import org.metricspipeline.testkit.MutableClock;
 
 /**
  * The guard over a pipeline that streams into a real ClickHouse server, which is stopped and

@@ -22,6 +22,7 @@ import org.metricspipeline.core.http.EndpointRequest;
 import org.metricspipeline.core.http.EndpointResponse;
 import org.metricspipeline.core.http.EndpointRouter;
 import org.metricspipeline.core.http.MetricsEndpoints;
+import org.metricspipeline.testkit.MutableClock;
 
 class GuardEndpointsTest {
 

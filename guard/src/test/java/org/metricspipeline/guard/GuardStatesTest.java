@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.metricspipeline.api.HealthCheckResult;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.metricspipeline.testkit.MutableClock;
 
 class GuardStatesTest {
 

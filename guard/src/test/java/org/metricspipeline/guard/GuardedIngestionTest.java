@@ -18,6 +18,7 @@ import org.metricspipeline.api.Delivery;
 import org.metricspipeline.api.HealthStatus;
 import org.metricspipeline.api.IngestionAdapter;
 import org.metricspipeline.core.MetricsPipeline;
+import org.metricspipeline.testkit.MutableClock;
 
 /** Re-creating a pipeline's ingestion channel: what happens to the replaced channel's data. */
 class GuardedIngestionTest {

@@ -15,6 +15,7 @@ import org.metricspipeline.api.MetricsData;
 import org.metricspipeline.api.StorageUnavailableException;
 import org.metricspipeline.api.telemetry.Measurement;
 import org.metricspipeline.core.MetricsPipeline;
+import org.metricspipeline.testkit.MutableClock;
 
 class GuardedStorageTest {
 

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.metricspipeline.adapters.memory.InMemoryIngestionAdapter;
 import org.metricspipeline.api.query.MetricsQuery;
 import org.metricspipeline.core.MetricsPipeline;
+import org.metricspipeline.testkit.MutableClock;
 
 class MetricsCollectorTest {
 

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.metricspipeline.api.HealthCheckResult;
 import org.metricspipeline.guard.internal.WebhookNotifier;
+import org.metricspipeline.testkit.MutableClock;
 
 class NotifierTest {
 

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.metricspipeline.adapters.memory.InMemoryIngestionAdapter;
 import org.metricspipeline.api.HealthCheckResult;
 import org.metricspipeline.core.MetricsPipeline;
+import org.metricspipeline.testkit.MutableClock;
 
 class RecoveryTest {
 

@@ -6,18 +6,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.metricspipeline.adapters.memory.InMemoryStorageAdapter;
 import org.metricspipeline.core.http.EndpointKind;
+import org.metricspipeline.testkit.MutableClock;
 
 /** Bearer tokens, per-IP rate limits (time moved by a test clock) and request counters over HTTP. */
 class SecurityIT {
@@ -27,7 +23,7 @@ class SecurityIT {
   private static final String TOKEN_B = "token-bbbbbbbbbbbbbbbb";
 
   private final InMemoryStorageAdapter storage = InMemoryStorageAdapter.create();
-  private final MovableClock clock = new MovableClock();
+  private final MutableClock clock = MutableClock.at("2025-12-03T12:00:00Z");
   private HttpIngestionAdapter http;
 
   @AfterEach
@@ -124,34 +120,5 @@ class SecurityIT {
       assertThat(s.pathPattern()).isEqualTo("(unmatched)");
       assertThat(s.status()).isEqualTo(404);
     });
-  }
-
-  /** A clock tests move by hand. */
-  static final class MovableClock extends Clock {
-    private final AtomicLong millis = new AtomicLong(Instant.parse("2025-12-03T12:00:00Z").toEpochMilli());
-
-    void advance(Duration d) {
-      millis.addAndGet(d.toMillis());
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(millis.get());
-    }
-
-    @Override
-    public long millis() {
-      return millis.get();
-    }
   }
 }

@@ -24,6 +24,7 @@ import org.metricspipeline.core.MetricsPipeline;
 import org.metricspipeline.core.RetentionPolicy;
 import org.metricspipeline.core.RollupSettings;
 import org.metricspipeline.core.TimeSeriesEngine;
+import org.metricspipeline.testkit.MutableClock;
 
 /** The rollup and retention jobs, driven directly with a clock the test moves. */
 class TimeSeriesJobsTest {
