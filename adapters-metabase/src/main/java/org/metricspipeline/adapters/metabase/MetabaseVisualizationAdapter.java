@@ -328,8 +328,13 @@ public final class MetabaseVisualizationAdapter implements VisualizationAdapter 
 
   /** The dashcards of a dashboard that show a card (not text or heading cards), oldest first. */
   private List<JsonNode> cardsOf(long dashboardId) {
+    return cardsOf(dashboardId, dashboard(dashboardId));
+  }
+
+  /** {@link #cardsOf(long)} of an already fetched dashboard. */
+  private static List<JsonNode> cardsOf(long dashboardId, JsonNode dashboard) {
     List<JsonNode> out = new ArrayList<>();
-    for (JsonNode dc : dashcards("GET /api/dashboard/" + dashboardId, dashboard(dashboardId))) {
+    for (JsonNode dc : dashcards("GET /api/dashboard/" + dashboardId, dashboard)) {
       if (dc.path("card_id").isIntegralNumber()) {
         out.add(dc);
       }
@@ -348,13 +353,7 @@ public final class MetabaseVisualizationAdapter implements VisualizationAdapter 
     return submit(() -> {
       long id = dashboardNumber(dashboardId);
       JsonNode dashboard = dashboard(id);
-      List<JsonNode> cards = new ArrayList<>();
-      for (JsonNode dc : dashcards("GET /api/dashboard/" + id, dashboard)) {
-        if (dc.path("card_id").isIntegralNumber()) {
-          cards.add(dc);
-        }
-      }
-      cards.sort(Comparator.comparingLong(dc -> dc.path("id").asLong()));
+      List<JsonNode> cards = cardsOf(id, dashboard);
       return switch (format) {
         case JSON -> exportJson(dashboard, cards);
         case CSV -> Exports.unionCsv(cards.stream().map(dc -> new Exports.CardCsv(dc.path("card_id").asLong(),
