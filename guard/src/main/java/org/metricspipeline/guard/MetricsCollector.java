@@ -89,11 +89,8 @@ public final class MetricsCollector implements AutoCloseable {
       if (scheduler != null) {
         return;
       }
-      scheduler = new ScheduledThreadPoolExecutor(1, r -> {
-        Thread t = new Thread(r, "metrics-guard-collector-1");
-        t.setDaemon(true);
-        return t;
-      });
+      scheduler = new ScheduledThreadPoolExecutor(1,
+          r -> SelfHealingPipelineGuard.daemon(r, "metrics-guard-collector-1"));
       scheduler.scheduleWithFixedDelay(() -> {
         try {
           collect();

@@ -620,7 +620,8 @@ public final class SelfHealingPipelineGuard implements AutoCloseable, SelfMeasur
     return reason.isEmpty() ? "" : " (" + reason + ")";
   }
 
-  private static Thread daemon(Runnable r, String name) {
+  /** A daemon thread with the given name, for the guard's and the collector's executors. */
+  static Thread daemon(Runnable r, String name) {
     Thread t = new Thread(r, name);
     t.setDaemon(true);
     return t;
