@@ -186,7 +186,7 @@ public final class EndpointHandler extends Handler.Abstract {
           return;
         }
       }
-      router.dispatch(bare.withBody(body)).whenComplete((answer, error) -> {
+      router.dispatch(match.get(), bare.withBody(body)).whenComplete((answer, error) -> {
         EndpointResponse r = error == null ? answer : ErrorBody.fromThrowable(error, clock);
         write(response, callback, r);
       });
