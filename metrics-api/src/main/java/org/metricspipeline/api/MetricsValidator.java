@@ -291,16 +291,17 @@ public final class MetricsValidator {
   }
 
   private static boolean isValidText(String value, int maxLength) {
-    int n = value.length();
-    if (n > maxLength) {
-      return false;
-    }
-    for (int i = 0; i < n; i++) {
+    return value.length() <= maxLength && controlCharAt(value) < 0;
+  }
+
+  /** The index of the first control character in {@code value}, or -1 when it has none. */
+  private static int controlCharAt(String value) {
+    for (int i = 0; i < value.length(); i++) {
       if (Character.isISOControl(value.charAt(i))) {
-        return false;
+        return i;
       }
     }
-    return true;
+    return -1;
   }
 
   private static List<ValidationError> checkText(
@@ -308,10 +309,9 @@ public final class MetricsValidator {
     if (value.length() > maxLength) {
       return add(errors, field, "must be at most " + maxLength + " characters, got " + value.length());
     }
-    for (int i = 0; i < value.length(); i++) {
-      if (Character.isISOControl(value.charAt(i))) {
-        return add(errors, field, "must not contain control characters (found one at index " + i + ")");
-      }
+    int i = controlCharAt(value);
+    if (i >= 0) {
+      return add(errors, field, "must not contain control characters (found one at index " + i + ")");
     }
     return errors;
   }

@@ -43,8 +43,11 @@ public record EndpointRequest(
     return new EndpointRequest(method, path, Map.of(), Map.of(), Map.of(), new byte[0], "");
   }
 
-  /** The same request with these path parameters (the router fills them in). */
+  /** The same request with these path parameters (the router fills them in); this one when they are its own. */
   public EndpointRequest withPathParams(Map<String, String> params) {
+    if (params.equals(pathParams)) {
+      return this; // immutable: no need to copy headers and body again
+    }
     return new EndpointRequest(method, path, params, queryParams, headers, body, clientAddress);
   }
 

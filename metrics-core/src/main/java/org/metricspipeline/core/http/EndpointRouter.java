@@ -81,8 +81,16 @@ public final class EndpointRouter {
     if (m.isEmpty()) {
       return CompletableFuture.completedFuture(notMatched(request));
     }
+    return dispatch(m.get(), request);
+  }
+
+  /**
+   * Answers a request already {@link #match matched} (so its path is not matched again): the
+   * endpoint's response, or a 500 error response when it throws or fails unexpectedly.
+   */
+  public CompletableFuture<EndpointResponse> dispatch(Match match, EndpointRequest request) {
     try {
-      return m.get().endpoint().handle(request.withPathParams(m.get().pathParams()))
+      return match.endpoint().handle(request.withPathParams(match.pathParams()))
           .exceptionally(t -> ErrorBody.fromThrowable(t, clock));
     } catch (RuntimeException e) {
       return CompletableFuture.completedFuture(ErrorBody.fromThrowable(e, clock));

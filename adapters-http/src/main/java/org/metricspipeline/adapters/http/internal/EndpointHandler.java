@@ -186,7 +186,10 @@ public final class EndpointHandler extends Handler.Abstract {
           return;
         }
       }
-      router.dispatch(bare.withBody(body)).whenComplete((answer, error) -> {
+      // built once with its body and path parameters: each copy copies the headers and the body
+      EndpointRequest full = new EndpointRequest(bare.method(), bare.path(), match.get().pathParams(),
+          bare.queryParams(), bare.headers(), body, bare.clientAddress());
+      router.dispatch(match.get(), full).whenComplete((answer, error) -> {
         EndpointResponse r = error == null ? answer : ErrorBody.fromThrowable(error, clock);
         write(response, callback, r);
       });
