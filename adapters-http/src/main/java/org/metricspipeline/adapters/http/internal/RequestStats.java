@@ -5,6 +5,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
@@ -33,6 +34,11 @@ public final class RequestStats {
   }
 
   private static final double NANOS_PER_SECOND = 1e9;
+  /** Methods counted under their own name; any other token a client sends counts as {@link #OTHER_METHOD}. */
+  private static final Set<String> KNOWN_METHODS =
+      Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "TRACE", "CONNECT");
+  /** The method label of requests with a method outside {@link #KNOWN_METHODS}. */
+  static final String OTHER_METHOD = "OTHER";
 
   private final ConcurrentHashMap<Key, Cell> cells = new ConcurrentHashMap<>();
   private final EnumMap<Rejection, LongAdder> rejections = new EnumMap<>(Rejection.class);
@@ -44,9 +50,13 @@ public final class RequestStats {
     }
   }
 
-  /** Records one answered request. */
+  /**
+   * Records one answered request. Made-up methods are counted together, so clients cannot grow the
+   * counters without bound (path patterns and statuses are bounded already).
+   */
   public void record(String method, String pattern, int status, long nanos) {
-    Cell c = cells.computeIfAbsent(new Key(method, pattern, status), k -> new Cell());
+    String label = KNOWN_METHODS.contains(method) ? method : OTHER_METHOD;
+    Cell c = cells.computeIfAbsent(new Key(label, pattern, status), k -> new Cell());
     c.count.increment();
     c.totalNanos.add(nanos);
     c.maxNanos.accumulate(nanos);
