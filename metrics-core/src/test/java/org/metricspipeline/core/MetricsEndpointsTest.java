@@ -45,7 +45,7 @@ class MetricsEndpointsTest {
   void rootListsEveryEndpoint() throws Exception {
     EndpointResponse r = call("GET", "/", "");
     assertThat(r.status()).isEqualTo(200);
-    assertThat(json(r).get("endpoints")).hasSize(11);
+    assertThat(json(r).get("endpoints")).hasSize(13);
     assertThat(r.bodyText()).contains("POST /api/v1/ingest", "GET /metrics/{metric_name}/info");
   }
 
@@ -187,5 +187,73 @@ class MetricsEndpointsTest {
     EndpointResponse r = call("GET", "/db/status", "");
     assertThat(r.status()).isEqualTo(503);
     assertThat(json(r).get("status").asText()).isEqualTo("disconnected");
+  }
+
+  @Test
+  void twoConcatenatedObjectsAre400AndNothingIsStored() throws Exception {
+    String one = "{\"metric_name\":\"a\",\"value\":1,\"timestamp\":\"2025-12-03T12:00:00Z\"}";
+    for (String separator : List.of("", " ", "\n", ",")) {
+      EndpointResponse r = call("POST", "/metrics/ingest", one + separator + one);
+      assertThat(r.status()).as("separator '%s'", separator).isEqualTo(400);
+      assertThat(json(r).at("/error/message").asText()).contains("malformed JSON at line 1");
+    }
+    assertThat(call("POST", "/query", "{\"metric_name\":\"a\"}{}").status()).isEqualTo(400);
+    assertThat(storage.stored).isEmpty();
+  }
+
+  @Test
+  void emptyOrBlankTimestampIs400NamingTheField() throws Exception {
+    for (String ts : List.of("\"\"", "\"  \"")) {
+      EndpointResponse r = call("POST", "/metrics/ingest", "{\"metric_name\":\"a\",\"value\":1,\"timestamp\":" + ts + "}");
+      assertThat(r.status()).isEqualTo(400);
+      assertThat(json(r).at("/error/details/errors/0/field").asText()).isEqualTo("timestamp");
+    }
+    assertThat(storage.stored).isEmpty();
+  }
+
+  @Test
+  void requestWithMoreItemsThanTheLimitIs413WithTheLimit() throws Exception {
+    EndpointRouter limited = EndpointRouter.of(
+        MetricsEndpoints.builder(storage).clock(CLOCK).maxItemsPerRequest(1).build().endpoints(), CLOCK);
+    String item = "{\"timestamp\":\"2025-12-03T12:00:00Z\",\"metric_type\":\"t\",\"metrics\":[{\"name\":\"a\",\"value\":1}]}";
+    EndpointResponse r = limited.dispatch(new EndpointRequest("POST", "/api/v1/ingest", Map.of(), Map.of(), Map.of(),
+        ("[" + item + "," + item + "]").getBytes(StandardCharsets.UTF_8), "127.0.0.1")).join();
+    assertThat(r.status()).isEqualTo(413);
+    assertThat(r.headers()).doesNotContainKey("Retry-After");
+    assertThat(json(r).at("/error/details/max_items").asInt()).isEqualTo(1);
+    assertThat(storage.stored).isEmpty();
+  }
+
+  @Test
+  void livenessIgnoresTheStoreAndReadinessFollowsIt() throws Exception {
+    storage.health(HealthCheckResult.unhealthy("down"));
+    assertThat(call("GET", "/health/live", "").status()).isEqualTo(200);
+    EndpointResponse ready = call("GET", "/health/ready", "");
+    assertThat(ready.status()).isEqualTo(503);
+    assertThat(json(ready).at("/details/reason").asText()).isEqualTo("down");
+  }
+
+  @Test
+  void healthAnswersAreReusedWithinTheCachePeriodSoProbesDoNotHitTheStoreEachTime() {
+    java.util.concurrent.atomic.AtomicInteger checks = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(0);
+    Clock moving = new Clock() {
+      @Override public ZoneOffset getZone() { return ZoneOffset.UTC; }
+      @Override public Clock withZone(java.time.ZoneId zone) { return this; }
+      @Override public Instant instant() { return Instant.ofEpochMilli(now.get()); }
+    };
+    EndpointRouter counted = EndpointRouter.of(MetricsEndpoints.builder(storage).clock(moving)
+        .health(() -> {
+          checks.incrementAndGet();
+          return storage.healthCheck();
+        }).build().endpoints(), moving);
+    EndpointRequest health = EndpointRequest.of("GET", "/health");
+    for (int i = 0; i < 50; i++) {
+      assertThat(counted.dispatch(health).join().status()).isEqualTo(200);
+    }
+    assertThat(checks).hasValue(1);
+    now.addAndGet(MetricsEndpoints.DEFAULT_HEALTH_CACHE_SECONDS * 1000L);
+    counted.dispatch(health).join();
+    assertThat(checks).hasValue(2);
   }
 }

@@ -41,6 +41,7 @@ import org.metricspipeline.api.timeseries.StorageCapabilities;
 import org.metricspipeline.core.DecodedBatch;
 import org.metricspipeline.core.MetricsJson;
 import org.metricspipeline.core.QueryPlanner;
+import org.metricspipeline.core.internal.HealthCache;
 import org.metricspipeline.core.internal.HttpJson;
 import org.metricspipeline.core.internal.RequestFields;
 import org.metricspipeline.core.internal.Timestamps;
@@ -53,7 +54,13 @@ import org.metricspipeline.core.internal.Timestamps;
  * <table>
  *   <caption>Endpoints</caption>
  *   <tr><td>{@code GET /}</td><td>service name, storage name and the endpoint list</td></tr>
- *   <tr><td>{@code GET /health}</td><td>the health source's result; 503 when unhealthy</td></tr>
+ *   <tr><td>{@code GET /health}</td><td>the health source's result (seed 004's answer); 503 when
+ *       unhealthy</td></tr>
+ *   <tr><td>{@code GET /health/live}</td><td>liveness: 200 whenever the process answers HTTP; it
+ *       asks nothing of the store, so a storage outage never makes an orchestrator restart the
+ *       service (and drop what it buffers)</td></tr>
+ *   <tr><td>{@code GET /health/ready}</td><td>readiness: 200 when the store is reachable (healthy or
+ *       degraded), 503 when not</td></tr>
  *   <tr><td>{@code GET /db/status}</td><td>storage health: {@code connected}, {@code degraded} or
  *       {@code disconnected} (503)</td></tr>
  *   <tr><td>{@code POST /metrics/ingest}</td><td>one seed-004 metric {@code {metric_name, value,
@@ -82,6 +89,12 @@ import org.metricspipeline.core.internal.Timestamps;
  *
  * <p>Ingestion hands valid items to the sink given by {@link Builder#ingest}: by default the store
  * itself (200 once stored); the HTTP server passes its channel (202 once queued, or 200 once stored).
+ * A request with more items than {@link Builder#maxItemsPerRequest} can never be taken and answers
+ * 413 with the limit in {@code details.max_items} (not a retryable 503).
+ *
+ * <p>Health answers ({@code /health}, {@code /health/ready}, {@code /db/status}) are reused for
+ * {@link Builder#healthCacheTtl} [{@value #DEFAULT_HEALTH_CACHE_SECONDS} s], so frequent probes cost
+ * the store at most one check per period (a ClickHouse check writes a probe row).
  */
 public final class MetricsEndpoints {
 
@@ -91,11 +104,15 @@ public final class MetricsEndpoints {
   public static final String SOURCE = "http";
   /** Default {@code limit} of raw queries. */
   public static final int DEFAULT_RAW_LIMIT = 1000;
+  /** Default seconds a health answer is reused. */
+  public static final int DEFAULT_HEALTH_CACHE_SECONDS = 2;
 
   private final StorageAdapter storage;
   private final Function<List<MetricsData>, CompletableFuture<MetricsBatchResult>> sink;
   private final int ingestStatus;
   private final Supplier<CompletableFuture<HealthCheckResult>> health;
+  private final Supplier<CompletableFuture<HealthCheckResult>> storageHealth;
+  private final int maxItems;
   private final MetricsValidator validator;
   private final String metricType;
   private final Clock clock;
@@ -105,13 +122,17 @@ public final class MetricsEndpoints {
     this.storage = b.storage;
     this.sink = b.sink != null ? b.sink : storage::batchStore;
     this.ingestStatus = b.sink != null ? b.ingestStatus : 200;
-    this.health = b.health != null ? b.health : storage::healthCheck;
+    this.storageHealth = new HealthCache(storage::healthCheck, b.healthCacheTtl, b.clock);
+    this.health = b.health != null ? new HealthCache(b.health, b.healthCacheTtl, b.clock) : storageHealth;
+    this.maxItems = b.maxItems;
     this.validator = b.validator;
     this.metricType = b.metricType;
     this.clock = b.clock;
     List<HttpEndpoint> list = new ArrayList<>();
     list.add(HttpEndpoint.of("GET", "/", EndpointKind.HEALTH, guard(this::root)));
     list.add(HttpEndpoint.of("GET", "/health", EndpointKind.HEALTH, guard(this::health)));
+    list.add(HttpEndpoint.of("GET", "/health/live", EndpointKind.HEALTH, guard(this::live)));
+    list.add(HttpEndpoint.of("GET", "/health/ready", EndpointKind.HEALTH, guard(this::ready)));
     list.add(HttpEndpoint.of("GET", "/db/status", EndpointKind.HEALTH, guard(this::dbStatus)));
     list.add(HttpEndpoint.of("POST", "/metrics/ingest", EndpointKind.INGESTION, guard(this::ingestOne)));
     list.add(HttpEndpoint.of("GET", "/metrics/list", EndpointKind.GENERAL, guard(this::listMetrics)));
@@ -190,8 +211,28 @@ public final class MetricsEndpoints {
         h.status() == HealthStatus.UNHEALTHY ? 503 : 200, MetricsJson.encode(h)));
   }
 
+  private CompletableFuture<EndpointResponse> live(EndpointRequest r) {
+    return done(EndpointResponse.json(200, MetricsJson.encode(HealthCheckResult.healthy(Map.of("check", "liveness")))));
+  }
+
+  private CompletableFuture<EndpointResponse> ready(EndpointRequest r) {
+    return storageHealth.get().thenApply(h -> {
+      Map<String, Object> details = new LinkedHashMap<>();
+      details.put("check", "readiness");
+      details.put("storage", storage.name());
+      details.put("storage_status", h.status().wireName());
+      Object reason = h.details().get("reason");
+      if (reason != null) {
+        details.put("reason", reason);
+      }
+      boolean ready = h.status() != HealthStatus.UNHEALTHY;
+      return EndpointResponse.json(ready ? 200 : 503,
+          MetricsJson.encode(new HealthCheckResult(ready ? HealthStatus.HEALTHY : HealthStatus.UNHEALTHY, details)));
+    });
+  }
+
   private CompletableFuture<EndpointResponse> dbStatus(EndpointRequest r) {
-    return storage.healthCheck().thenApply(h -> {
+    return storageHealth.get().thenApply(h -> {
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("status", switch (h.status()) {
         case HEALTHY -> "connected";
@@ -287,6 +328,9 @@ public final class MetricsEndpoints {
     if (batch.size() == 0) {
       return done(ErrorBody.invalidField("", "the array is empty; send at least one item", clock));
     }
+    if (batch.size() > maxItems) {
+      return done(tooManyItems(batch.size(), maxItems, clock));
+    }
     CompletableFuture<MetricsBatchResult> stored = valid.isEmpty()
         ? CompletableFuture.completedFuture(MetricsBatchResult.allSucceeded(0)) : sink.apply(valid);
     return stored.thenApply(result -> {
@@ -312,6 +356,18 @@ public final class MetricsEndpoints {
       }
       return ErrorBody.validation(errors, clock);
     });
+  }
+
+  /**
+   * The 413 for a request that can never be taken whole: retrying it cannot help, so it is not a
+   * 503; split it into requests of at most {@code max} items.
+   */
+  public static EndpointResponse tooManyItems(long items, int max, Clock clock) {
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("items", items);
+    details.put("max_items", max);
+    return ErrorBody.response(413, ErrorBody.PAYLOAD_TOO_LARGE, "the request holds " + items
+        + " items, more than the " + max + " one request may hold; split it into smaller requests", details, clock);
   }
 
   private static int firstNonBlank(byte[] body) {
@@ -632,6 +688,8 @@ public final class MetricsEndpoints {
     private Function<List<MetricsData>, CompletableFuture<MetricsBatchResult>> sink;
     private int ingestStatus = 200;
     private Supplier<CompletableFuture<HealthCheckResult>> health;
+    private Duration healthCacheTtl = Duration.ofSeconds(DEFAULT_HEALTH_CACHE_SECONDS);
+    private int maxItems = Integer.MAX_VALUE;
     private MetricsValidator validator = MetricsValidator.defaults();
     private String metricType = DEFAULT_METRIC_TYPE;
     private Clock clock = Clock.systemUTC();
@@ -662,6 +720,31 @@ public final class MetricsEndpoints {
     /** What {@code GET /health} reports, for example {@code pipeline::healthCheck} [storage health]. */
     public Builder health(Supplier<CompletableFuture<HealthCheckResult>> health) {
       this.health = Objects.requireNonNull(health, "health");
+      return this;
+    }
+
+    /**
+     * How long a health answer is reused, 0 to 1 hour [{@value #DEFAULT_HEALTH_CACHE_SECONDS} s];
+     * 0 asks the source on every request.
+     */
+    public Builder healthCacheTtl(Duration ttl) {
+      Objects.requireNonNull(ttl, "healthCacheTtl");
+      if (ttl.isNegative() || ttl.compareTo(Duration.ofHours(1)) > 0) {
+        throw new IllegalArgumentException("healthCacheTtl must be between PT0S and PT1H, got " + ttl);
+      }
+      this.healthCacheTtl = ttl;
+      return this;
+    }
+
+    /**
+     * The most items one ingestion request may hold, at least 1 [no limit]; the HTTP server passes
+     * its buffer's capacity, since a larger request could never fit. More answers 413.
+     */
+    public Builder maxItemsPerRequest(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxItemsPerRequest must be at least 1, got " + max);
+      }
+      this.maxItems = max;
       return this;
     }
 

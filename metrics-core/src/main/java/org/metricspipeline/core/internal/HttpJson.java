@@ -1,6 +1,9 @@
 package org.metricspipeline.core.internal;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -23,12 +26,22 @@ public final class HttpJson {
     }
   }
 
-  /** Reads a JSON tree; the exception's message is a one-line description with line and column. */
+  /**
+   * Reads exactly one JSON document: anything but whitespace after it (a second object, a comma)
+   * fails, so two concatenated documents are never read as their first. The exception's message is
+   * a one-line description with line and column.
+   */
   public static JsonNode read(byte[] body) throws BadJsonException {
-    try {
-      JsonNode node = MAPPER.readTree(body);
+    try (JsonParser p = MAPPER.createParser(body)) {
+      JsonNode node = MAPPER.readTree(p);
       if (node == null || node.isMissingNode()) {
         throw new BadJsonException("the body is empty; a JSON document is required");
+      }
+      JsonToken trailing = p.nextToken();
+      if (trailing != null) {
+        JsonLocation at = p.currentTokenLocation();
+        throw new BadJsonException("malformed JSON at line " + at.getLineNr() + ", column " + at.getColumnNr()
+            + ": unexpected " + MetricsJsonReader.describe(trailing) + " after the end of the document; send one JSON document");
       }
       return node;
     } catch (JsonProcessingException e) {

@@ -99,6 +99,12 @@ public final class RequestFields {
       error(field, "must be an ISO-8601 date-time or epoch milliseconds, got " + kind(n));
       return null;
     }
+    if (n.asText().isBlank()) {
+      // an empty string is a value, not an absent member: guessing "now" would store the wrong time
+      error(field, "must be an ISO-8601 date-time or epoch milliseconds, got an empty string"
+          + " (leave the member out instead)");
+      return null;
+    }
     return time(n.asText(), field);
   }
 
