@@ -195,7 +195,7 @@ class MetricsEndpointsTest {
     for (String separator : List.of("", " ", "\n", ",")) {
       EndpointResponse r = call("POST", "/metrics/ingest", one + separator + one);
       assertThat(r.status()).as("separator '%s'", separator).isEqualTo(400);
-      assertThat(json(r).at("/error/message").asText()).contains("malformed JSON at line 1");
+      assertThat(json(r).at("/error/message").asText()).startsWith("malformed JSON at line ");
     }
     assertThat(call("POST", "/query", "{\"metric_name\":\"a\"}{}").status()).isEqualTo(400);
     assertThat(storage.stored).isEmpty();
