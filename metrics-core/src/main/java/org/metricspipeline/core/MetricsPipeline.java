@@ -1190,7 +1190,10 @@ public final class MetricsPipeline implements AutoCloseable, SelfMeasuring {
       return this;
     }
 
-    /** The pipeline, not yet started; fails when no storage adapter was given. */
+    /**
+     * The pipeline, not yet started; fails when no storage adapter was given. An ingestion adapter
+     * that is {@link PipelineAware} is told about it.
+     */
     public MetricsPipeline build() {
       if (storage == null) {
         throw new IllegalStateException("storage is required: call storage(StorageAdapter)");
@@ -1205,7 +1208,11 @@ public final class MetricsPipeline implements AutoCloseable, SelfMeasuring {
         }
         timeSeries = engine.build();
       }
-      return new MetricsPipeline(this);
+      MetricsPipeline pipeline = new MetricsPipeline(this);
+      if (ingestion instanceof PipelineAware aware) {
+        aware.pipelineBuilt(pipeline);
+      }
+      return pipeline;
     }
 
     private static Duration between(String option, Duration value) {

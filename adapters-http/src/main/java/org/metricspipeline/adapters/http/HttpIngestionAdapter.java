@@ -10,8 +10,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -22,6 +20,8 @@ import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.metricspipeline.adapters.http.internal.BearerAuth;
 import org.metricspipeline.adapters.http.internal.ChannelBuffer;
+import org.metricspipeline.adapters.http.internal.IdempotencyKeys;
+import org.metricspipeline.adapters.http.internal.IngestionRequests;
 import org.metricspipeline.adapters.http.internal.RateLimiter;
 import org.metricspipeline.adapters.http.internal.RequestStats;
 import org.metricspipeline.adapters.http.internal.EndpointHandler;
@@ -41,6 +41,8 @@ import org.metricspipeline.api.OverloadedException;
 import org.metricspipeline.api.StorageAdapter;
 import org.metricspipeline.api.telemetry.Measurement;
 import org.metricspipeline.api.telemetry.SelfMeasuring;
+import org.metricspipeline.core.MetricsPipeline;
+import org.metricspipeline.core.PipelineAware;
 import org.metricspipeline.core.http.EndpointKind;
 import org.metricspipeline.core.http.EndpointRouter;
 import org.metricspipeline.core.http.HttpEndpoint;
@@ -55,10 +57,10 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * InMemoryStorageAdapter storage = InMemoryStorageAdapter.create();
- * try (HttpIngestionAdapter http = HttpIngestionAdapter.builder().port(8080).storage(storage).build();
- *      MetricsPipeline pipeline = MetricsPipeline.builder().storage(storage).ingestion(http).build()) {
+ * HttpIngestionAdapter http = HttpIngestionAdapter.builder().port(8080).storage(storage).build();
+ * try (MetricsPipeline pipeline = MetricsPipeline.builder().storage(storage).ingestion(http).build()) {
  *   pipeline.startProcessing();      // polls what POST /api/v1/ingest and /metrics/ingest buffered
- *   ...
+ *   ...                              // GET /health reports the pipeline; close() closes http too
  * }
  * }</pre>
  *
@@ -66,10 +68,19 @@ import org.slf4j.LoggerFactory;
  * Ingestion endpoints (and in-process {@link #ingest}/{@link #batchIngest}) validate items and put
  * them in a bounded buffer of {@link Builder#capacity(int)} items (queued plus delivered but not
  * settled); the pipeline {@link #poll}s them. A request whose items do not all fit is refused as a
- * whole with 503 and {@code Retry-After} ({@link Builder#retryAfter(Duration)}); 429 is kept for
- * rate limits.
- * See {@link AckMode} for when a request is answered. Items still buffered at {@link #close()} are
- * lost (their number is logged); stop producers and drain the pipeline first.
+ * whole with 503 and {@code Retry-After} ({@link Builder#retryAfter(Duration)}); one with more items
+ * than the capacity, which could never fit, answers 413 with the limit; 429 is kept for rate limits.
+ * See {@link AckMode} for when a request is answered ({@link AckMode#STORED} by default). Items
+ * still buffered at {@link #close()} are lost (their number is logged); stop producers and drain the
+ * pipeline first.
+ *
+ * <h2>Retries without duplicates</h2>
+ * A request carrying an {@code Idempotency-Key} header (1 to 255 printable ASCII characters, for
+ * example a UUID) and repeated with the same key and body within {@link Builder#idempotencyWindow}
+ * is answered from the first request, with {@code Idempotent-Replayed: true}, and its items are not
+ * buffered again: a client that got a 504 (or lost the answer) retries safely. A retry of a request
+ * still being stored waits for it. A first request answered 5xx was not taken and is forgotten. The
+ * same key with another body answers 422. At most {@link Builder#idempotencyMaxKeys} keys are kept.
  *
  * <h2>OpenTelemetry</h2>
  * {@code POST /v1/metrics} takes OTLP/HTTP in protobuf ({@code application/x-protobuf}) or JSON
@@ -93,16 +104,23 @@ import org.slf4j.LoggerFactory;
  * requests finish for up to {@link Builder#shutdownTimeout(Duration)}.
  *
  * <h2>Security</h2>
- * Optional bearer tokens ({@link Builder#bearerTokens}) and per client-IP rate limits
- * ({@link Builder#rateLimit}, {@link Builder#defaultRateLimits()}); rate limits are checked first,
- * so guessing tokens is rate limited too.
+ * Optional bearer tokens ({@link Builder#bearerTokens}) and per client-IP rate limits, on by
+ * default with seed 001's figures ({@link Builder#defaultRateLimits()}; {@link Builder#rateLimit}
+ * per kind, {@link Builder#noRateLimits()} for benchmarks); rate limits are checked first, so
+ * guessing tokens is rate limited too.
+ *
+ * <h2>Health</h2>
+ * {@code GET /health} reports the pipeline this adapter feeds (it is told by
+ * {@link MetricsPipeline.Builder#build()}), {@code GET /health/live} only that the process answers
+ * (the liveness probe), {@code GET /health/ready} whether the store is reachable (the readiness
+ * probe). Answers are reused for 2 s, so probes do not reach the store on every call.
  *
  * <h2>Observability</h2>
  * {@link #requestStats()} counts requests and latency per endpoint and status;
  * {@link #measurements()} reports them with refusals and the buffer's levels as Prometheus-shaped
  * {@code metrics_http_*} figures, which the pipeline appends to its own.
  */
-public final class HttpIngestionAdapter implements IngestionAdapter, SelfMeasuring {
+public final class HttpIngestionAdapter implements IngestionAdapter, SelfMeasuring, PipelineAware {
 
   /** The provider name and {@link #name()}. */
   public static final String NAME = "http";
@@ -112,8 +130,8 @@ public final class HttpIngestionAdapter implements IngestionAdapter, SelfMeasuri
   public static final int DEFAULT_PORT = 8080;
   /** Default most items buffered. */
   public static final int DEFAULT_CAPACITY = 10_000;
-  /** Default acknowledgement mode. */
-  public static final AckMode DEFAULT_ACK_MODE = AckMode.ACCEPTED;
+  /** Default acknowledgement mode: answer once stored. */
+  public static final AckMode DEFAULT_ACK_MODE = AckMode.STORED;
   /** Default wait for storage in {@link AckMode#STORED}. */
   public static final Duration DEFAULT_STORED_TIMEOUT = Duration.ofSeconds(10);
   /** Default {@code Retry-After} when the buffer is full. */
@@ -130,6 +148,10 @@ public final class HttpIngestionAdapter implements IngestionAdapter, SelfMeasuri
   public static final int DEFAULT_INGESTION_REQUESTS_PER_MINUTE = 1000;
   /** Seed 001's default rate limit per client IP for {@link EndpointKind#HEALTH} endpoints. */
   public static final int DEFAULT_HEALTH_REQUESTS_PER_MINUTE = 300;
+  /** Default window in which a repeated {@code Idempotency-Key} is answered from its first request. */
+  public static final Duration DEFAULT_IDEMPOTENCY_WINDOW = Duration.ofMinutes(10);
+  /** Default most {@code Idempotency-Key}s remembered at once (about 0.5 KB each). */
+  public static final int DEFAULT_IDEMPOTENCY_MAX_KEYS = 100_000;
   /** Default grace period for in-flight requests on close. */
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
   /** Share of capacity in use from which {@link #healthCheck()} reports degraded. */
@@ -146,6 +168,8 @@ public final class HttpIngestionAdapter implements IngestionAdapter, SelfMeasuri
   private final ServerConnector connector;
   private final List<HttpEndpoint> endpoints;
   private final RequestStats stats = new RequestStats();
+  private final IngestionRequests ingestRequests;
+  private volatile MetricsPipeline pipeline;
   private volatile boolean closed;
 
   private HttpIngestionAdapter(Builder b) {
@@ -161,14 +185,20 @@ public final class HttpIngestionAdapter implements IngestionAdapter, SelfMeasuri
     this.buffer = new ChannelBuffer(b.capacity, b.retryAfter, timer, b.ackMode == AckMode.STORED);
     StorageAdapter storage = b.storage != null ? b.storage : new NoStorage();
     MetricsEndpoints.Builder mb = MetricsEndpoints.builder(storage).validator(b.validator).clock(b.clock)
-        .ingest(this::offer, b.ackMode == AckMode.STORED ? 200 : 202);
+        .ingest(this::offer, b.ackMode == AckMode.STORED ? 200 : 202)
+        // a request larger than the buffer could never fit: 413, not a 503 retried forever
+        .maxItemsPerRequest(b.capacity);
     if (b.health != null) {
       mb.health(b.health);
-    } else if (b.storage == null) {
-      mb.health(this::healthCheck);
+    } else {
+      // the pipeline polling this channel once it is built (see pipelineBuilt), until then the store's
+      mb.health(() -> {
+        MetricsPipeline p = pipeline;
+        return p != null ? p.healthCheck() : b.storage != null ? b.storage.healthCheck() : healthCheck();
+      });
     }
     List<HttpEndpoint> all = new ArrayList<>(mb.build().endpoints());
-    all.add(new OtlpMetricsEndpoint(this::offer, b.validator, b.clock).endpoint());
+    all.add(new OtlpMetricsEndpoint(this::offer, b.validator, b.clock, b.capacity).endpoint());
     // A contributed endpoint replaces a built-in one with the same method and path (the guard's /health).
     java.util.Set<String> contributed = new java.util.HashSet<>();
     b.endpoints.forEach(e -> contributed.add(e.method() + " " + e.pathPattern()));
@@ -194,8 +224,11 @@ public final class HttpIngestionAdapter implements IngestionAdapter, SelfMeasuri
     server.addBean(new NetworkConnectionLimit(b.maxConnections, server));
     BearerAuth auth = b.tokens.isEmpty() ? null : new BearerAuth(b.tokens);
     RateLimiter limiter = b.rateLimits.isEmpty() ? null : new RateLimiter(b.rateLimits, b.clock);
+    IdempotencyKeys keys = b.idempotencyMaxKeys == 0 ? null
+        : new IdempotencyKeys(b.idempotencyWindow, b.idempotencyMaxKeys, b.clock);
+    this.ingestRequests = new IngestionRequests(b.storedTimeout, b.retryAfter, timer, b.clock, keys);
     server.setHandler(new GracefulHandler(new EndpointHandler(router, b.maxBodyBytes, b.clock, auth,
-        b.authenticateHealth, limiter, stats)));
+        b.authenticateHealth, limiter, stats, ingestRequests)));
     server.setErrorHandler(new JsonErrorHandler(b.clock));
     server.setStopTimeout(b.shutdownTimeout.toMillis());
     try {
@@ -209,8 +242,18 @@ public final class HttpIngestionAdapter implements IngestionAdapter, SelfMeasuri
       }
       throw new ConfigurationException("cannot listen on " + b.host + ":" + b.port + ": " + e.getMessage());
     }
-    LOG.info("HTTP server listening on {} ({} endpoints, ack mode {})", uri(), endpoints.size(),
-        b.ackMode.name().toLowerCase(java.util.Locale.ROOT));
+    LOG.info("HTTP server listening on {} ({} endpoints, ack mode {}, rate limits {})", uri(), endpoints.size(),
+        b.ackMode.wireName(), b.rateLimits.isEmpty() ? "off" : b.rateLimits);
+  }
+
+  /**
+   * Called by {@link MetricsPipeline.Builder#build()} when this adapter is the pipeline's channel:
+   * from then on {@code GET /health} reports the pipeline's health (unless {@link Builder#health}
+   * chose another source).
+   */
+  @Override
+  public void pipelineBuilt(MetricsPipeline pipeline) {
+    this.pipeline = Objects.requireNonNull(pipeline, "pipeline");
   }
 
   /** A builder with the defaults above. */
@@ -296,9 +339,9 @@ public final class HttpIngestionAdapter implements IngestionAdapter, SelfMeasuri
     if (config.ackMode == AckMode.ACCEPTED) {
       return CompletableFuture.completedFuture(MetricsBatchResult.allSucceeded(items.size()));
     }
+    // bounded by the stored timeout where the request is answered (IngestionRequests), which also
+    // lets a retry with the same Idempotency-Key wait for these very items
     CompletableFuture<MetricsBatchResult> result = new CompletableFuture<>();
-    var timeout = timer.schedule(() -> result.completeExceptionally(new TimeoutException(
-        "not stored within " + config.storedTimeout)), config.storedTimeout.toMillis(), TimeUnit.MILLISECONDS);
     List<CompletableFuture<MetricsBatchResult.Failure>> outcomes = new ArrayList<>(stored.size());
     for (int i = 0; i < stored.size(); i++) {
       int index = i;
@@ -314,7 +357,6 @@ public final class HttpIngestionAdapter implements IngestionAdapter, SelfMeasuri
       }));
     }
     CompletableFuture.allOf(outcomes.toArray(CompletableFuture[]::new)).thenRun(() -> {
-      timeout.cancel(false);
       List<MetricsBatchResult.Failure> failures = new ArrayList<>();
       for (CompletableFuture<MetricsBatchResult.Failure> o : outcomes) {
         MetricsBatchResult.Failure f = o.join();
@@ -381,7 +423,7 @@ public final class HttpIngestionAdapter implements IngestionAdapter, SelfMeasuri
     long[] c = buffer.counters();
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("address", uri().toString());
-    details.put("ack_mode", config.ackMode.name().toLowerCase(java.util.Locale.ROOT));
+    details.put("ack_mode", config.ackMode.wireName());
     details.put("queued", queued);
     details.put("unsettled", unsettled);
     details.put("capacity", buffer.capacity());
@@ -401,7 +443,11 @@ public final class HttpIngestionAdapter implements IngestionAdapter, SelfMeasuri
     return CompletableFuture.completedFuture(HealthCheckResult.healthy(details));
   }
 
-  /** Stops the server gracefully, then the buffer and the timer. Calling it again does nothing. */
+  /**
+   * Stops the server gracefully, then the buffer and the timer. Ingestion requests still waiting for
+   * storage ({@link AckMode#STORED}) get up to {@link Builder#shutdownTimeout} to be answered, then a
+   * 503 with {@code Retry-After} (never a closed connection). Calling it again does nothing.
+   */
   @Override
   public void close() {
     synchronized (this) {
@@ -409,6 +455,11 @@ public final class HttpIngestionAdapter implements IngestionAdapter, SelfMeasuri
         return;
       }
       closed = true;
+    }
+    int refused = ingestRequests.shutDown(config.shutdownTimeout);
+    if (refused > 0) {
+      LOG.warn("HTTP server shut down with {} ingestion requests not stored yet: answered 503 with Retry-After",
+          refused);
     }
     try {
       server.stop();
@@ -442,6 +493,8 @@ public final class HttpIngestionAdapter implements IngestionAdapter, SelfMeasuri
     private final List<String> tokens = new ArrayList<>();
     private boolean authenticateHealth;
     private final Map<EndpointKind, Integer> rateLimits = new java.util.EnumMap<>(EndpointKind.class);
+    private Duration idempotencyWindow = DEFAULT_IDEMPOTENCY_WINDOW;
+    private int idempotencyMaxKeys = DEFAULT_IDEMPOTENCY_MAX_KEYS;
     private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
     private StorageAdapter storage;
     private final List<HttpEndpoint> endpoints = new ArrayList<>();
@@ -449,12 +502,14 @@ public final class HttpIngestionAdapter implements IngestionAdapter, SelfMeasuri
     private Clock clock = Clock.systemUTC();
     private java.util.function.Supplier<CompletableFuture<HealthCheckResult>> health;
 
-    private Builder() {}
+    private Builder() {
+      defaultRateLimits();
+    }
 
     /**
-     * What {@code GET /health} reports, for example {@code () -> pipeline.healthCheck()} (a lambda,
-     * since the pipeline is built after this adapter) [the store's health, or this adapter's when
-     * there is no store].
+     * What {@code GET /health} reports [the health of the pipeline this adapter is the channel of,
+     * once it is built (it tells this adapter itself); before that the store's, or this adapter's
+     * when there is no store].
      */
     public Builder health(java.util.function.Supplier<CompletableFuture<HealthCheckResult>> source) {
       this.health = Objects.requireNonNull(source, "health");
@@ -489,7 +544,7 @@ public final class HttpIngestionAdapter implements IngestionAdapter, SelfMeasuri
       return this;
     }
 
-    /** When ingestion requests are answered [{@link AckMode#ACCEPTED}]. */
+    /** When ingestion requests are answered [{@link AckMode#STORED}]. */
     public Builder ackMode(AckMode ackMode) {
       this.ackMode = Objects.requireNonNull(ackMode, "ackMode");
       return this;
@@ -559,8 +614,8 @@ public final class HttpIngestionAdapter implements IngestionAdapter, SelfMeasuri
 
     /**
      * Limits each client IP to this many requests per minute on endpoints of {@code kind}, 1 to
-     * 10,000,000 [no limit]; over it answers 429 with {@code Retry-After}. A client may burst a
-     * minute's worth at once. See {@link #defaultRateLimits()}.
+     * 10,000,000 [seed 001's, see {@link #defaultRateLimits()}]; over it answers 429 with
+     * {@code Retry-After}. A client may burst a minute's worth at once.
      */
     public Builder rateLimit(EndpointKind kind, int requestsPerMinute) {
       Objects.requireNonNull(kind, "kind");
@@ -573,14 +628,45 @@ public final class HttpIngestionAdapter implements IngestionAdapter, SelfMeasuri
     }
 
     /**
-     * Seed 001's per-IP limits: {@value #DEFAULT_GENERAL_REQUESTS_PER_MINUTE} requests per minute in
-     * general, {@value #DEFAULT_INGESTION_REQUESTS_PER_MINUTE} for ingestion and
-     * {@value #DEFAULT_HEALTH_REQUESTS_PER_MINUTE} for health.
+     * Seed 001's per-IP limits, on by default: {@value #DEFAULT_GENERAL_REQUESTS_PER_MINUTE} requests
+     * per minute in general, {@value #DEFAULT_INGESTION_REQUESTS_PER_MINUTE} for ingestion and
+     * {@value #DEFAULT_HEALTH_REQUESTS_PER_MINUTE} for health (replacing limits set before).
      */
     public Builder defaultRateLimits() {
       rateLimit(EndpointKind.GENERAL, DEFAULT_GENERAL_REQUESTS_PER_MINUTE);
       rateLimit(EndpointKind.INGESTION, DEFAULT_INGESTION_REQUESTS_PER_MINUTE);
       return rateLimit(EndpointKind.HEALTH, DEFAULT_HEALTH_REQUESTS_PER_MINUTE);
+    }
+
+    /**
+     * Turns every rate limit off (benchmarks, load tests, or a proxy in front that limits already);
+     * {@link #rateLimit} after it limits that kind again.
+     */
+    public Builder noRateLimits() {
+      rateLimits.clear();
+      return this;
+    }
+
+    /**
+     * How long a request's {@code Idempotency-Key} is remembered, 1 second to 24 hours [10 minutes]:
+     * a request repeated with the same key within it is answered from the first one (waiting for it
+     * if it is still being stored) instead of being stored again.
+     */
+    public Builder idempotencyWindow(Duration window) {
+      this.idempotencyWindow = between("idempotencyWindow", window, Duration.ofSeconds(1), Duration.ofHours(24));
+      return this;
+    }
+
+    /**
+     * The most {@code Idempotency-Key}s remembered at once, 0 to 10,000,000 [100,000, about 50 MB at
+     * most]; beyond it the least recently used are forgotten first. 0 ignores the header.
+     */
+    public Builder idempotencyMaxKeys(int maxKeys) {
+      if (maxKeys < 0 || maxKeys > 10_000_000) {
+        throw new IllegalArgumentException("idempotencyMaxKeys must be between 0 and 10000000, got " + maxKeys);
+      }
+      this.idempotencyMaxKeys = maxKeys;
+      return this;
     }
 
     /** How long {@link #close()} lets in-flight requests finish, 0 to 10 minutes [5 s]. */

@@ -14,7 +14,7 @@ import org.metricspipeline.api.spi.IngestionProvider;
  * {@link HttpIngestionAdapter.Builder#storage} to serve queries.
  *
  * <p>Settings (all optional): {@value #HOST}, {@value #PORT}, {@value #CAPACITY},
- * {@value #ACK_MODE} ({@code accepted} or {@code stored}), {@value #STORED_TIMEOUT},
+ * {@value #ACK_MODE} ({@code stored} or {@code accepted}), {@value #STORED_TIMEOUT},
  * {@value #RETRY_AFTER}, {@value #MAX_BODY_BYTES}, {@value #MAX_THREADS},
  * {@value #SHUTDOWN_TIMEOUT}, {@value #BEARER_TOKENS}, {@value #RATE_LIMITS}; defaults and ranges as on the builder. Unknown keys are rejected.
  */
@@ -41,7 +41,10 @@ public final class HttpIngestionProvider implements IngestionProvider {
 
   /** Setting: {@link HttpIngestionAdapter.Builder#bearerTokens}, comma-separated. */
   public static final String BEARER_TOKENS = "bearer-tokens";
-  /** Setting: {@code default} for {@link HttpIngestionAdapter.Builder#defaultRateLimits()}, {@code off} [off]. */
+  /**
+   * Setting: {@code default} (or {@code on}) for {@link HttpIngestionAdapter.Builder#defaultRateLimits()},
+   * {@code off} for {@link HttpIngestionAdapter.Builder#noRateLimits()} [default].
+   */
   public static final String RATE_LIMITS = "rate-limits";
 
   /** Used by {@link java.util.ServiceLoader}. */
@@ -63,11 +66,11 @@ public final class HttpIngestionProvider implements IngestionProvider {
     AdapterConfig.apply(PORT, () -> b.port(port));
     int capacity = config.getInt(CAPACITY, HttpIngestionAdapter.DEFAULT_CAPACITY);
     AdapterConfig.apply(CAPACITY, () -> b.capacity(capacity));
-    String mode = config.getString(ACK_MODE, "accepted").toLowerCase(Locale.ROOT);
-    switch (mode) {
-      case "accepted" -> b.ackMode(AckMode.ACCEPTED);
-      case "stored" -> b.ackMode(AckMode.STORED);
-      default -> throw new ConfigurationException(ACK_MODE + " must be accepted or stored, got '" + mode + "'");
+    String mode = config.getString(ACK_MODE, HttpIngestionAdapter.DEFAULT_ACK_MODE.wireName());
+    try {
+      b.ackMode(AckMode.parse(mode));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationException(ACK_MODE + " must be stored or accepted, got '" + mode + "'");
     }
     Duration stored = config.getDuration(STORED_TIMEOUT, HttpIngestionAdapter.DEFAULT_STORED_TIMEOUT);
     AdapterConfig.apply(STORED_TIMEOUT, () -> b.storedTimeout(stored));
@@ -82,11 +85,11 @@ public final class HttpIngestionProvider implements IngestionProvider {
     config.getString(BEARER_TOKENS).ifPresent(tokens -> AdapterConfig.apply(BEARER_TOKENS,
         () -> b.bearerTokens(java.util.Arrays.stream(tokens.split(",")).map(String::trim)
             .filter(t -> !t.isEmpty()).toList())));
-    String limits = config.getString(RATE_LIMITS, "off").toLowerCase(Locale.ROOT);
+    String limits = config.getString(RATE_LIMITS, "default").toLowerCase(Locale.ROOT);
     switch (limits) {
-      case "default" -> b.defaultRateLimits();
-      case "off" -> { }
-      default -> throw new ConfigurationException(RATE_LIMITS + " must be default or off, got '" + limits + "'");
+      case "default", "on" -> b.defaultRateLimits();
+      case "off" -> b.noRateLimits();
+      default -> throw new ConfigurationException(RATE_LIMITS + " must be default (on) or off, got '" + limits + "'");
     }
     return b.build();
   }

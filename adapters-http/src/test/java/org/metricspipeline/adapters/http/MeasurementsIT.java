@@ -56,7 +56,7 @@ class MeasurementsIT {
 
   @Test
   void countsRequestsAndLatencyPerMethodPathAndStatus() throws Exception {
-    http = HttpIngestionAdapter.builder().port(0).storage(storage).build();
+    http = HttpIngestionAdapter.builder().port(0).storage(storage).ackMode(AckMode.ACCEPTED).build();
     send("GET", "/rollups", null, false);
     send("GET", "/rollups", null, false);
     send("POST", "/api/v1/ingest", ITEM, false);
@@ -78,11 +78,12 @@ class MeasurementsIT {
 
   @Test
   void countsEachKindOfRefusal() throws Exception {
-    http = HttpIngestionAdapter.builder().port(0).storage(storage).capacity(1).maxBodyBytes(1024)
-        .bearerTokens(List.of(TOKEN)).rateLimit(EndpointKind.GENERAL, 1).build();
+    http = HttpIngestionAdapter.builder().port(0).storage(storage).capacity(2).maxBodyBytes(1024)
+        .ackMode(AckMode.ACCEPTED).bearerTokens(List.of(TOKEN)).rateLimit(EndpointKind.GENERAL, 1).build();
     send("GET", "/rollups", null, true);
     assertThat(send("GET", "/rollups", null, true).statusCode()).isEqualTo(429);
     assertThat(send("POST", "/api/v1/ingest", ITEM, false).statusCode()).isEqualTo(401);
+    assertThat(send("POST", "/api/v1/ingest", ITEM, true).statusCode()).isEqualTo(202);
     assertThat(send("POST", "/api/v1/ingest", "[" + ITEM + "," + ITEM + "]", true).statusCode()).isEqualTo(503);
     assertThat(send("POST", "/api/v1/ingest", " ".repeat(2048), true).statusCode()).isEqualTo(413);
 
@@ -91,7 +92,7 @@ class MeasurementsIT {
       assertThat(value(m, "metrics_http_rejected_requests_total", Map.of("reason", reason))).as(reason).isEqualTo(1);
     }
     assertThat(value(m, "metrics_http_buffer_items_total", Map.of("outcome", "refused"))).isEqualTo(2);
-    assertThat(value(m, "metrics_http_buffer_capacity_items", Map.of())).isEqualTo(1);
+    assertThat(value(m, "metrics_http_buffer_capacity_items", Map.of())).isEqualTo(2);
   }
 
   @Test

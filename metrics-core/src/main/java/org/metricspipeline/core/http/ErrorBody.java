@@ -95,7 +95,7 @@ public final class ErrorBody {
     return validation(List.of(new ValidationError(field, message)), clock);
   }
 
-  /** A 503 or 429 with {@code Retry-After} in whole seconds (at least 1). */
+  /** A 503, 504 or 429 with {@code Retry-After} in whole seconds (at least 1). */
   public static EndpointResponse retryLater(int status, String type, String message, Duration retryAfter, Clock clock) {
     long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
     return response(status, type, message, Map.of("retry_after_seconds", seconds), clock)
@@ -104,7 +104,8 @@ public final class ErrorBody {
 
   /**
    * The response for a failure: validation 400 (also {@link IllegalArgumentException}), not found 404, missing capability 501, overloaded
-   * 503 with {@code Retry-After}, storage unavailable 503, timeout 504, anything else a logged,
+   * 503 with {@code Retry-After}, storage unavailable 503 and timeout 504 (both with
+   * {@code Retry-After: 1}), anything else a logged,
    * generic 500.
    */
   public static EndpointResponse fromThrowable(Throwable failure, Clock clock) {
@@ -128,7 +129,7 @@ public final class ErrorBody {
       return response(400, VALIDATION, String.valueOf(t.getMessage()), Map.of(), clock);
     }
     if (t instanceof TimeoutException) {
-      return response(504, TIMEOUT, "the request did not complete in time", Map.of(), clock);
+      return retryLater(504, TIMEOUT, "the request did not complete in time", Duration.ofSeconds(1), clock);
     }
     LOG.warn("endpoint failed unexpectedly", t);
     return response(500, INTERNAL, "internal error", Map.of(), clock);

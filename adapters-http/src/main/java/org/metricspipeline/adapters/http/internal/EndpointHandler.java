@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.zip.GZIPInputStream;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.io.Content;
@@ -42,13 +43,15 @@ public final class EndpointHandler extends Handler.Abstract {
   private final boolean authenticateHealth;
   private final RateLimiter limiter;
   private final RequestStats stats;
+  private final IngestionRequests ingestRequests;
 
   /**
    * A handler over the router, refusing bodies over {@code maxBodyBytes} (after decompression too);
-   * {@code auth} and {@code limiter} may be {@code null} for none.
+   * {@code auth} and {@code limiter} may be {@code null} for none. Ingestion endpoints are answered
+   * through {@code ingestRequests} (deadline, idempotency keys, shutdown).
    */
   public EndpointHandler(EndpointRouter router, int maxBodyBytes, Clock clock, BearerAuth auth,
-      boolean authenticateHealth, RateLimiter limiter, RequestStats stats) {
+      boolean authenticateHealth, RateLimiter limiter, RequestStats stats, IngestionRequests ingestRequests) {
     this.router = router;
     this.maxBodyBytes = maxBodyBytes;
     this.clock = clock;
@@ -56,6 +59,7 @@ public final class EndpointHandler extends Handler.Abstract {
     this.authenticateHealth = authenticateHealth;
     this.limiter = limiter;
     this.stats = stats;
+    this.ingestRequests = ingestRequests;
   }
 
   @Override
@@ -189,8 +193,11 @@ public final class EndpointHandler extends Handler.Abstract {
       // built once with its body and path parameters: each copy copies the headers and the body
       EndpointRequest full = new EndpointRequest(bare.method(), bare.path(), match.get().pathParams(),
           bare.queryParams(), bare.headers(), body, bare.clientAddress());
-      router.dispatch(match.get(), full).whenComplete((answer, error) -> {
-        EndpointResponse r = error == null ? answer : ErrorBody.fromThrowable(error, clock);
+      CompletableFuture<EndpointResponse> answer = ingestion
+          ? ingestRequests.answer(full, () -> router.dispatch(match.get(), full))
+          : router.dispatch(match.get(), full);
+      answer.whenComplete((done, error) -> {
+        EndpointResponse r = error == null ? done : ErrorBody.fromThrowable(error, clock);
         write(response, callback, r);
       });
     });

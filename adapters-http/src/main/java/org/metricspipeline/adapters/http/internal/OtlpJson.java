@@ -41,8 +41,13 @@ public final class OtlpJson {
   /** Merges the JSON body into {@code builder}. */
   public static void merge(byte[] json, Message.Builder builder) throws BadOtlpJsonException {
     JsonNode root;
-    try {
-      root = MAPPER.readTree(json);
+    try (JsonParser p = MAPPER.createParser(json)) {
+      root = MAPPER.readTree(p);
+      if (root != null && p.nextToken() != null) {
+        // two concatenated requests must not be read as the first one
+        throw new BadOtlpJsonException("the body must hold one JSON object; found more after its end at line "
+            + p.currentTokenLocation().getLineNr() + ", column " + p.currentTokenLocation().getColumnNr());
+      }
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new BadOtlpJsonException("the body is not valid JSON: " + e.getOriginalMessage());
     } catch (IOException e) {

@@ -22,6 +22,7 @@ import org.metricspipeline.core.http.EndpointRequest;
 import org.metricspipeline.core.http.EndpointResponse;
 import org.metricspipeline.core.http.ErrorBody;
 import org.metricspipeline.core.http.HttpEndpoint;
+import org.metricspipeline.core.http.MetricsEndpoints;
 
 /**
  * {@code POST /v1/metrics}: OTLP/HTTP in protobuf ({@code application/x-protobuf}) or JSON
@@ -41,13 +42,19 @@ public final class OtlpMetricsEndpoint {
   private final Function<List<MetricsData>, CompletableFuture<MetricsBatchResult>> sink;
   private final MetricsValidator validator;
   private final Clock clock;
+  private final int maxItems;
 
-  /** An endpoint handing valid items to {@code sink}. */
+  /**
+   * An endpoint handing valid items to {@code sink}; a request with more than {@code maxItems}
+   * valid data points, which the sink could never take, answers 413 with the limit (an OTLP exporter
+   * does not retry a 413, where it would retry a 503 forever).
+   */
   public OtlpMetricsEndpoint(Function<List<MetricsData>, CompletableFuture<MetricsBatchResult>> sink,
-      MetricsValidator validator, Clock clock) {
+      MetricsValidator validator, Clock clock, int maxItems) {
     this.sink = sink;
     this.validator = validator;
     this.clock = clock;
+    this.maxItems = maxItems;
   }
 
   /** The endpoint to mount. */
@@ -101,6 +108,9 @@ public final class OtlpMetricsEndpoint {
         String metric = p.item().get().metrics().get(0).name();
         reject(reasons, rejected, metric + ": " + v.errors().get(0));
       }
+    }
+    if (valid.size() > maxItems) {
+      return CompletableFuture.completedFuture(MetricsEndpoints.tooManyItems(valid.size(), maxItems, clock));
     }
     CompletableFuture<MetricsBatchResult> stored = valid.isEmpty()
         ? CompletableFuture.completedFuture(MetricsBatchResult.allSucceeded(0)) : sink.apply(valid);

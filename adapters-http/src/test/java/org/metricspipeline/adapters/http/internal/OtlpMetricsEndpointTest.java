@@ -28,7 +28,7 @@ class OtlpMetricsEndpointTest {
   private final OtlpMetricsEndpoint endpoint = new OtlpMetricsEndpoint(items -> {
     sunk.addAll(items);
     return CompletableFuture.completedFuture(MetricsBatchResult.allSucceeded(items.size()));
-  }, MetricsValidator.builder().clock(CLOCK).build(), CLOCK);
+  }, MetricsValidator.builder().clock(CLOCK).build(), CLOCK, 10_000);
 
   private EndpointResponse post(String contentType, byte[] body) {
     return endpoint.handle(new EndpointRequest("POST", "/v1/metrics", Map.of(), Map.of(),
