@@ -16,6 +16,8 @@ final class GatedStorage implements StorageAdapter {
 
   final StorageAdapter delegate;
   final AtomicInteger healthChecks = new AtomicInteger();
+  /** Items handed to a successful write: a duplicate counts twice even where the store merges it. */
+  final AtomicInteger itemsWritten = new AtomicInteger();
   private volatile CompletableFuture<Void> gate = new CompletableFuture<>();
 
   GatedStorage(StorageAdapter delegate) {
@@ -34,12 +36,15 @@ final class GatedStorage implements StorageAdapter {
 
   @Override
   public CompletableFuture<Void> store(MetricsData data) {
-    return gate.thenCompose(x -> delegate.store(data));
+    return gate.thenCompose(x -> delegate.store(data)).thenRun(itemsWritten::incrementAndGet);
   }
 
   @Override
   public CompletableFuture<MetricsBatchResult> batchStore(List<MetricsData> batch) {
-    return gate.thenCompose(x -> delegate.batchStore(batch));
+    return gate.thenCompose(x -> delegate.batchStore(batch)).thenApply(r -> {
+      itemsWritten.addAndGet(r.successCount());
+      return r;
+    });
   }
 
   @Override
