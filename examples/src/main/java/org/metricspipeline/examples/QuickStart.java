@@ -44,7 +44,7 @@ import org.metricspipeline.core.SyntheticData.Pattern;
  * up, stops it gracefully and prints what was stored and a few aggregations.
  *
  * <pre>{@code
- * java -jar examples/target/metrics-examples.jar [--port 8080] [--no-synthetic] [--ack accepted]
+ * java -jar examples/target/metrics-examples.jar [--port 8080] [--no-synthetic] [--ack accepted] [--rate-limits off]
  * java -jar examples/target/metrics-examples.jar --once [--seed N] [--hosts N] [--pattern NAME]
  * java -jar examples/target/metrics-examples.jar guard --help
  * }</pre>
@@ -84,11 +84,11 @@ public final class QuickStart {
   /** The flag of the one-shot report. */
   static final String ONCE = "--once";
   /** The options that only apply when serving, refused with {@link #ONCE}. */
-  static final List<String> SERVE_ONLY = List.of("--port", "--no-synthetic", "--ack", "--max-points");
+  static final List<String> SERVE_ONLY = List.of("--port", "--no-synthetic", "--ack", "--rate-limits", "--max-points");
 
   static final String USAGE = String.join(System.lineSeparator(),
-      "Usage: java -jar metrics-examples.jar [--port N] [--no-synthetic] [--ack MODE] [--max-points N]",
-      "                                      [--seed N] [--hosts N] [--pattern NAME] [--help]",
+      "Usage: java -jar metrics-examples.jar [--port N] [--no-synthetic] [--ack MODE] [--rate-limits on|off]",
+      "                                      [--max-points N] [--seed N] [--hosts N] [--pattern NAME] [--help]",
       "",
       "Serves the HTTP API on 127.0.0.1 (HTTP ingestion channel, in-memory storage with 1m/5m/1h",
       "rollups), fed an hour of synthetic host metrics and one " + PATTERN_METRIC + " series first; serves a",
@@ -98,6 +98,8 @@ public final class QuickStart {
       "  --port N         port to serve on, 0 for any free one (default " + QuickStartServer.DEFAULT_PORT + ")",
       "  --no-synthetic   start with an empty store",
       "  --ack MODE       stored: answer ingestion once stored (default); accepted: 202 once queued",
+      "  --rate-limits on|off  per-IP limits of 100/min, 1000/min on ingestion, 300/min on health",
+      "                   (default on; off for benchmarks and load tests)",
       "  --max-points N   the in-memory store's bound on points (default "
           + InMemoryStorageAdapter.DEFAULT_MAX_POINTS + "); items beyond it are dead-lettered",
       "  --seed N         seed of the synthetic values (default " + DEFAULT_SEED + ")",

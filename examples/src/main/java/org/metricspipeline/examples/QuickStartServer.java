@@ -106,24 +106,24 @@ final class QuickStartServer implements AutoCloseable {
     // The built-in dashboards: pages and data endpoints mounted on the same server.
     InMemoryVisualizationAdapter charts = InMemoryVisualizationAdapter.builder().storage(storage).clock(clock).build();
     Dashboard dashboard = QuickStartDashboard.create(charts, options.extraCharts());
-    AtomicReference<MetricsPipeline> pipelineRef = new AtomicReference<>();
+    // the guard is built after the pipeline, which is built after the server: its endpoints are mounted
+    // now and answer once it is set
     AtomicReference<GuardEndpoints> guardEndpoints = new AtomicReference<>();
     HttpIngestionAdapter http;
     try {
-      http = HttpIngestionAdapter.builder()
+      HttpIngestionAdapter.Builder hb = HttpIngestionAdapter.builder()
           .port(options.port())
           .storage(storage)
           .endpoints(charts.endpoints())
           .ackMode(options.ack())
           .clock(clock)
-          .health(() -> {
-            MetricsPipeline p = pipelineRef.get();
-            return p == null ? CompletableFuture.completedFuture(HealthCheckResult.healthy(Map.of()))
-                : p.healthCheck();
-          })
-          // the guard's GET /health, /metrics and /api/v1/* (its /health replaces the one above)
-          .endpoints(GuardEndpoints.deferred(guardEndpoints::get))
-          .build();
+          // GET /health reports the pipeline once it is built (MetricsPipeline.Builder#build tells the
+          // adapter); the guard's GET /health, /metrics and /api/v1/* replace it
+          .endpoints(GuardEndpoints.deferred(guardEndpoints::get));
+      if (!options.rateLimits()) {
+        hb.noRateLimits();
+      }
+      http = hb.build();
     } catch (RuntimeException e) {
       charts.close();
       storage.close();
@@ -137,7 +137,6 @@ final class QuickStartServer implements AutoCloseable {
         .clock(clock)
         .rollups(QuickStart.ROLLUPS)
         .build();
-    pipelineRef.set(pipeline);
     pipeline.startProcessing();
     SelfHealingPipelineGuard guard = SelfHealingPipelineGuard.builder().pipeline(pipeline).clock(clock)
         .checkInterval(GUARD_CHECK_INTERVAL).notifier(AlertNotifier.log()).build();
@@ -404,12 +403,13 @@ final class QuickStartServer implements AutoCloseable {
    * @param port the port to serve on, 0 for any free one
    * @param synthetic whether to feed the synthetic data first
    * @param ack when ingestion requests are answered ({@code --ack stored|accepted})
+   * @param rateLimits whether seed 001's per-IP rate limits apply ({@code --rate-limits on|off}, on by default)
    * @param maxPoints the in-memory store's bound on points ({@code --max-points})
    * @param extraCharts charts added to the quick start's dashboard after the synthetic and the
    *     guard's ones
    */
-  record ServeOptions(QuickStart.Options data, int port, boolean synthetic, AckMode ack, long maxPoints,
-      List<VisualizationSpec> extraCharts) {
+  record ServeOptions(QuickStart.Options data, int port, boolean synthetic, AckMode ack, boolean rateLimits,
+      long maxPoints, List<VisualizationSpec> extraCharts) {
 
     ServeOptions {
       Objects.requireNonNull(data, "data");
@@ -428,6 +428,7 @@ final class QuickStartServer implements AutoCloseable {
       int port = DEFAULT_PORT;
       boolean synthetic = true;
       AckMode ack = AckMode.STORED;
+      boolean rateLimits = true;
       long maxPoints = InMemoryStorageAdapter.DEFAULT_MAX_POINTS;
       List<String> rest = new ArrayList<>();
       for (int i = 0; i < args.length; i++) {
@@ -451,6 +452,17 @@ final class QuickStartServer implements AutoCloseable {
             }
             ack = parseAck(args[++i]);
           }
+          case "--rate-limits" -> {
+            if (i + 1 >= args.length) {
+              throw new IllegalArgumentException("--rate-limits needs a value: on or off");
+            }
+            String value = args[++i];
+            rateLimits = switch (value) {
+              case "on" -> true;
+              case "off" -> false;
+              default -> throw new IllegalArgumentException("--rate-limits must be on or off, got '" + value + "'");
+            };
+          }
           case "--max-points" -> {
             if (i + 1 >= args.length) {
               throw new IllegalArgumentException("--max-points needs a value");
@@ -466,15 +478,15 @@ final class QuickStartServer implements AutoCloseable {
         }
       }
       return new ServeOptions(QuickStart.Options.parse(rest.toArray(String[]::new), clock), port, synthetic, ack,
-          maxPoints, List.of());
+          rateLimits, maxPoints, List.of());
     }
 
     private static AckMode parseAck(String value) {
-      return switch (value) {
-        case "stored" -> AckMode.STORED;
-        case "accepted" -> AckMode.ACCEPTED;
-        default -> throw new IllegalArgumentException("--ack must be stored or accepted, got '" + value + "'");
-      };
+      try {
+        return AckMode.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--ack must be stored or accepted, got '" + value + "'");
+      }
     }
   }
 }

@@ -106,7 +106,8 @@ class QuickStartServerTest {
     VisualizationSpec extra = VisualizationSpec.of(
         "Guard: recoveries", VisualizationType.LINE,
         AggregationQuery.builder("guard_recoveries_total", Aggregation.RATE).build());
-    server = QuickStartServer.start(new ServeOptions(base.data(), 0, false, base.ack(), base.maxPoints(), List.of(extra)));
+    server = QuickStartServer.start(new ServeOptions(base.data(), 0, false, base.ack(), false, base.maxPoints(),
+        List.of(extra)));
 
     var charts = server.charts().getVisualizations("dashboard-1").join();
     int synthetic = QuickStartDashboard.syntheticCharts().size();
@@ -120,7 +121,7 @@ class QuickStartServerTest {
   @Test
   void theGuardChartsShowWhatTheCollectorRecordedThroughThePipeline() throws Exception {
     MutableClock clock = new MutableClock(Instant.parse("2024-05-01T12:02:00Z"));
-    server = QuickStartServer.start(ServeOptions.parse(new String[] {"--port", "0"}, clock));
+    server = QuickStartServer.start(ServeOptions.parse(new String[] {"--port", "0", "--rate-limits", "off"}, clock));
     assertThat(send(example(server, "GET", "/metrics/list")).statusCode()).isEqualTo(200);
     // three collections 15 s apart, as the schedule would do (a rate needs two in its bucket), each
     // after a point ingested (and stored: --ack stored) through the printed curl
@@ -268,6 +269,30 @@ class QuickStartServerTest {
     assertThat(defaults.port()).isEqualTo(8080);
     assertThat(defaults.synthetic()).isTrue();
     assertThat(defaults.ack()).isEqualTo(AckMode.STORED);
+    assertThat(defaults.rateLimits()).isTrue();
+  }
+
+  @Test
+  void parsesTheRateLimitSwitch() {
+    assertThat(ServeOptions.parse(new String[] {"--rate-limits", "off"}, CLOCK).rateLimits()).isFalse();
+    assertThat(ServeOptions.parse(new String[] {"--rate-limits", "on"}, CLOCK).rateLimits()).isTrue();
+    assertThatThrownBy(() -> ServeOptions.parse(new String[] {"--rate-limits", "maybe"}, CLOCK))
+        .hasMessage("--rate-limits must be on or off, got 'maybe'");
+  }
+
+  @Test
+  void theServerIsRateLimitedByDefault() throws Exception {
+    server = QuickStartServer.start(ServeOptions.parse(new String[] {"--port", "0", "--no-synthetic"}, CLOCK));
+    java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+    int refusedAt = -1;
+    for (int i = 1; i <= 110 && refusedAt < 0; i++) {
+      int status = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.uri() + "/rollups")).build(),
+          java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+      if (status == 429) {
+        refusedAt = i;
+      }
+    }
+    assertThat(refusedAt).as("first 429 among 110 GET /rollups").isBetween(101, 110);
   }
 
   @Test

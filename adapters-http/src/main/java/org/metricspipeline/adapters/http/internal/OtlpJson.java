@@ -1,7 +1,6 @@
 package org.metricspipeline.adapters.http.internal;
 
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.ByteString;
@@ -23,8 +22,11 @@ import java.util.Map;
  */
 public final class OtlpJson {
 
+  /**
+   * Doubles are read as doubles (correctly rounded by the parser), not through BigDecimal, which has
+   * no negative zero: {@code -0.0} must stay {@code -0.0}.
+   */
   private static final ObjectMapper MAPPER = new ObjectMapper()
-      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
       .enable(JsonParser.Feature.ALLOW_NON_NUMERIC_NUMBERS);
 
   /** Thrown when the JSON does not fit the message. */
