@@ -2,6 +2,7 @@
 module org.metricspipeline.examples {
   requires org.metricspipeline.adapters.memory;
   requires org.metricspipeline.adapters.http;
+  requires org.metricspipeline.adapters.clickhouse;
   requires org.metricspipeline.guard;
   requires info.picocli;
   requires java.net.http;
