@@ -39,7 +39,8 @@ public final class HttpClickHouseGuardExample {
         .endpoints(GuardEndpoints.deferred(guardEndpoints::get))   // GET /health, /metrics, /api/v1/*
         .build();
 
-    // Built with the adapter as its channel, the pipeline tells it: GET /health reports the pipeline.
+    // Built with the adapter as its channel, the pipeline tells it, so /health/ready and /db/status
+    // need no forward reference (GET /health is the guard's here).
     MetricsPipeline pipeline = MetricsPipeline.builder().storage(storage).ingestion(http).build();
     pipeline.startProcessing();
 

@@ -162,7 +162,7 @@ class QuickStartJarIT {
     Run run = java("-cp", jar().toString(), WiringBySpi.class.getName());
     assertThat(run.exitCode()).as("exit code; stderr:%n%s", run.stderr()).isZero();
     assertThat(run.stdout())
-        .startsWith("Providers found: storage [memory], ingestion [http, memory], visualization [memory]")
+        .startsWith("Providers found: storage [clickhouse, memory], ingestion [http, memory], visualization [memory]")
         .contains("Stored 60 items in 'memory'");
   }
 }

@@ -28,7 +28,7 @@ class WiringBySpiTest {
     assertThat(result.storage()).isEqualTo("memory");
     assertThat(result.ingestion()).isEqualTo("memory");
     assertThat(result.visualization()).isEqualTo("memory");
-    assertThat(output).startsWith("Providers found: storage [memory], ingestion [http, memory], visualization [memory]");
+    assertThat(output).startsWith("Providers found: storage [clickhouse, memory], ingestion [http, memory], visualization [memory]");
   }
 
   @Test
@@ -51,7 +51,7 @@ class WiringBySpiTest {
   @Test
   void reportsAnUnknownProviderNameWithTheKnownOnes() {
     assertThat(result.unknownNameError())
-        .isEqualTo("unknown storage provider 'no-such-store'; known: memory");
+        .isEqualTo("unknown storage provider 'no-such-store'; known: clickhouse, memory");
   }
 
   @Test
