@@ -80,6 +80,11 @@ public final class SelfHealingPipelineGuard implements AutoCloseable, SelfMeasur
   public static final Duration DEFAULT_CHECK_INTERVAL = Duration.ofSeconds(30);
   /** Default longest wait for one check. */
   public static final Duration DEFAULT_CHECK_TIMEOUT = Duration.ofSeconds(5);
+  /**
+   * Seed 001's name for the per-component health gauge (1 healthy, 0 otherwise), exported beside
+   * {@code metrics_guard_component_healthy} so the seed's Grafana panel works unchanged.
+   */
+  public static final String SEED_COMPONENT_HEALTH = "pipeline_guard_component_health";
   /** Default time between two scheduler ticks. */
   public static final Duration DEFAULT_TICK_INTERVAL = Duration.ofSeconds(1);
   /** Default unhealthy checks in a row before a component is critical. */
@@ -288,7 +293,11 @@ public final class SelfHealingPipelineGuard implements AutoCloseable, SelfMeasur
     }
   }
 
-  /** The guard's own figures: component states, checks, recoveries and alerts. */
+  /**
+   * The guard's own figures: component states, checks, recoveries and alerts. The per-component
+   * {@code metrics_guard_component_healthy} gauge is also exported as
+   * {@value #SEED_COMPONENT_HEALTH}, the name seed 001's Grafana dashboard reads.
+   */
   @Override
   public List<Measurement> measurements() {
     List<Measurement> list = new ArrayList<>();
@@ -297,8 +306,12 @@ public final class SelfHealingPipelineGuard implements AutoCloseable, SelfMeasur
         Map<String, String> c = Map.of("component", t.spec.name);
         list.add(new Measurement("metrics_guard_component_state", Measurement.Kind.GAUGE,
             "Component state: 0 healthy, 1 degraded or recovering, 2 critical, 3 failed", c, t.state.severity()));
+        int healthy = t.state == ComponentState.HEALTHY ? 1 : 0;
         list.add(new Measurement("metrics_guard_component_healthy", Measurement.Kind.GAUGE,
-            "1 while the component is healthy", c, t.state == ComponentState.HEALTHY ? 1 : 0));
+            "1 while the component is healthy", c, healthy));
+        // seed 001's Grafana panel reads this name: the same figure, so that dashboard works as is
+        list.add(new Measurement(SEED_COMPONENT_HEALTH, Measurement.Kind.GAUGE,
+            "1 while the component is healthy (seed 001's name for metrics_guard_component_healthy)", c, healthy));
         list.add(new Measurement("metrics_guard_checks_total", Measurement.Kind.COUNTER,
             "Health checks run", c, t.checks));
         list.add(new Measurement("metrics_guard_check_failures_total", Measurement.Kind.COUNTER,

@@ -79,6 +79,9 @@ class PrometheusIT {
       assertThat(samples.get("metrics_pipeline_points_stored_total")).isEqualTo(25.0);
       assertThat(samples.get("metrics_pipeline_items_received_total")).isEqualTo((double) pipeline.stats().received());
       assertThat(samples).containsEntry("metrics_guard_checks_total{component=\"odd-name.x\"}", 1.0)
+          .containsEntry("metrics_guard_component_healthy{component=\"odd-name.x\"}", 1.0)
+          // seed 001's Grafana panel reads this name
+          .containsEntry("pipeline_guard_component_health{component=\"odd-name.x\"}", 1.0)
           .containsEntry("metrics_flaky_points{path=\"C:\\\\data \\\"x\\\"\\nnext\"}", 25.0);
     }
   }
