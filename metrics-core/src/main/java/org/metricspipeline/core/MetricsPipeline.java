@@ -36,6 +36,7 @@ import org.metricspipeline.api.OverloadedException;
 import org.metricspipeline.api.StorageAdapter;
 import org.metricspipeline.api.StorageUnavailableException;
 import org.metricspipeline.api.ValidationError;
+import org.metricspipeline.core.http.TelemetryExposing;
 import org.metricspipeline.core.internal.BatchTracker;
 import org.metricspipeline.core.internal.NamedThreads;
 import org.metricspipeline.core.internal.PipelineEntry;
@@ -187,6 +188,9 @@ public final class MetricsPipeline implements AutoCloseable, SelfMeasuring {
     this.validator = b.validator != null ? b.validator : MetricsValidator.builder().clock(b.clock).build();
     this.queue = new ArrayBlockingQueue<>(b.queueCapacity);
     this.timeSeries = b.timeSeries;
+    if (ingestion instanceof TelemetryExposing server) {
+      server.exposeTelemetryOf(this); // a channel serving GET /metrics shows the pipeline's figures
+    }
   }
 
   /** A builder; {@link Builder#storage(StorageAdapter)} is required. */

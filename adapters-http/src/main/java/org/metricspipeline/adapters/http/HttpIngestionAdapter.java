@@ -45,6 +45,7 @@ import org.metricspipeline.core.http.EndpointKind;
 import org.metricspipeline.core.http.EndpointRouter;
 import org.metricspipeline.core.http.HttpEndpoint;
 import org.metricspipeline.core.http.MetricsEndpoints;
+import org.metricspipeline.core.http.TelemetryExposing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,11 +99,14 @@ import org.slf4j.LoggerFactory;
  * so guessing tokens is rate limited too.
  *
  * <h2>Observability</h2>
+ * {@code GET /metrics} serves Prometheus text (core's {@code PrometheusText}): the figures of the
+ * pipeline built with this channel (its own, this server's and the store's), without the guard;
+ * the guard's endpoints, when contributed, replace it with their richer text.
  * {@link #requestStats()} counts requests and latency per endpoint and status;
  * {@link #measurements()} reports them with refusals and the buffer's levels as Prometheus-shaped
  * {@code metrics_http_*} figures, which the pipeline appends to its own.
  */
-public final class HttpIngestionAdapter implements IngestionAdapter, SelfMeasuring {
+public final class HttpIngestionAdapter implements IngestionAdapter, SelfMeasuring, TelemetryExposing {
 
   /** The provider name and {@link #name()}. */
   public static final String NAME = "http";
@@ -146,6 +150,8 @@ public final class HttpIngestionAdapter implements IngestionAdapter, SelfMeasuri
   private final ServerConnector connector;
   private final List<HttpEndpoint> endpoints;
   private final RequestStats stats = new RequestStats();
+  private final StorageAdapter storage; // may be null
+  private volatile SelfMeasuring telemetrySource; // the pipeline polling this channel, once built
   private volatile boolean closed;
 
   private HttpIngestionAdapter(Builder b) {
@@ -160,8 +166,9 @@ public final class HttpIngestionAdapter implements IngestionAdapter, SelfMeasuri
     timer.setRemoveOnCancelPolicy(true);
     this.buffer = new ChannelBuffer(b.capacity, b.retryAfter, timer, b.ackMode == AckMode.STORED);
     StorageAdapter storage = b.storage != null ? b.storage : new NoStorage();
+    this.storage = b.storage;
     MetricsEndpoints.Builder mb = MetricsEndpoints.builder(storage).validator(b.validator).clock(b.clock)
-        .ingest(this::offer, b.ackMode == AckMode.STORED ? 200 : 202);
+        .ingest(this::offer, b.ackMode == AckMode.STORED ? 200 : 202).telemetry(this::telemetry);
     if (b.health != null) {
       mb.health(b.health);
     } else if (b.storage == null) {
@@ -221,6 +228,28 @@ public final class HttpIngestionAdapter implements IngestionAdapter, SelfMeasuri
   @Override
   public String name() {
     return NAME;
+  }
+
+  /**
+   * Serves {@code source}'s figures at {@code GET /metrics}; a {@code MetricsPipeline} built with
+   * this channel calls it, so the pipeline's figures (its own, this server's and the store's) are
+   * scraped. Until then {@code GET /metrics} shows this server's and the store's figures.
+   */
+  @Override
+  public void exposeTelemetryOf(SelfMeasuring source) {
+    this.telemetrySource = Objects.requireNonNull(source, "source");
+  }
+
+  private List<Measurement> telemetry() {
+    SelfMeasuring source = telemetrySource;
+    if (source != null) {
+      return source.measurements();
+    }
+    List<Measurement> out = new ArrayList<>(measurements());
+    if (storage instanceof SelfMeasuring s) {
+      out.addAll(s.measurements());
+    }
+    return out;
   }
 
   /** The port the server listens on (the bound one when built with port 0). */
