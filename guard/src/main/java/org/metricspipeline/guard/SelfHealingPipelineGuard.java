@@ -29,6 +29,7 @@ import org.metricspipeline.api.StorageAdapter;
 import org.metricspipeline.api.telemetry.Measurement;
 import org.metricspipeline.api.telemetry.SelfMeasuring;
 import org.metricspipeline.core.MetricsPipeline;
+import org.metricspipeline.guard.internal.ScheduledRetries;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,7 +73,9 @@ import org.slf4j.LoggerFactory;
  * thread ({@code metrics-guard-scheduler-1}); each component is checked when its interval has
  * passed on the injected clock, so tests move a clock and call {@link #runDueChecks()} themselves.
  * Notifiers run on {@code metrics-guard-notifier-1}, one alert after the other in the order raised
- * (a queue of 1000 notifications; beyond it the oldest waiting one is dropped and logged). {@link #close()} stops both.
+ * (a queue of 1000 notifications; beyond it the oldest waiting one is dropped and logged). A webhook
+ * retry waits on the guard's clock and is sent by the tick (or {@link #runDueChecks()}) once due,
+ * never by sleeping on the notifier thread. {@link #close()} stops both.
  */
 public final class SelfHealingPipelineGuard implements AutoCloseable, SelfMeasuring {
 
@@ -143,6 +146,11 @@ public final class SelfHealingPipelineGuard implements AutoCloseable, SelfMeasur
     this.historySize = b.historySize;
     this.pipeline = b.pipeline;
     this.notifiers = List.copyOf(b.notifiers);
+    for (AlertNotifier n : notifiers) {
+      if (n instanceof ScheduledRetries r) {
+        r.useClock(clock); // webhook retries wait on the guard's clock, sent by its tick
+      }
+    }
     Map<String, Tracker> map = new LinkedHashMap<>();
     for (ComponentSpec spec : specs.values()) {
       map.put(spec.name, new Tracker(spec, strategies.getOrDefault(spec.name, List.of())));
@@ -398,7 +406,23 @@ public final class SelfHealingPipelineGuard implements AutoCloseable, SelfMeasur
       apply(t, result, at);
       t.nextCheckAt = at.plus(t.spec.interval);
     }
+    dispatchDueRetries();
     return getSystemStatus();
+  }
+
+  /** Hands notifier retries whose time has come on the clock to the notifier thread. */
+  private void dispatchDueRetries() {
+    for (AlertNotifier n : notifiers) {
+      if (n instanceof ScheduledRetries r && r.retryDue() && !notifierExecutor.isShutdown()) {
+        notifierExecutor.execute(() -> {
+          try {
+            r.runDueRetries();
+          } catch (RuntimeException e) {
+            LOG.warn("notifier {} failed while retrying", n, e);
+          }
+        });
+      }
+    }
   }
 
   private static CompletableFuture<HealthCheckResult> start(ComponentSpec spec) {
