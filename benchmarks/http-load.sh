@@ -32,7 +32,7 @@ log() { printf '[http-load] %s\n' "$*" >&2; }
 # 1. The examples jar.
 if [[ ! -f "$JAR" ]]; then
   log "building $JAR"
-  mvn -B -q -o package -DskipTests -pl examples -am
+  mvn -B -q package -DskipTests -pl examples -am
 fi
 
 # 2. wrk and victoria-metrics from Debian.

@@ -19,7 +19,7 @@ fi
 tcp_port=${CLICKHOUSE_TCP_PORT:-$(cut -d' ' -f2 "${CLICKHOUSE_DIR:-target/clickhouse}/ports")}
 
 cp_file="$(pwd)/adapters-clickhouse/target/bench.classpath"
-mvn -B -q -o test-compile dependency:build-classpath -pl adapters-clickhouse -am \
+mvn -B -q test-compile dependency:build-classpath -pl adapters-clickhouse -am \
   -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=test
 java -Xmx3g -cp "adapters-clickhouse/target/test-classes:adapters-clickhouse/target/classes:$(cat "$cp_file")" \
   -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \

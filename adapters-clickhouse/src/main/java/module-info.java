@@ -1,6 +1,7 @@
 /** ClickHouse storage over the official ClickHouse Java client (client-v2, HTTP). */
 module org.metricspipeline.adapters.clickhouse {
   requires transitive org.metricspipeline.core;
+  requires org.metricspipeline.clickhouse.sql;
   requires com.fasterxml.jackson.core;
   requires com.fasterxml.jackson.databind;
   requires client.v2;

@@ -1,6 +1,7 @@
 /** Visualization in Metabase: dashboards and native-SQL cards over the ClickHouse store. */
 module org.metricspipeline.adapters.metabase {
   requires transitive org.metricspipeline.api;
+  requires org.metricspipeline.clickhouse.sql;
   requires okhttp3;
   // okhttp3 and okio are automatic modules: they do not make the module system resolve the Kotlin
   // standard library they run on, so this module asks for it.

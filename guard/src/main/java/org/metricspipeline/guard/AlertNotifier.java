@@ -17,7 +17,10 @@ public interface AlertNotifier extends AutoCloseable {
 
   /** Default attempts of a webhook delivery. */
   int DEFAULT_WEBHOOK_ATTEMPTS = 3;
-  /** Default wait before the first webhook retry; doubled per retry. */
+  /**
+   * Default wait before the first webhook retry; doubled per retry. Retries are scheduled on the
+   * guard's clock and sent by its tick, not slept.
+   */
   Duration DEFAULT_WEBHOOK_BACKOFF = Duration.ofSeconds(1);
 
   /** Delivers one alert (raised: {@code resolved == false}; resolved: {@code true}). */

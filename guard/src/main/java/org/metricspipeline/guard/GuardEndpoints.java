@@ -19,12 +19,13 @@ import org.metricspipeline.core.http.EndpointResponse;
 import org.metricspipeline.core.http.ErrorBody;
 import org.metricspipeline.core.http.HttpEndpoint;
 import org.metricspipeline.guard.internal.GuardJson;
-import org.metricspipeline.guard.internal.PrometheusText;
+import org.metricspipeline.core.http.PrometheusText;
 import org.metricspipeline.guard.internal.Telemetry;
 
 /**
  * The guard's HTTP API (seed 001) as framework-neutral {@link HttpEndpoint}s. Mount them on the
- * HTTP adapter, where they replace its built-in {@code GET /health}:
+ * HTTP adapter, where they replace its built-in {@code GET /health} and {@code GET /metrics} (core's
+ * {@link PrometheusText} of the pipeline alone; the guard's adds its own and JVM figures):
  *
  * <pre>{@code
  * HttpIngestionAdapter http = HttpIngestionAdapter.builder()
@@ -132,9 +133,7 @@ public final class GuardEndpoints {
 
   /** The Prometheus text {@code GET /metrics} serves. */
   public String prometheusText() {
-    List<Measurement> all = new ArrayList<>();
-    Telemetry.gather(guard.pipeline().orElse(null), guard, jvm).values().forEach(all::addAll);
-    return PrometheusText.write(all);
+    return PrometheusText.write(measurements());
   }
 
   private EndpointResponse health() {
@@ -150,8 +149,13 @@ public final class GuardEndpoints {
   }
 
   private EndpointResponse prometheus() {
-    return new EndpointResponse(200, Map.of("Content-Type", PrometheusText.CONTENT_TYPE),
-        prometheusText().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return PrometheusText.response(measurements());
+  }
+
+  private List<Measurement> measurements() {
+    List<Measurement> all = new ArrayList<>();
+    Telemetry.gather(guard.pipeline().orElse(null), guard, jvm).values().forEach(all::addAll);
+    return all;
   }
 
   private EndpointResponse alerts(EndpointRequest r) {

@@ -29,6 +29,7 @@ import org.metricspipeline.api.StorageAdapter;
 import org.metricspipeline.api.telemetry.Measurement;
 import org.metricspipeline.api.telemetry.SelfMeasuring;
 import org.metricspipeline.core.MetricsPipeline;
+import org.metricspipeline.guard.internal.ScheduledRetries;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,7 +73,9 @@ import org.slf4j.LoggerFactory;
  * thread ({@code metrics-guard-scheduler-1}); each component is checked when its interval has
  * passed on the injected clock, so tests move a clock and call {@link #runDueChecks()} themselves.
  * Notifiers run on {@code metrics-guard-notifier-1}, one alert after the other in the order raised
- * (a queue of 1000 notifications; beyond it the oldest waiting one is dropped and logged). {@link #close()} stops both.
+ * (a queue of 1000 notifications; beyond it the oldest waiting one is dropped and logged). A webhook
+ * retry waits on the guard's clock and is sent by the tick (or {@link #runDueChecks()}) once due,
+ * never by sleeping on the notifier thread. {@link #close()} stops both.
  */
 public final class SelfHealingPipelineGuard implements AutoCloseable, SelfMeasuring {
 
@@ -80,6 +83,11 @@ public final class SelfHealingPipelineGuard implements AutoCloseable, SelfMeasur
   public static final Duration DEFAULT_CHECK_INTERVAL = Duration.ofSeconds(30);
   /** Default longest wait for one check. */
   public static final Duration DEFAULT_CHECK_TIMEOUT = Duration.ofSeconds(5);
+  /**
+   * Seed 001's name for the per-component health gauge (1 healthy, 0 otherwise), exported beside
+   * {@code metrics_guard_component_healthy} so the seed's Grafana panel works unchanged.
+   */
+  public static final String SEED_COMPONENT_HEALTH = "pipeline_guard_component_health";
   /** Default time between two scheduler ticks. */
   public static final Duration DEFAULT_TICK_INTERVAL = Duration.ofSeconds(1);
   /** Default unhealthy checks in a row before a component is critical. */
@@ -138,6 +146,11 @@ public final class SelfHealingPipelineGuard implements AutoCloseable, SelfMeasur
     this.historySize = b.historySize;
     this.pipeline = b.pipeline;
     this.notifiers = List.copyOf(b.notifiers);
+    for (AlertNotifier n : notifiers) {
+      if (n instanceof ScheduledRetries r) {
+        r.useClock(clock); // webhook retries wait on the guard's clock, sent by its tick
+      }
+    }
     Map<String, Tracker> map = new LinkedHashMap<>();
     for (ComponentSpec spec : specs.values()) {
       map.put(spec.name, new Tracker(spec, strategies.getOrDefault(spec.name, List.of())));
@@ -288,7 +301,11 @@ public final class SelfHealingPipelineGuard implements AutoCloseable, SelfMeasur
     }
   }
 
-  /** The guard's own figures: component states, checks, recoveries and alerts. */
+  /**
+   * The guard's own figures: component states, checks, recoveries and alerts. The per-component
+   * {@code metrics_guard_component_healthy} gauge is also exported as
+   * {@value #SEED_COMPONENT_HEALTH}, the name seed 001's Grafana dashboard reads.
+   */
   @Override
   public List<Measurement> measurements() {
     List<Measurement> list = new ArrayList<>();
@@ -297,8 +314,12 @@ public final class SelfHealingPipelineGuard implements AutoCloseable, SelfMeasur
         Map<String, String> c = Map.of("component", t.spec.name);
         list.add(new Measurement("metrics_guard_component_state", Measurement.Kind.GAUGE,
             "Component state: 0 healthy, 1 degraded or recovering, 2 critical, 3 failed", c, t.state.severity()));
+        int healthy = t.state == ComponentState.HEALTHY ? 1 : 0;
         list.add(new Measurement("metrics_guard_component_healthy", Measurement.Kind.GAUGE,
-            "1 while the component is healthy", c, t.state == ComponentState.HEALTHY ? 1 : 0));
+            "1 while the component is healthy", c, healthy));
+        // seed 001's Grafana panel reads this name: the same figure, so that dashboard works as is
+        list.add(new Measurement(SEED_COMPONENT_HEALTH, Measurement.Kind.GAUGE,
+            "1 while the component is healthy (seed 001's name for metrics_guard_component_healthy)", c, healthy));
         list.add(new Measurement("metrics_guard_checks_total", Measurement.Kind.COUNTER,
             "Health checks run", c, t.checks));
         list.add(new Measurement("metrics_guard_check_failures_total", Measurement.Kind.COUNTER,
@@ -385,7 +406,23 @@ public final class SelfHealingPipelineGuard implements AutoCloseable, SelfMeasur
       apply(t, result, at);
       t.nextCheckAt = at.plus(t.spec.interval);
     }
+    dispatchDueRetries();
     return getSystemStatus();
+  }
+
+  /** Hands notifier retries whose time has come on the clock to the notifier thread. */
+  private void dispatchDueRetries() {
+    for (AlertNotifier n : notifiers) {
+      if (n instanceof ScheduledRetries r && r.retryDue() && !notifierExecutor.isShutdown()) {
+        notifierExecutor.execute(() -> {
+          try {
+            r.runDueRetries();
+          } catch (RuntimeException e) {
+            LOG.warn("notifier {} failed while retrying", n, e);
+          }
+        });
+      }
+    }
   }
 
   private static CompletableFuture<HealthCheckResult> start(ComponentSpec spec) {

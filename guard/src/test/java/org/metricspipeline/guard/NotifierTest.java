@@ -92,19 +92,116 @@ class NotifierTest {
   }
 
   @Test
-  void retriesOnServerErrorsUntilDelivered() throws Exception {
+  void retriesOnServerErrorsWhenTheirBackoffHasPassedOnTheClock() throws Exception {
     server.enqueue(new MockResponse().setResponseCode(503));
     server.enqueue(new MockResponse().setResponseCode(500));
     server.enqueue(new MockResponse().setResponseCode(204));
-    AlertNotifier.webhook(url(), 3, Duration.ofMillis(1)).notify(alert);
+    MutableClock clock = MutableClock.at("2026-01-01T00:00:00Z");
+    WebhookNotifier webhook = WebhookNotifier.json(url(), 3, Duration.ofSeconds(10));
+    webhook.useClock(clock);
+
+    webhook.notify(alert);
+    assertThat(server.getRequestCount()).isEqualTo(1);
+    assertThat(webhook.pendingRetries()).isEqualTo(1);
+
+    clock.advance(Duration.ofSeconds(9));
+    assertThat(webhook.retryDue()).isFalse();
+    webhook.runDueRetries();
+    assertThat(server.getRequestCount()).as("not before the first backoff").isEqualTo(1);
+
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(webhook.retryDue()).isTrue();
+    webhook.runDueRetries();
+    assertThat(server.getRequestCount()).isEqualTo(2);
+
+    clock.advance(Duration.ofSeconds(19));
+    webhook.runDueRetries();
+    assertThat(server.getRequestCount()).as("the second backoff is doubled").isEqualTo(2);
+    clock.advance(Duration.ofSeconds(1));
+    webhook.runDueRetries();
     assertThat(server.getRequestCount()).isEqualTo(3);
+    assertThat(webhook.delivered()).isEqualTo(1);
+    assertThat(webhook.pendingRetries()).isZero();
+    webhook.close();
+  }
+
+  @Test
+  void givesUpAfterItsAttempts() {
+    for (int i = 0; i < 3; i++) {
+      server.enqueue(new MockResponse().setResponseCode(500));
+    }
+    MutableClock clock = MutableClock.at("2026-01-01T00:00:00Z");
+    WebhookNotifier webhook = WebhookNotifier.json(url(), 2, Duration.ofSeconds(1));
+    webhook.useClock(clock);
+
+    webhook.notify(alert);
+    clock.advance(Duration.ofHours(1));
+    webhook.runDueRetries();
+    webhook.runDueRetries();
+
+    assertThat(server.getRequestCount()).isEqualTo(2);
+    assertThat(webhook.failed()).isEqualTo(1);
+    assertThat(webhook.pendingRetries()).isZero();
+    webhook.close();
   }
 
   @Test
   void doesNotRetryWhatTheReceiverRefuses() {
     server.enqueue(new MockResponse().setResponseCode(400));
     server.enqueue(new MockResponse().setResponseCode(200));
-    AlertNotifier.webhook(url(), 3, Duration.ofMillis(1)).notify(alert);
+    MutableClock clock = MutableClock.at("2026-01-01T00:00:00Z");
+    WebhookNotifier webhook = WebhookNotifier.json(url(), 3, Duration.ofSeconds(1));
+    webhook.useClock(clock);
+
+    webhook.notify(alert);
+    clock.advance(Duration.ofHours(1));
+    webhook.runDueRetries();
+
+    assertThat(server.getRequestCount()).isEqualTo(1);
+    assertThat(webhook.pendingRetries()).isZero();
+    assertThat(webhook.failed()).isEqualTo(1);
+    webhook.close();
+  }
+
+  @Test
+  void theGuardSendsADueRetryWhenItsClockHasMoved() throws Exception {
+    server.enqueue(new MockResponse().setResponseCode(503));
+    server.enqueue(new MockResponse().setResponseCode(200));
+    MutableClock clock = MutableClock.at("2026-01-01T00:00:00Z");
+    WebhookNotifier webhook = WebhookNotifier.json(url(), 3, Duration.ofSeconds(30));
+    try (SelfHealingPipelineGuard guard = SelfHealingPipelineGuard.builder().clock(clock).failureThreshold(1)
+        .component("db", HealthCheck.of(() -> HealthCheckResult.unhealthy("down")))
+        .notifier(webhook).build()) {
+      guard.runDueChecks();
+      assertThat(received().get("alert").get("id").asText()).isEqualTo("db:critical");
+      await("the failed delivery waits for a retry", () -> webhook.pendingRetries() == 1);
+
+      clock.advance(Duration.ofSeconds(29));
+      guard.runDueChecks();
+      assertThat(server.takeRequest(200, TimeUnit.MILLISECONDS)).as("no retry before its backoff").isNull();
+
+      clock.advance(Duration.ofSeconds(1));
+      guard.runDueChecks();
+      assertThat(received().get("alert").get("id").asText()).isEqualTo("db:critical");
+      await("the retry was delivered", () -> webhook.delivered() == 1);
+    }
+  }
+
+  @Test
+  void closingTheGuardGivesUpWaitingRetries() throws Exception {
+    server.enqueue(new MockResponse().setResponseCode(503));
+    MutableClock clock = MutableClock.at("2026-01-01T00:00:00Z");
+    WebhookNotifier webhook = WebhookNotifier.json(url(), 3, Duration.ofSeconds(30));
+    SelfHealingPipelineGuard guard = SelfHealingPipelineGuard.builder().clock(clock).failureThreshold(1)
+        .component("db", HealthCheck.of(() -> HealthCheckResult.unhealthy("down"))).notifier(webhook).build();
+    guard.runDueChecks();
+    received();
+    await("the failed delivery waits for a retry", () -> webhook.pendingRetries() == 1);
+
+    guard.close();
+
+    assertThat(webhook.pendingRetries()).isZero();
+    assertThat(webhook.failed()).isEqualTo(1);
     assertThat(server.getRequestCount()).isEqualTo(1);
   }
 

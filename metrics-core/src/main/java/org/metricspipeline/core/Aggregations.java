@@ -24,7 +24,7 @@ import org.metricspipeline.api.timeseries.SeriesId;
  *   <li>{@code rate}: computed per series (one series = one distinct metric type, source, metric name, unit and
  *       tag set), then
  *       summed over the series of the group. For one series with points {@code (t1,v1)..(tn,vn)} in
- *       time order inside the bucket, the increase is the sum over consecutive pairs of
+ *       {@linkplain #comparePoints point order} inside the bucket (time, ties by value), the increase is the sum over consecutive pairs of
  *       {@code v(i) - v(i-1)}, except that when {@code v(i) < v(i-1)} (a counter reset) the pair
  *       contributes {@code v(i)}; the rate is that increase divided by {@code (tn - t1)} in seconds.
  *       No extrapolation to the bucket's edges is done. A series with fewer than two points, or with
@@ -55,6 +55,18 @@ public final class Aggregations {
 
   private Aggregations() {}
 
+  /**
+   * The order of the points of one series, which {@code rate} (and a rollup's first and last point)
+   * depends on: by timestamp, ties by value ({@link Double#compare}). Two points of one series at
+   * the same instant are both kept; this order makes {@code rate} over them the same in every store.
+   * Example: (10 s, 7) and (10 s, 3) are read as 3 then 7, an increase of 4, not a reset to 3.
+   * SQL stores sort {@code (timestamp, value)} tuples, which is this order.
+   */
+  public static int comparePoints(long time1, double value1, long time2, double value2) {
+    int c = Long.compare(time1, time2);
+    return c != 0 ? c : Double.compare(value1, value2);
+  }
+
   /** The start of the bucket of width {@code stepMillis} holding epoch millisecond {@code t}. */
   public static long bucketStart(long t, long stepMillis) {
     if (stepMillis < 1) {
@@ -67,7 +79,8 @@ public final class Aggregations {
    * The mergeable state of one series over one time span: count, sum, min, max, and what {@code rate}
    * needs (first and last point, and the reset-adjusted increase between them).
    *
-   * <p>Points must be added in time order (ties in any order). Not thread-safe.
+   * <p>Points must be added in {@linkplain Aggregations#comparePoints point order} (time, ties by
+   * value) for {@code rate} to agree between stores; only time order is checked. Not thread-safe.
    */
   public static final class Accumulator {
     private long count;

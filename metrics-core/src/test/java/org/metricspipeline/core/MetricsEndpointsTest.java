@@ -17,6 +17,7 @@ import org.metricspipeline.core.http.EndpointRequest;
 import org.metricspipeline.core.http.EndpointResponse;
 import org.metricspipeline.core.http.EndpointRouter;
 import org.metricspipeline.core.http.MetricsEndpoints;
+import org.metricspipeline.core.http.PrometheusText;
 
 /** The HTTP endpoints mounted without any server: what a service with its own web stack does. */
 class MetricsEndpointsTest {
@@ -45,8 +46,27 @@ class MetricsEndpointsTest {
   void rootListsEveryEndpoint() throws Exception {
     EndpointResponse r = call("GET", "/", "");
     assertThat(r.status()).isEqualTo(200);
-    assertThat(json(r).get("endpoints")).hasSize(13);
-    assertThat(r.bodyText()).contains("POST /api/v1/ingest", "GET /metrics/{metric_name}/info");
+    assertThat(json(r).get("endpoints")).hasSize(14);
+    assertThat(r.bodyText()).contains("POST /api/v1/ingest", "GET /metrics/{metric_name}/info", "GET /metrics\"");
+  }
+
+  @Test
+  void servesTheTelemetryAsPrometheusTextAtEachScrape() {
+    double[] value = {1};
+    EndpointRouter withTelemetry = EndpointRouter.of(MetricsEndpoints.builder(storage).clock(CLOCK)
+        .telemetry(() -> List.of(org.metricspipeline.api.telemetry.Measurement.counter(
+            "metrics_pipeline_items_stored_total", "Items stored", value[0]))).build().endpoints(), CLOCK);
+    EndpointRequest get = new EndpointRequest("GET", "/metrics", Map.of(), Map.of(), Map.of(), new byte[0], "127.0.0.1");
+
+    EndpointResponse first = withTelemetry.dispatch(get).join();
+    value[0] = 5;
+    EndpointResponse second = withTelemetry.dispatch(get).join();
+
+    assertThat(first.status()).isEqualTo(200);
+    assertThat(first.headers()).containsEntry("Content-Type", PrometheusText.CONTENT_TYPE);
+    assertThat(first.bodyText()).isEqualTo("# HELP metrics_pipeline_items_stored_total Items stored\n"
+        + "# TYPE metrics_pipeline_items_stored_total counter\nmetrics_pipeline_items_stored_total 1\n");
+    assertThat(second.bodyText()).endsWith("metrics_pipeline_items_stored_total 5\n");
   }
 
   @Test

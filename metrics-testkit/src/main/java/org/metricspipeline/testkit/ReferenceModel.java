@@ -125,9 +125,9 @@ final class ReferenceModel {
     return items;
   }
 
-  /** Points of one series in the order {@code rate} sees them: time, ties by value. */
+  /** Points of one series in the order {@code rate} sees them: core's point order (time, ties by value). */
   private static final Comparator<Point> SERIES_ORDER =
-      Comparator.comparingLong(Point::time).thenComparingDouble(Point::value);
+      (a, b) -> Aggregations.comparePoints(a.time(), a.value(), b.time(), b.value());
 
   /** The groups and buckets {@code q} must give, in the documented order. */
   List<GroupResult> aggregate(AggregationQuery q) {

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.metricspipeline.adapters.clickhouse.internal.Connection;
 import org.metricspipeline.adapters.clickhouse.internal.Schema;
 import org.metricspipeline.adapters.clickhouse.internal.StatementShapes;
-import org.metricspipeline.adapters.clickhouse.internal.Sql;
+import org.metricspipeline.clickhouse.sql.Sql;
 
 /**
  * Every statement shape the adapter generates (the same list the chdb check runs on the current

@@ -116,6 +116,9 @@ import org.slf4j.LoggerFactory;
  * probe). Answers are reused for 2 s, so probes do not reach the store on every call.
  *
  * <h2>Observability</h2>
+ * {@code GET /metrics} serves Prometheus text (core's {@code PrometheusText}): the figures of the
+ * pipeline built with this channel (its own, this server's and the store's), without the guard;
+ * the guard's endpoints, when contributed, replace it with their richer text.
  * {@link #requestStats()} counts requests and latency per endpoint and status;
  * {@link #measurements()} reports them with refusals and the buffer's levels as Prometheus-shaped
  * {@code metrics_http_*} figures, which the pipeline appends to its own.
@@ -170,6 +173,7 @@ public final class HttpIngestionAdapter implements IngestionAdapter, SelfMeasuri
   private final RequestStats stats = new RequestStats();
   private final IngestionRequests ingestRequests;
   private volatile MetricsPipeline pipeline;
+  private final StorageAdapter storage; // may be null
   private volatile boolean closed;
 
   private HttpIngestionAdapter(Builder b) {
@@ -184,10 +188,12 @@ public final class HttpIngestionAdapter implements IngestionAdapter, SelfMeasuri
     timer.setRemoveOnCancelPolicy(true);
     this.buffer = new ChannelBuffer(b.capacity, b.retryAfter, timer, b.ackMode == AckMode.STORED);
     StorageAdapter storage = b.storage != null ? b.storage : new NoStorage();
+    this.storage = b.storage;
     MetricsEndpoints.Builder mb = MetricsEndpoints.builder(storage).validator(b.validator).clock(b.clock)
         .ingest(this::offer, b.ackMode == AckMode.STORED ? 200 : 202)
         // a request larger than the buffer could never fit: 413, not a 503 retried forever
-        .maxItemsPerRequest(b.capacity);
+        .maxItemsPerRequest(b.capacity)
+        .telemetry(this::telemetry);
     if (b.health != null) {
       mb.health(b.health);
     } else {
@@ -249,7 +255,8 @@ public final class HttpIngestionAdapter implements IngestionAdapter, SelfMeasuri
   /**
    * Called by {@link MetricsPipeline.Builder#build()} when this adapter is the pipeline's channel:
    * from then on {@code GET /health} reports the pipeline's health (unless {@link Builder#health}
-   * chose another source).
+   * chose another source) and {@code GET /metrics} the pipeline's figures (its own, this server's and
+   * the store's); until then {@code GET /metrics} shows this server's and the store's figures.
    */
   @Override
   public void pipelineBuilt(MetricsPipeline pipeline) {
@@ -264,6 +271,18 @@ public final class HttpIngestionAdapter implements IngestionAdapter, SelfMeasuri
   @Override
   public String name() {
     return NAME;
+  }
+
+  private List<Measurement> telemetry() {
+    MetricsPipeline source = pipeline;
+    if (source != null) {
+      return source.measurements();
+    }
+    List<Measurement> out = new ArrayList<>(measurements());
+    if (storage instanceof SelfMeasuring s) {
+      out.addAll(s.measurements());
+    }
+    return out;
   }
 
   /** The port the server listens on (the bound one when built with port 0). */

@@ -32,6 +32,8 @@ import org.metricspipeline.api.query.MetricsQuery;
 import org.metricspipeline.api.query.QuerySource;
 import org.metricspipeline.api.query.Resolution;
 import org.metricspipeline.api.query.TimeRange;
+import org.metricspipeline.api.telemetry.Measurement;
+import org.metricspipeline.api.telemetry.SelfMeasuring;
 import org.metricspipeline.api.timeseries.MetricListQuery;
 import org.metricspipeline.api.timeseries.MetricSummary;
 import org.metricspipeline.api.timeseries.RollupBucket;
@@ -81,6 +83,10 @@ import org.metricspipeline.core.internal.Timestamps;
  *   <tr><td>{@code GET /rollups}</td><td>what is rolled up; optional {@code metric_name}</td></tr>
  *   <tr><td>{@code POST /api/v1/ingest}</td><td>one seed-000 item or an array; answers a
  *       {@link MetricsBatchResult} naming every rejected item (400 when none was accepted)</td></tr>
+ *   <tr><td>{@code GET /metrics}</td><td>{@link PrometheusText Prometheus text} of
+ *       {@link Builder#telemetry} (by default the store's figures when it is
+ *       {@link SelfMeasuring}; pass {@code pipeline::measurements} for the pipeline's, which include
+ *       its adapters'); the guard's richer {@code GET /metrics} replaces it where mounted</td></tr>
  * </table>
  *
  * <p>Times are ISO-8601 with an offset or epoch milliseconds; ranges are half-open
@@ -116,6 +122,7 @@ public final class MetricsEndpoints {
   private final MetricsValidator validator;
   private final String metricType;
   private final Clock clock;
+  private final Supplier<? extends List<Measurement>> telemetry;
   private final List<HttpEndpoint> endpoints;
 
   private MetricsEndpoints(Builder b) {
@@ -128,6 +135,8 @@ public final class MetricsEndpoints {
     this.validator = b.validator;
     this.metricType = b.metricType;
     this.clock = b.clock;
+    this.telemetry = b.telemetry != null ? b.telemetry
+        : () -> storage instanceof SelfMeasuring m ? m.measurements() : List.of();
     List<HttpEndpoint> list = new ArrayList<>();
     list.add(HttpEndpoint.of("GET", "/", EndpointKind.HEALTH, guard(this::root)));
     list.add(HttpEndpoint.of("GET", "/health", EndpointKind.HEALTH, guard(this::health)));
@@ -142,6 +151,8 @@ public final class MetricsEndpoints {
     list.add(HttpEndpoint.of("GET", "/query/rollup", EndpointKind.GENERAL, guard(this::queryRollup)));
     list.add(HttpEndpoint.of("GET", "/rollups", EndpointKind.GENERAL, guard(this::rollups)));
     list.add(HttpEndpoint.of("POST", "/api/v1/ingest", EndpointKind.INGESTION, guard(this::ingestItems)));
+    list.add(HttpEndpoint.of("GET", PrometheusText.PATH, EndpointKind.GENERAL,
+        guard(r -> done(PrometheusText.response(telemetry.get())))));
     this.endpoints = List.copyOf(list);
   }
 
@@ -693,6 +704,7 @@ public final class MetricsEndpoints {
     private MetricsValidator validator = MetricsValidator.defaults();
     private String metricType = DEFAULT_METRIC_TYPE;
     private Clock clock = Clock.systemUTC();
+    private Supplier<? extends List<Measurement>> telemetry;
 
     private Builder(StorageAdapter storage) {
       this.storage = Objects.requireNonNull(storage, "storage");
@@ -767,6 +779,16 @@ public final class MetricsEndpoints {
     /** The clock for error timestamps and missing ingestion timestamps [system UTC]. */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * What {@code GET /metrics} exposes, read at each scrape, for example
+     * {@code pipeline::measurements} [the store's measurements when it is {@link SelfMeasuring},
+     * else none].
+     */
+    public Builder telemetry(Supplier<? extends List<Measurement>> telemetry) {
+      this.telemetry = Objects.requireNonNull(telemetry, "telemetry");
       return this;
     }
 

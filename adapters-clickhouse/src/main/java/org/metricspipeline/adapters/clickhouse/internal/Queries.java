@@ -1,30 +1,37 @@
 package org.metricspipeline.adapters.clickhouse.internal;
 
+import static org.metricspipeline.clickhouse.sql.MetricsSql.HAS_RATE;
+import static org.metricspipeline.clickhouse.sql.MetricsSql.RATE;
+import static org.metricspipeline.clickhouse.sql.MetricsSql.SERIES;
+import static org.metricspipeline.clickhouse.sql.MetricsSql.accumulatorColumns;
+import static org.metricspipeline.clickhouse.sql.MetricsSql.bucket;
+import static org.metricspipeline.clickhouse.sql.MetricsSql.rangeConditions;
+import static org.metricspipeline.clickhouse.sql.MetricsSql.seriesConditions;
+import static org.metricspipeline.clickhouse.sql.MetricsSql.tagValue;
+import static org.metricspipeline.clickhouse.sql.MetricsSql.where;
+
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import org.metricspipeline.api.query.AggregationQuery;
 import org.metricspipeline.api.query.MetricsQuery;
 import org.metricspipeline.api.query.Resolution;
 import org.metricspipeline.api.query.TimeRange;
 import org.metricspipeline.api.timeseries.MetricListQuery;
 import org.metricspipeline.api.timeseries.RollupQuery;
+import org.metricspipeline.clickhouse.sql.Sql;
 
 /**
- * Every SELECT and ALTER the adapter sends, as text. User values go through {@link Sql#quote};
+ * Every SELECT and ALTER the adapter sends, as text, built on the shared {@code MetricsSql} fragments
+ * (filters, buckets, the accumulator behind rollups and {@code rate}) that the Metabase chart SQL
+ * uses too. User values go through {@link Sql#quote};
  * numbers are formatted from Java longs. Results are read as {@code FORMAT RowBinary} with the
  * column types each method's Javadoc lists. The SQL uses only what ClickHouse 18.16 has (arrays,
  * lambdas, {@code intDiv}/modulo bucketing, {@code groupArray}/{@code arraySort}) and still runs on
  * current releases (checked by the chdb statement check).
  */
 public final class Queries {
-
-  /** The columns identifying a series, in the order the raw table sorts them. */
-  public static final String SERIES = "metric_type, name, source, unit, tag_keys, tag_values";
 
   private final Schema schema;
 
@@ -36,59 +43,6 @@ public final class Queries {
   /** The schema the statements use. */
   public Schema schema() {
     return schema;
-  }
-
-  // ---- filters
-
-  /** {@code t} in the half-open range; empty for all of time. */
-  static List<String> rangeConditions(String column, TimeRange range) {
-    List<String> out = new ArrayList<>(2);
-    if (range.start().isPresent()) {
-      out.add(column + " >= " + range.startMillis());
-    }
-    if (range.end().isPresent()) {
-      out.add(column + " < " + range.endMillis());
-    }
-    return out;
-  }
-
-  /** Exact tag match: the key is present and has this value. */
-  static String tagCondition(String key, String value) {
-    String k = Sql.quote(key);
-    return "has(tag_keys, " + k + ") AND tag_values[indexOf(tag_keys, " + k + ")] = " + Sql.quote(value);
-  }
-
-  /** The value of a tag key, {@code ''} when the series lacks it (the group-by rule). */
-  static String tagValue(String key) {
-    return "tag_values[indexOf(tag_keys, " + Sql.quote(key) + ")]";
-  }
-
-  static List<String> seriesConditions(
-      Optional<String> metricType, List<String> names, Map<String, String> tags) {
-    List<String> out = new ArrayList<>();
-    List<String> distinct = List.copyOf(new LinkedHashSet<>(names));
-    if (distinct.size() == 1) {
-      out.add("name = " + Sql.quote(distinct.get(0)));
-    } else if (!distinct.isEmpty()) {
-      out.add("name IN (" + String.join(", ", distinct.stream().map(Sql::quote).toList()) + ")");
-    }
-    metricType.ifPresent(t -> out.add("metric_type = " + Sql.quote(t)));
-    new TreeMap<>(tags).forEach((k, v) -> out.add(tagCondition(k, v)));
-    return out;
-  }
-
-  static String where(List<String> conditions) {
-    return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
-  }
-
-  /**
-   * The start of the {@code step}-wide bucket holding {@code column}, aligned to the epoch (floor,
-   * also for negative times). The step is an explicit Int64: ClickHouse types {@code x % 60000} after
-   * the divisor's smallest type (Int16 on 18.16) and the remainder would wrap.
-   */
-  static String bucket(String column, long step) {
-    String s = "toInt64(" + step + ")";
-    return "(" + column + " - ((" + column + " % " + s + ") + " + s + ") % " + s + ")";
   }
 
   // ---- raw points
@@ -194,24 +148,9 @@ public final class Queries {
     String perSeries = "SELECT " + groupColumns(q.groupBy()) + bucket + " AS bucket, "
         + accumulatorColumns() + " FROM " + schema.raw() + where(c) + " GROUP BY " + SERIES + ", bucket";
     return "SELECT " + groupNames(g) + "bucket, "
-        + "sum(if(count >= 2 AND last_ms > first_ms, increase / ((last_ms - first_ms) / 1000.0), 0)), "
-        + "sum(if(count >= 2 AND last_ms > first_ms, count, 0)), min(first_ms) "
+        + "sum(" + RATE + "), sum(if(" + HAS_RATE + ", count, 0)), min(first_ms) "
         + "FROM (" + perSeries + ") GROUP BY " + groupNames(g) + "bucket "
-        + "HAVING max(count >= 2 AND last_ms > first_ms) = 1 ORDER BY " + groupNames(g) + "bucket";
-  }
-
-  /**
-   * The accumulator of core's {@code Aggregations} over the points of one GROUP BY group, as
-   * columns count, sum, min, max, first_ms, first_value, last_ms, last_value, increase. Points are
-   * sorted by time then value (the order the in-memory store reads them in); the sum adds them in
-   * that order, as the accumulator does.
-   */
-  static String accumulatorColumns() {
-    return "arraySort(groupArray((timestamp_ms, value))) AS pts, arrayMap(p -> p.2, pts) AS vs, "
-        + "toUInt64(length(pts)) AS count, arraySum(vs) AS sum, arrayReduce('min', vs) AS min, "
-        + "arrayReduce('max', vs) AS max, pts[1].1 AS first_ms, pts[1].2 AS first_value, "
-        + "pts[-1].1 AS last_ms, pts[-1].2 AS last_value, "
-        + "arraySum(arrayMap((cur, prev) -> if(cur >= prev, cur - prev, cur), arrayPopFront(vs), arrayPopBack(vs))) AS increase";
+        + "HAVING max(" + HAS_RATE + ") = 1 ORDER BY " + groupNames(g) + "bucket";
   }
 
   // ---- rollups

@@ -2,6 +2,7 @@ package org.metricspipeline.adapters.clickhouse.internal;
 
 import java.util.List;
 import org.metricspipeline.api.query.Resolution;
+import org.metricspipeline.clickhouse.sql.Sql;
 
 /**
  * The table layout and its DDL. Every statement is idempotent ({@code IF NOT EXISTS}) and runs on

@@ -15,6 +15,7 @@ import org.metricspipeline.api.MetricsData;
 import org.metricspipeline.api.query.Resolution;
 import org.metricspipeline.api.query.TimeRange;
 import org.metricspipeline.api.timeseries.RollupQuery;
+import org.metricspipeline.clickhouse.sql.MetricsSql;
 
 /**
  * While a rollup replaces a range both versions of its buckets are stored for a moment; the reads
@@ -40,8 +41,8 @@ class RollupVersionsIT {
     Duration t = Duration.ofSeconds(30);
     try (Connection c = new Connection(ClickHouseTestServer.url(), "default", "", false, false, t, t, t, 1)) {
       // a second version of every bucket, as a replacing rollup writes it before deleting the first
-      c.execute("INSERT INTO " + q.schema().rollup(Resolution.ONE_MINUTE) + " (" + Queries.SERIES + ", "
-          + Queries.BUCKET_COLUMNS + ", version) SELECT " + Queries.SERIES + ", start_ms, count, sum * 2, min, max, "
+      c.execute("INSERT INTO " + q.schema().rollup(Resolution.ONE_MINUTE) + " (" + MetricsSql.SERIES + ", "
+          + Queries.BUCKET_COLUMNS + ", version) SELECT " + MetricsSql.SERIES + ", start_ms, count, sum * 2, min, max, "
           + "first_ms, first_value, last_ms, last_value, increase, version + 1 FROM " + q.schema().rollup(Resolution.ONE_MINUTE));
       RollupQuery all = RollupQuery.of("cpu", Resolution.ONE_MINUTE, range);
       List<double[]> newest = new ArrayList<>();

@@ -14,6 +14,7 @@ import org.metricspipeline.api.query.Resolution;
 import org.metricspipeline.api.query.TimeRange;
 import org.metricspipeline.api.timeseries.MetricListQuery;
 import org.metricspipeline.api.timeseries.RollupQuery;
+import org.metricspipeline.clickhouse.sql.Sql;
 
 /**
  * Every statement shape the adapter generates, for representative inputs (hostile strings

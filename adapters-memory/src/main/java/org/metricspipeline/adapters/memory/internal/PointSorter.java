@@ -1,7 +1,10 @@
 package org.metricspipeline.adapters.memory.internal;
 
+import org.metricspipeline.core.Aggregations;
+
 /**
- * Sorts parallel timestamp/value columns by timestamp, then value ({@link Double#compare}), without
+ * Sorts parallel timestamp/value columns in core's point order ({@link Aggregations#comparePoints}:
+ * timestamp, then value), without
  * boxing. A merge sort that skips merging already ordered halves, so nearly sorted input (the usual
  * case: a few late points) costs close to a linear pass.
  */
@@ -65,7 +68,6 @@ final class PointSorter {
   }
 
   static int compare(long t1, double v1, long t2, double v2) {
-    int c = Long.compare(t1, t2);
-    return c != 0 ? c : Double.compare(v1, v2);
+    return Aggregations.comparePoints(t1, v1, t2, v2);
   }
 }

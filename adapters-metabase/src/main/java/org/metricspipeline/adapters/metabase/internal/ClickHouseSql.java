@@ -3,24 +3,26 @@ package org.metricspipeline.adapters.metabase.internal;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.metricspipeline.api.VisualizationType;
 import org.metricspipeline.api.query.Aggregation;
 import org.metricspipeline.api.query.AggregationQuery;
+import org.metricspipeline.clickhouse.sql.MetricsSql;
+import org.metricspipeline.clickhouse.sql.Sql;
 
 /**
  * Native ClickHouse SQL for a chart, generated from an {@link AggregationQuery} over the ClickHouse
  * storage adapter's table ({@code metric_type, name, unit, source, tag_keys, tag_values,
  * timestamp_ms, value, day}).
  *
- * <p>The SQL runs on ClickHouse 18.16 and newer: buckets are {@code intDiv(timestamp_ms, step) *
- * step} (there is no {@code toStartOfInterval} there), and every literal is escaped here (there are
- * no query parameters there). It reproduces the library's aggregation semantics (core's
- * {@code Aggregations}): half-open range, tag filter, groups by tag value ({@code ""} for a point
- * without the tag), epoch-aligned buckets, and {@code rate} per series with counter resets, summed
+ * <p>The SQL runs on ClickHouse 18.16 and newer: buckets are modulo arithmetic (there is no
+ * {@code toStartOfInterval} there), and every literal is escaped (there are no query parameters
+ * there). Filters, buckets and {@code rate} come from the shared {@link MetricsSql}, the same SQL the
+ * ClickHouse storage adapter runs, so a chart shows what the store answers: half-open range, tag
+ * filter, groups by tag value ({@code ""} for a point without the tag), epoch-aligned buckets, and
+ * {@code rate} per series with counter resets (points in core's order: time, ties by value), summed
  * over the series of a group.
  *
  * <p>Result columns, by chart type:
@@ -191,9 +193,10 @@ public final class ClickHouseSql {
   }
 
   /**
-   * Rate: per series (metric type, source, name, unit and tag set) and bucket, the reset-adjusted
-   * increase over the time between its first and last point; then summed per group and bucket over
-   * the series that have a rate (two or more points at different instants).
+   * Rate: per series and bucket the accumulator of core's {@code Aggregations} (points in core's
+   * point order: time, ties by value), the same SQL the ClickHouse storage adapter runs
+   * ({@link MetricsSql#accumulatorColumns()}); then the rates summed per group and bucket over the
+   * series that have one (two or more points at different instants).
    */
   private static String rateInner(AggregationQuery query, String from) {
     boolean stepped = query.step().isPresent();
@@ -202,26 +205,21 @@ public final class ClickHouseSql {
       series.add(bucket(query, "") + " AS mp_bucket");
     }
     series.addAll(groupSelects(query.groupBy()));
-    series.add("min(timestamp_ms) AS mp_first");
-    series.add("count() >= 2 AND max(timestamp_ms) > min(timestamp_ms) AS mp_has");
-    series.add("arraySort((v, t) -> t, groupArray(value), groupArray(timestamp_ms)) AS mp_vs");
-    series.add("arraySum(arrayMap((c, p) -> if(c >= p, c - p, c), arrayPopFront(mp_vs), arrayPopBack(mp_vs)))"
-        + " / ((max(timestamp_ms) - min(timestamp_ms)) / 1000) AS mp_rate");
+    series.add(MetricsSql.accumulatorColumns());
     List<String> seriesGroups = new ArrayList<>();
     if (stepped) {
       seriesGroups.add("mp_bucket");
     }
     seriesGroups.addAll(groupAliases(query.groupBy().size()));
-    seriesGroups.addAll(List.of("metric_type", "source", "name", "unit", "arraySort(tag_keys)",
-        "arraySort((v, k) -> k, tag_values, tag_keys)"));
+    seriesGroups.add(MetricsSql.SERIES);
     String perSeries = "SELECT " + String.join(", ", series) + "\nFROM " + from + "\nWHERE " + where(query)
         + "\nGROUP BY " + String.join(", ", seriesGroups);
 
     List<String> select = new ArrayList<>();
-    select.add(stepped ? "mp_bucket" : bucket(query, "min(mp_first)") + " AS mp_bucket");
+    select.add(stepped ? "mp_bucket" : bucket(query, "min(first_ms)") + " AS mp_bucket");
     List<String> aliases = groupAliases(query.groupBy().size());
     select.addAll(aliases);
-    select.add("sumIf(mp_rate, mp_has) AS mp_v");
+    select.add("sum(" + MetricsSql.RATE + ") AS mp_v");
     List<String> groups = new ArrayList<>();
     if (stepped) {
       groups.add("mp_bucket");
@@ -229,14 +227,16 @@ public final class ClickHouseSql {
     groups.addAll(aliases);
     return "SELECT " + String.join(", ", select) + "\nFROM (\n" + perSeries + "\n)"
         + (groups.isEmpty() ? "" : "\nGROUP BY " + String.join(", ", groups))
-        + "\nHAVING max(mp_has) = 1";
+        + "\nHAVING max(" + MetricsSql.HAS_RATE + ") = 1";
   }
 
-  /** The bucket start: the step's bucket, else the range start, else {@code unbounded}. */
+  /**
+   * The bucket start: the step's epoch-aligned bucket ({@link MetricsSql#bucket}, as the storage
+   * adapter), else the range start, else {@code unbounded}.
+   */
   private static String bucket(AggregationQuery query, String unbounded) {
     if (query.step().isPresent()) {
-      long ms = query.step().get().toMillis();
-      return "intDiv(timestamp_ms, " + ms + ") * " + ms;
+      return MetricsSql.bucket("timestamp_ms", query.step().get().toMillis());
     }
     if (query.range().start().isPresent()) {
       return "toInt64(" + query.range().startMillis() + ")";
@@ -272,65 +272,25 @@ public final class ClickHouseSql {
   }
 
   private static String where(AggregationQuery query) {
-    List<String> conditions = new ArrayList<>();
-    conditions.add("name = " + literal(query.metricName()));
-    query.metricType().ifPresent(t -> conditions.add("metric_type = " + literal(t)));
-    if (query.range().start().isPresent()) {
-      conditions.add("timestamp_ms >= " + query.range().startMillis());
-    }
-    if (query.range().end().isPresent()) {
-      conditions.add("timestamp_ms < " + query.range().endMillis());
-    }
-    for (Map.Entry<String, String> tag : new java.util.TreeMap<>(query.tags()).entrySet()) {
-      conditions.add("has(tag_keys, " + literal(tag.getKey()) + ") AND " + tagValue(tag.getKey())
-          + " = " + literal(tag.getValue()));
-    }
+    List<String> conditions = MetricsSql.seriesConditions(query.metricType(), List.of(query.metricName()),
+        query.tags());
+    conditions.addAll(MetricsSql.rangeConditions("timestamp_ms", query.range()));
     return String.join("\n  AND ", conditions);
   }
 
   /** The value of tag {@code key} of a row; {@code ''} when the row has no such tag. */
   static String tagValue(String key) {
-    return "tag_values[indexOf(tag_keys, " + literal(key) + ")]";
+    return MetricsSql.tagValue(key);
   }
 
-  /**
-   * A ClickHouse string literal: quoted, with backslash, single quote and control characters
-   * escaped (ClickHouse 18.16 has no query parameters, so every value is escaped here).
-   */
+  /** A ClickHouse string literal ({@link Sql#quote}). */
   public static String literal(String value) {
-    StringBuilder sb = new StringBuilder(value.length() + 2).append('\'');
-    escapeInto(sb, value, '\'');
-    return sb.append('\'').toString();
+    return Sql.quote(value);
   }
 
-  /** A back-quoted ClickHouse identifier, escaped the same way. */
+  /** A back-quoted ClickHouse identifier holding exactly {@code name} ({@link Sql#backQuote}). */
   public static String identifier(String name) {
-    StringBuilder sb = new StringBuilder(name.length() + 2).append('`');
-    escapeInto(sb, name, '`');
-    return sb.append('`').toString();
+    return Sql.backQuote(name);
   }
 
-  private static void escapeInto(StringBuilder sb, String value, char quote) {
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      switch (c) {
-        case '\\' -> sb.append("\\\\");
-        case '\n' -> sb.append("\\n");
-        case '\r' -> sb.append("\\r");
-        case '\t' -> sb.append("\\t");
-        case '\0' -> sb.append("\\0");
-        case '\b' -> sb.append("\\b");
-        case '\f' -> sb.append("\\f");
-        default -> {
-          if (c == quote) {
-            sb.append('\\').append(c);
-          } else if (c < 0x20 || c == 0x7f) {
-            sb.append(String.format("\\x%02X", (int) c));
-          } else {
-            sb.append(c);
-          }
-        }
-      }
-    }
-  }
 }

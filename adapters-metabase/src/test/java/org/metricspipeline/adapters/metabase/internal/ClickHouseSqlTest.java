@@ -9,6 +9,7 @@ import java.util.List;
 import org.metricspipeline.api.VisualizationType;
 import org.metricspipeline.api.query.Aggregation;
 import org.metricspipeline.api.query.AggregationQuery;
+import org.metricspipeline.clickhouse.sql.MetricsSql;
 import org.junit.jupiter.api.Test;
 
 class ClickHouseSqlTest {
@@ -18,7 +19,7 @@ class ClickHouseSqlTest {
   }
 
   @Test
-  void aLineChartBucketsWithIntDivAndFiltersEverything() {
+  void aLineChartBucketsOnTheEpochAndFiltersEverything() {
     AggregationQuery q = AggregationQuery.builder("cpu_usage", Aggregation.AVG).metricType("system")
         .between(Instant.ofEpochMilli(1_000), Instant.ofEpochMilli(61_000)).tag("dc", "eu-1")
         .groupBy("host").step(Duration.ofSeconds(30)).build();
@@ -28,13 +29,13 @@ class ClickHouseSqlTest {
     assertThat(c.sql()).isEqualTo("""
         SELECT toDateTime(intDiv(mp_bucket, 1000), 'UTC') AS `time`, mp_bucket AS bucket_ms, mp_g0 AS `host`, mp_v AS value
         FROM (
-        SELECT intDiv(timestamp_ms, 30000) * 30000 AS mp_bucket, tag_values[indexOf(tag_keys, 'host')] AS mp_g0, avg(value) AS mp_v
+        SELECT (timestamp_ms - ((timestamp_ms % toInt64(30000)) + toInt64(30000)) % toInt64(30000)) AS mp_bucket, tag_values[indexOf(tag_keys, 'host')] AS mp_g0, avg(value) AS mp_v
         FROM `metrics`.`metrics`
         WHERE name = 'cpu_usage'
           AND metric_type = 'system'
+          AND has(tag_keys, 'dc') AND tag_values[indexOf(tag_keys, 'dc')] = 'eu-1'
           AND timestamp_ms >= 1000
           AND timestamp_ms < 61000
-          AND has(tag_keys, 'dc') AND tag_values[indexOf(tag_keys, 'dc')] = 'eu-1'
         GROUP BY mp_bucket, mp_g0
         )
         ORDER BY mp_g0, mp_bucket""");
@@ -76,14 +77,19 @@ class ClickHouseSqlTest {
         .step(Duration.ofMinutes(1)).build(), VisualizationType.LINE).sql();
 
     assertThat(sql)
-        .contains("arraySort((v, t) -> t, groupArray(value), groupArray(timestamp_ms)) AS mp_vs")
-        .contains("arraySum(arrayMap((c, p) -> if(c >= p, c - p, c), arrayPopFront(mp_vs), arrayPopBack(mp_vs)))"
-            + " / ((max(timestamp_ms) - min(timestamp_ms)) / 1000) AS mp_rate")
-        .contains("count() >= 2 AND max(timestamp_ms) > min(timestamp_ms) AS mp_has")
-        .contains("GROUP BY mp_bucket, mp_g0, metric_type, source, name, unit, arraySort(tag_keys),"
-            + " arraySort((v, k) -> k, tag_values, tag_keys)")
-        .contains("sumIf(mp_rate, mp_has) AS mp_v")
-        .contains("HAVING max(mp_has) = 1");
+        .contains(MetricsSql.accumulatorColumns())
+        .contains("GROUP BY mp_bucket, mp_g0, " + MetricsSql.SERIES)
+        .contains("sum(" + MetricsSql.RATE + ") AS mp_v")
+        .contains("HAVING max(" + MetricsSql.HAS_RATE + ") = 1");
+  }
+
+  @Test
+  void rateOrdersPointsAtOneInstantByValueAsTheStoresDo() {
+    String sql = chart(AggregationQuery.builder("requests_total", Aggregation.RATE).build(), VisualizationType.TABLE).sql();
+
+    // (timestamp, value) tuples sorted: ties by value, core's Aggregations.comparePoints
+    assertThat(sql).contains("arraySort(groupArray((timestamp_ms, value))) AS pts")
+        .doesNotContain("(v, t) -> t");
   }
 
   @Test

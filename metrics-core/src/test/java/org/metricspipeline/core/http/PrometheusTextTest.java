@@ -1,4 +1,4 @@
-package org.metricspipeline.guard;
+package org.metricspipeline.core.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.metricspipeline.api.telemetry.Measurement;
-import org.metricspipeline.guard.internal.PrometheusText;
 
 class PrometheusTextTest {
 

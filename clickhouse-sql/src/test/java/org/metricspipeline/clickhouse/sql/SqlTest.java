@@ -1,4 +1,4 @@
-package org.metricspipeline.adapters.clickhouse.internal;
+package org.metricspipeline.clickhouse.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import org.junit.jupiter.api.Test;
 
 class SqlTest {
+
+  /** Every character class a literal must escape or pass through. */
+  static final String HOSTILE = "it's \\ -- ; DROP TABLE x; \0 \n\t\r\b\f \u0001\u007f é 🚀 '); --";
 
   @Test
   void quotesEscapeQuotesBackslashesNulAndControlCharacters() {
@@ -25,7 +28,7 @@ class SqlTest {
 
   @Test
   void aQuotedLiteralHasNoUnescapedQuoteInside() {
-    String q = Sql.quote(StatementShapes.HOSTILE);
+    String q = Sql.quote(HOSTILE);
     String inner = q.substring(1, q.length() - 1);
     for (int i = 0; i < inner.length(); i++) {
       if (inner.charAt(i) == '\\') {
@@ -43,6 +46,5 @@ class SqlTest {
         .hasMessageContaining("table must match");
     assertThatThrownBy(() -> Sql.identifier("database", "1abc")).hasMessageContaining("database must match");
     assertThatThrownBy(() -> Sql.identifier("database", "")).hasMessageContaining("database");
-    assertThatThrownBy(() -> new Schema("metrics", "t".repeat(41))).hasMessageContaining("table must be at most 40");
   }
 }

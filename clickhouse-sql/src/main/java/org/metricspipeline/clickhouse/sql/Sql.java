@@ -1,12 +1,13 @@
-package org.metricspipeline.adapters.clickhouse.internal;
+package org.metricspipeline.clickhouse.sql;
 
 import java.util.regex.Pattern;
 
 /**
- * The one place where values become SQL text. ClickHouse 18.16 has no query parameters, so every
- * user value that appears in a statement (metric names, types, tag keys and values, search strings)
- * goes through {@link #quote}; database and table names go through {@link #identifier}. Bulk data
- * never becomes SQL text: it is sent as RowBinary ({@link RowBinary}).
+ * The one place where values become ClickHouse SQL text. ClickHouse 18.16 has no query parameters,
+ * so every user value that appears in a statement (metric names, types, tag keys and values, search
+ * strings) goes through {@link #quote}; database and table names go through {@link #identifier},
+ * output column names made from user text through {@link #backQuote}. Bulk data never becomes SQL
+ * text: the storage adapter sends it as RowBinary.
  */
 public final class Sql {
 
@@ -23,13 +24,16 @@ public final class Sql {
    * passes through. The result is a literal in every ClickHouse release since 1.1, 18.16 included.
    */
   public static String quote(String value) {
+    return escaped(value, '\'');
+  }
+
+  private static String escaped(String value, char quoteChar) {
     StringBuilder sb = new StringBuilder(value.length() + 2);
-    sb.append('\'');
+    sb.append(quoteChar);
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
       switch (c) {
         case '\\' -> sb.append("\\\\");
-        case '\'' -> sb.append("\\'");
         case '\0' -> sb.append("\\0");
         case '\b' -> sb.append("\\b");
         case '\f' -> sb.append("\\f");
@@ -37,7 +41,9 @@ public final class Sql {
         case '\r' -> sb.append("\\r");
         case '\t' -> sb.append("\\t");
         default -> {
-          if (c < 0x20 || c == 0x7f) {
+          if (c == quoteChar) {
+            sb.append('\\').append(c);
+          } else if (c < 0x20 || c == 0x7f) {
             sb.append("\\x").append(HEX[c >> 4]).append(HEX[c & 0xf]);
           } else {
             sb.append(c);
@@ -45,7 +51,15 @@ public final class Sql {
         }
       }
     }
-    return sb.append('\'').toString();
+    return sb.append(quoteChar).toString();
+  }
+
+  /**
+   * A back-quoted identifier holding exactly {@code name}, escaped as {@link #quote} escapes (the back
+   * quote instead of the single quote): for output column names made from tag keys.
+   */
+  public static String backQuote(String name) {
+    return escaped(name, '`');
   }
 
   /** An array literal of quoted strings, for example {@code ['a','b']}. */

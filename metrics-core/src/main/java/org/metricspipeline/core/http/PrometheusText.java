@@ -1,26 +1,52 @@
-package org.metricspipeline.guard.internal;
+package org.metricspipeline.core.http;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import org.metricspipeline.api.telemetry.Measurement;
 
 /**
- * Writes measurements in the Prometheus text exposition format 0.0.4: one family per name with
- * HELP and TYPE lines, samples of a family together, label values and help escaped. A counter pair
- * {@code X_sum}/{@code X_count} is written as one summary family {@code X} (the shape latencies
+ * Writes {@link Measurement}s in the Prometheus text exposition format 0.0.4: one family per name
+ * with HELP and TYPE lines, samples of a family together, label values and help escaped. A counter
+ * pair {@code X_sum}/{@code X_count} is written as one summary family {@code X} (the shape latencies
  * are reported in), so that linting finds no counter without {@code _total}.
+ *
+ * <p>{@link MetricsEndpoints} serves it as {@code GET /metrics}, so any service mounting core's
+ * endpoints (with or without the guard) can be scraped; to serve it from another route or web stack,
+ * use {@link #endpoint(String, Supplier)} or {@link #write(List)}.
  */
 public final class PrometheusText {
 
   /** The Content-Type of the format. */
   public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+  /** The route Prometheus scrapes by default. */
+  public static final String PATH = "/metrics";
 
   private PrometheusText() {}
+
+  /**
+   * A {@code GET} endpoint at {@code path} answering the text of {@code source}'s measurements, read
+   * at each request (for example {@code endpoint("/metrics", pipeline::measurements)}).
+   */
+  public static HttpEndpoint endpoint(String path, Supplier<? extends List<Measurement>> source) {
+    Objects.requireNonNull(source, "source");
+    return HttpEndpoint.of("GET", path, EndpointKind.GENERAL,
+        r -> CompletableFuture.completedFuture(response(source.get())));
+  }
+
+  /** A 200 response holding the text of {@code measurements}. */
+  public static EndpointResponse response(List<Measurement> measurements) {
+    return new EndpointResponse(200, Map.of("Content-Type", CONTENT_TYPE),
+        write(measurements).getBytes(StandardCharsets.UTF_8));
+  }
 
   private record Family(String name, String type, String help, List<String> lines) {}
 
