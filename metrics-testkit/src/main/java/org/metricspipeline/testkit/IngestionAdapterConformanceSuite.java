@@ -13,14 +13,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -244,33 +241,12 @@ public abstract class IngestionAdapterConformanceSuite {
 
   /** Waits for {@code future} up to {@link #timeout()}; fails the test when it fails or times out. */
   protected final <T> T await(CompletableFuture<T> future) {
-    assertThat(future).as("a returned future").isNotNull();
-    try {
-      return future.get(timeout().toMillis(), TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      throw new AssertionError("the call failed: " + e.getCause(), e.getCause());
-    } catch (TimeoutException e) {
-      throw new AssertionError("no answer within " + timeout(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
-    }
+    return Futures.await(future, timeout());
   }
 
   /** What {@code future} failed with; fails the test when it completes normally or not in time. */
   protected final Throwable failureOf(CompletableFuture<?> future) {
-    try {
-      Object value = future.get(timeout().toMillis(), TimeUnit.MILLISECONDS);
-      throw new AssertionError("the call was expected to fail, but completed with " + value);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      return cause instanceof CompletionException && cause.getCause() != null ? cause.getCause() : cause;
-    } catch (TimeoutException e) {
-      throw new AssertionError("no answer within " + timeout(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
-    }
+    return Futures.failureOf(() -> future, timeout());
   }
 
   /** Polls until {@code count} deliveries arrived (failing after {@link #timeout()}); never settles them. */

@@ -29,15 +29,12 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -194,17 +191,7 @@ public abstract class StorageAdapterConformanceSuite {
 
   /** Waits for {@code future} up to {@link #timeout()}; fails the test when it fails or times out. */
   protected final <T> T await(CompletableFuture<T> future) {
-    assertThat(future).as("a returned future").isNotNull();
-    try {
-      return future.get(timeout().toMillis(), TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      throw new AssertionError("the call failed: " + e.getCause(), e.getCause());
-    } catch (TimeoutException e) {
-      throw new AssertionError("no answer within " + timeout(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
-    }
+    return Futures.await(future, timeout());
   }
 
   /**
@@ -212,24 +199,7 @@ public abstract class StorageAdapterConformanceSuite {
    * failed future, or when the future completes normally.
    */
   protected final Throwable failureOf(Supplier<? extends CompletableFuture<?>> call) {
-    CompletableFuture<?> future;
-    try {
-      future = call.get();
-    } catch (RuntimeException e) {
-      throw new AssertionError("the call must return a failed future, not throw: " + e, e);
-    }
-    try {
-      Object value = future.get(timeout().toMillis(), TimeUnit.MILLISECONDS);
-      throw new AssertionError("the call was expected to fail, but completed with " + value);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      return cause instanceof CompletionException && cause.getCause() != null ? cause.getCause() : cause;
-    } catch (TimeoutException e) {
-      throw new AssertionError("no answer within " + timeout(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
-    }
+    return Futures.failureOf(call, timeout());
   }
 
   private void store(MetricsData... items) {
