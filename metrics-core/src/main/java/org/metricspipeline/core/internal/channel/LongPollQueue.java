@@ -292,6 +292,10 @@ public final class LongPollQueue<T extends Delivery> {
       dispatchScheduled = false;
       while (!waiting.isEmpty() && !queue.isEmpty()) {
         Waiting<T> w = waiting.pollFirst();
+        if (w.future.isDone()) {
+          w.timeout.cancel(false); // its caller cancelled it: nothing to hand it
+          continue;
+        }
         served.add(w);
         answers.add(takeLocked(w.max));
       }
