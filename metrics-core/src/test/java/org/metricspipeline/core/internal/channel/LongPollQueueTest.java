@@ -1,0 +1,133 @@
+package org.metricspipeline.core.internal.channel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.metricspipeline.api.Delivery;
+import org.metricspipeline.api.MetricsData;
+import org.metricspipeline.api.MetricsValidationResult;
+import org.metricspipeline.api.ValidationError;
+
+/**
+ * The queue every channel shares, on its own; the channels' behaviour over it is proven by the
+ * ingestion conformance kit in each channel's module.
+ */
+class LongPollQueueTest {
+
+  private final ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1);
+  private final List<Integer> takenSizes = new ArrayList<>();
+  private final LongPollQueue<Item> queue = new LongPollQueue<>(3, scheduler, taken -> takenSizes.add(taken.size()));
+  private final AtomicInteger acks = new AtomicInteger();
+
+  @AfterEach
+  void stop() {
+    scheduler.shutdownNow();
+  }
+
+  private final class Item extends SettleOnceDelivery {
+    final int id;
+
+    Item(int id) {
+      this.id = id;
+    }
+
+    @Override
+    public MetricsData data() {
+      return MetricsData.builder().timestamp(Instant.EPOCH).metricType("t").metric("v", id).build();
+    }
+
+    @Override
+    protected void onAck() {
+      acks.incrementAndGet();
+      queue.release();
+    }
+
+    @Override
+    protected void onNack(String reason) {
+      queue.requeue(new Item(id));
+    }
+
+    @Override
+    protected void onReject(MetricsValidationResult reason) {
+      queue.release();
+    }
+  }
+
+  private static List<Integer> ids(List<Delivery> deliveries) {
+    return deliveries.stream().map(d -> ((Item) d).id).toList();
+  }
+
+  @Test
+  void refusesAWholeOfferThatDoesNotFitCountingTakenItems() {
+    assertThat(queue.offerAll(List.of(new Item(1), new Item(2)))).isEqualTo(LongPollQueue.Offer.ACCEPTED);
+    List<Delivery> taken = queue.poll(2, Duration.ZERO).join();
+    assertThat(queue.offerAll(List.of(new Item(3), new Item(4)))).isEqualTo(LongPollQueue.Offer.FULL);
+    assertThat(queue.queued()).isZero();
+    taken.get(0).ack();
+    assertThat(queue.offerAll(List.of(new Item(3), new Item(4)))).isEqualTo(LongPollQueue.Offer.ACCEPTED);
+    assertThat(takenSizes).containsExactly(2);
+  }
+
+  @Test
+  void aNackPutsTheItemBackAtTheHeadWithoutFreeingItsPlace() {
+    queue.offerAll(List.of(new Item(1), new Item(2)));
+    Delivery first = queue.poll(1, Duration.ZERO).join().get(0);
+    first.nack("again");
+    first.ack(); // ignored: settled once
+    assertThat(acks).hasValue(0);
+    assertThat(queue.offer(new Item(3))).isEqualTo(LongPollQueue.Offer.ACCEPTED);
+    assertThat(queue.offer(new Item(4))).isEqualTo(LongPollQueue.Offer.FULL);
+    assertThat(ids(queue.poll(3, Duration.ZERO).join())).containsExactly(1, 2, 3);
+  }
+
+  @Test
+  void waitingPollsAreAnsweredInOrderOnTheSchedulerThread() {
+    CompletableFuture<List<Delivery>> first = queue.poll(1, Duration.ofMinutes(1));
+    CompletableFuture<List<Delivery>> second = queue.poll(1, Duration.ofMinutes(1));
+    List<String> threads = new ArrayList<>();
+    first.thenRun(() -> threads.add(Thread.currentThread().getName()));
+    queue.offerAll(List.of(new Item(1), new Item(2)));
+    assertThat(ids(first.join())).containsExactly(1);
+    assertThat(ids(second.join())).containsExactly(2);
+    assertThat(threads).doesNotContain(Thread.currentThread().getName());
+  }
+
+  @Test
+  void aPollItsCallerCancelledGivesItsItemsBack() throws Exception {
+    CompletableFuture<List<Delivery>> abandoned = queue.poll(2, Duration.ofMinutes(1));
+    abandoned.cancel(false);
+    queue.offer(new Item(1));
+    List<Delivery> again = queue.poll(2, Duration.ofSeconds(5)).join();
+    assertThat(ids(again)).containsExactly(1);
+    assertThat(queue.taken()).isEqualTo(1);
+  }
+
+  @Test
+  void closeAnswersWaitingPollsEmptyAndRefusesOffersButKeepsWhatIsQueued() {
+    CompletableFuture<List<Delivery>> waiting = queue.poll(1, Duration.ofMinutes(1));
+    queue.close();
+    assertThat(waiting.join()).isEmpty();
+    assertThat(queue.offer(new Item(1))).isEqualTo(LongPollQueue.Offer.CLOSED);
+    assertThat(queue.poll(1, Duration.ofSeconds(1)).join()).isEmpty();
+  }
+
+  @Test
+  void settleOnceIgnoresEveryLaterSettlement() {
+    queue.offer(new Item(1));
+    Delivery d = queue.poll(1, Duration.ZERO).join().get(0);
+    d.reject(MetricsValidationResult.of(List.of(new ValidationError("v", "bad"))));
+    d.nack("late");
+    d.ack();
+    assertThat(acks).hasValue(0);
+    assertThat(queue.queued()).isZero();
+    assertThat(queue.taken()).isZero();
+  }
+}
