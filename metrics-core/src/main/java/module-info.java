@@ -6,4 +6,5 @@ module org.metricspipeline.core {
 
   exports org.metricspipeline.core;
   exports org.metricspipeline.core.http;
+  exports org.metricspipeline.core.otlp;
 }
