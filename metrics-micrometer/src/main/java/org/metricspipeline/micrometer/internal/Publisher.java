@@ -62,6 +62,7 @@ public final class Publisher {
     }
     if (!inFlight.compareAndSet(false, true)) {
       skipped.incrementAndGet();
+      itemsRefused.addAndGet(items.size());
       warn("skipped a step of {} items: {}", items.size(), "the previous one is still being stored");
       return CompletableFuture.completedFuture(allFailed(items.size(), "skipped: the previous step is in flight"));
     }
