@@ -3,6 +3,8 @@ module org.metricspipeline.examples {
   requires org.metricspipeline.adapters.memory;
   requires org.metricspipeline.adapters.http;
   requires org.metricspipeline.guard;
+  requires org.metricspipeline.micrometer;
+  requires jdk.httpserver;
   requires info.picocli;
   requires java.net.http;
   requires com.fasterxml.jackson.databind;
