@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.LongTaskTimer;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.config.NamingConvention;
 import io.micrometer.core.instrument.cumulative.CumulativeCounter;
 import io.micrometer.core.instrument.cumulative.CumulativeDistributionSummary;
 import io.micrometer.core.instrument.cumulative.CumulativeFunctionCounter;
@@ -31,6 +32,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -86,6 +88,11 @@ public final class PipelineMeterRegistry extends PushMeterRegistry implements Se
   private final String source;
   private final int metricsPerItem;
   private final Duration step;
+  /** Each meter's convention name and tags, computed once (until the convention changes). */
+  private final ConcurrentHashMap<Meter.Id, Naming> names = new ConcurrentHashMap<>();
+  private volatile NamingConvention namedWith;
+
+  private record Naming(String name, Map<String, String> tags) {}
 
   private PipelineMeterRegistry(Builder b, PushRegistryConfig config) {
     super(config, b.clock);
@@ -96,6 +103,7 @@ public final class PipelineMeterRegistry extends PushMeterRegistry implements Se
     this.mapper = new MeterMapper(getBaseTimeUnit());
     this.publisher = new Publisher("micrometer", b.sink, b.clock::monotonicTime);
     config().namingConvention(PipelineNamingConvention.prometheusStyle());
+    config().onMeterRemoved(m -> names.remove(m.getId()));
     if (b.start) {
       start(threadFactory());
     }
@@ -141,9 +149,15 @@ public final class PipelineMeterRegistry extends PushMeterRegistry implements Se
     List<MetricsData> items = new ArrayList<>();
     List<Metric> chunk = new ArrayList<>();
     List<Metric> meterMetrics = new ArrayList<>();
+    NamingConvention convention = config().namingConvention();
+    if (convention != namedWith) {
+      names.clear();
+      namedWith = convention;
+    }
     for (Meter meter : getMeters()) {
       meterMetrics.clear();
-      mapper.map(meter, getConventionName(meter.getId()), tags(meter.getId()), meterMetrics);
+      Naming naming = names.computeIfAbsent(meter.getId(), id -> new Naming(getConventionName(id), tags(id)));
+      mapper.map(meter, naming.name(), naming.tags(), meterMetrics);
       if (!chunk.isEmpty() && chunk.size() + meterMetrics.size() > metricsPerItem) {
         items.add(item(now, chunk));
         chunk.clear();
@@ -166,7 +180,7 @@ public final class PipelineMeterRegistry extends PushMeterRegistry implements Se
     for (Tag t : tags) {
       map.put(t.getKey(), t.getValue());
     }
-    return map;
+    return Map.copyOf(map);
   }
 
   /**
