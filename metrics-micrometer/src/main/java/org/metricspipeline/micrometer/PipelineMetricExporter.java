@@ -58,6 +58,7 @@ public final class PipelineMetricExporter implements MetricExporter, SelfMeasuri
   private final AggregationTemporalitySelector temporality;
   private final AtomicBoolean shutdown = new AtomicBoolean();
   private final AtomicLong pointsRejected = new AtomicLong();
+  private volatile CompletableResultCode lastExport = CompletableResultCode.ofSuccess();
 
   private PipelineMetricExporter(Function<List<MetricsData>, CompletableFuture<MetricsBatchResult>> sink,
       AggregationTemporalitySelector temporality) {
@@ -105,6 +106,7 @@ public final class PipelineMetricExporter implements MetricExporter, SelfMeasuri
       }
     }
     CompletableResultCode result = new CompletableResultCode();
+    lastExport = result;
     publisher.publish(items).whenComplete((r, e) -> {
       if (r != null && r.allSucceeded()) {
         result.succeed();
@@ -185,13 +187,14 @@ public final class PipelineMetricExporter implements MetricExporter, SelfMeasuri
   /** Completes once the export in flight, if any, has been answered. */
   @Override
   public CompletableResultCode flush() {
-    return CompletableResultCode.ofSuccess();
+    return lastExport;
   }
 
+  /** Refuses further exports; completes once the export in flight, if any, has been answered. */
   @Override
   public CompletableResultCode shutdown() {
     shutdown.set(true);
-    return CompletableResultCode.ofSuccess();
+    return lastExport;
   }
 
   /**

@@ -37,6 +37,7 @@ public final class Publisher {
   private final AtomicLong itemsRefused = new AtomicLong();
   private final AtomicLong failures = new AtomicLong();
   private final AtomicLong suppressed = new AtomicLong();
+  private final AtomicLong suppressedTotal = new AtomicLong();
   private final AtomicLong lastWarning;
 
   /**
@@ -117,6 +118,11 @@ public final class Publisher {
     return failures.get();
   }
 
+  /** Warnings left out by the once-a-minute limit so far. */
+  public long warningsSuppressed() {
+    return suppressedTotal.get();
+  }
+
   /** This publisher's figures, labelled {@code bridge=<name>}. */
   public List<Measurement> measurements() {
     Map<String, String> labels = Map.of("bridge", bridge);
@@ -148,6 +154,7 @@ public final class Publisher {
     long last = lastWarning.get();
     if (now - last < LOG_INTERVAL_NANOS || !lastWarning.compareAndSet(last, now)) {
       suppressed.incrementAndGet();
+      suppressedTotal.incrementAndGet();
       return;
     }
     long quiet = suppressed.getAndSet(0);
