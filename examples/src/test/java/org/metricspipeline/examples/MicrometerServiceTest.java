@@ -31,6 +31,10 @@ class MicrometerServiceTest {
       assertThat(s.registry.flush().join().allSucceeded()).isTrue();
       assertThat(s.requestRate("/hello", Duration.ofMinutes(1))).isPositive();
       assertThat(get(client, s.dashboardUri())).isEqualTo(200);
+      String data = client.send(HttpRequest.newBuilder(URI.create(s.dashboardUri().resolve("/").toString()
+          + "api/v1/dashboards/" + s.dashboard.id() + "/data?range=1h")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      assertThat(data).contains("\"metric\":\"http_server_requests_seconds_count\"", "\"label\":\"/hello\"");
     }
   }
 }
