@@ -4,6 +4,8 @@ module org.metricspipeline.examples {
   requires org.metricspipeline.adapters.http;
   requires org.metricspipeline.adapters.clickhouse;
   requires org.metricspipeline.guard;
+  requires org.metricspipeline.micrometer;
+  requires jdk.httpserver;
   requires info.picocli;
   requires java.net.http;
   requires com.fasterxml.jackson.databind;

@@ -11,4 +11,5 @@ module org.metricspipeline.core {
       org.metricspipeline.adapters.memory,
       org.metricspipeline.adapters.http,
       org.metricspipeline.adapters.sqs;
+  exports org.metricspipeline.core.otlp;
 }

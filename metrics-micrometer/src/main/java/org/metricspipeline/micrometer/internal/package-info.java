@@ -1,0 +1,2 @@
+/** Implementation of the Micrometer and OpenTelemetry bridges; not exported. */
+package org.metricspipeline.micrometer.internal;
