@@ -6,4 +6,8 @@ module org.metricspipeline.core {
 
   exports org.metricspipeline.core;
   exports org.metricspipeline.core.http;
+  // Helpers the adapters share (the rate-limited failure log); not part of the public API.
+  exports org.metricspipeline.core.internal to
+      org.metricspipeline.adapters.clickhouse,
+      org.metricspipeline.adapters.sqs;
 }
