@@ -30,6 +30,7 @@ import org.metricspipeline.api.MetricsData;
 import org.metricspipeline.api.MetricsValidationException;
 import org.metricspipeline.api.MetricsValidationResult;
 import org.metricspipeline.core.MetricsJson;
+import org.metricspipeline.core.internal.RepeatedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -48,6 +49,12 @@ import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
  * hands buffered messages out as deliveries, and settlements become batched deletes, visibility
  * changes or dead-letter moves on the settler threads. A timer extends the visibility of every
  * delivery not settled yet before it expires.
+ *
+ * <p>The receive budget ({@code bufferCapacity} permits) counts every message from its receive until
+ * the queue is done with it: buffered, delivered to the pipeline, and acked but not yet deleted. A
+ * permit comes back only when the delete (or visibility change, or dead-letter move) has been
+ * answered, so receivers can never outrun deletes, and a crash re-delivers at most
+ * {@code bufferCapacity} messages that were already stored.
  */
 public final class Consumer {
 
@@ -76,6 +83,7 @@ public final class Consumer {
   public static final String RECEIVE_COUNT_ATTRIBUTE = "metrics-receive-count";
 
   private static final Logger LOG = LoggerFactory.getLogger(Consumer.class);
+  private final RepeatedLog failureLog = new RepeatedLog(LOG);
   private static final int SQS_BATCH = 10;
   private static final int MAX_REASON_CHARS = 1024;
   private static final int SETTLE_QUEUE_CAPACITY = 100_000;
@@ -194,9 +202,8 @@ public final class Consumer {
         }
         receiveFailures.increment();
         failures++;
-        if (failures == 1 || failures % 100 == 0) {
-          LOG.warn("receiving from {} failed ({} time(s) in a row): {}", queueUrl, failures, e.toString());
-        }
+        failureLog.warn("receive", "receiving from {} failed ({} time(s) in a row): {}", queueUrl, failures,
+            e.toString());
         awaitStop(Duration.ofMillis(Math.min(5_000, 100L << Math.min(failures, 6))));
         continue;
       }
@@ -211,6 +218,7 @@ public final class Consumer {
           undecodable.increment();
           SqsDelivery poison = new SqsDelivery(m, null, now);
           poison.state.set(1);
+          poison.holdsRoom.set(false); // its permit is released below
           runOnSettler(() -> deadLetter(poison, "not metrics JSON: " + e.getMessage()), true);
           continue;
         }
@@ -227,7 +235,6 @@ public final class Consumer {
   private void offer(List<SqsDelivery> deliveries) {
     List<PendingPoll> served = new ArrayList<>();
     List<List<Delivery>> answers = new ArrayList<>();
-    int taken = 0;
     boolean isClosed;
     lock.lock();
     try {
@@ -237,7 +244,6 @@ public final class Consumer {
         while (!pendingPolls.isEmpty() && !buffer.isEmpty()) {
           PendingPoll p = pendingPolls.pollFirst();
           List<Delivery> answer = takeLocked(p.max);
-          taken += answer.size();
           served.add(p);
           answers.add(answer);
         }
@@ -247,12 +253,11 @@ public final class Consumer {
     }
     if (isClosed) {
       // Closed while this receive was under way: give the messages back at once.
-      room.release(deliveries.size());
+      deliveries.forEach(SqsDelivery::freeRoom);
       unsettled.removeAll(deliveries);
       changeVisibility(new ArrayList<>(deliveries), 0);
       return;
     }
-    room.release(taken);
     for (int i = 0; i < served.size(); i++) {
       PendingPoll p = served.get(i);
       if (p.timeout != null) {
@@ -284,8 +289,7 @@ public final class Consumer {
     } finally {
       lock.unlock();
     }
-    room.release(answer.size());
-    return CompletableFuture.completedFuture(answer);
+    return CompletableFuture.completedFuture(answer); // their permits come back once they are settled
   }
 
   private List<Delivery> takeLocked(int max) {
@@ -333,7 +337,13 @@ public final class Consumer {
     long delay = settings.nackBackoff().toSeconds() << Math.min(20, Math.max(0, receiveCount - 1));
     int seconds = (int) Math.min(Math.min(delay, settings.maxNackBackoff().toSeconds()), MAX_VISIBILITY_SECONDS);
     LOG.debug("message {} nacked ({}), visible again in {} s", d.message.messageId(), reason, seconds);
-    runOnSettler(() -> changeVisibility(List.of(d), seconds), true);
+    runOnSettler(() -> {
+      try {
+        changeVisibility(List.of(d), seconds);
+      } finally {
+        d.freeRoom();
+      }
+    }, true);
   }
 
   private void reject(SqsDelivery d, MetricsValidationResult reason) {
@@ -341,7 +351,13 @@ public final class Consumer {
       return;
     }
     rejected.increment();
-    runOnSettler(() -> deadLetter(d, "invalid metrics: " + reason.describe()), true);
+    runOnSettler(() -> {
+      try {
+        deadLetter(d, "invalid metrics: " + reason.describe());
+      } finally {
+        d.freeRoom();
+      }
+    }, true);
   }
 
   /** Deletes acked messages: one batch, or everything waiting when {@code all}. */
@@ -372,12 +388,16 @@ public final class Consumer {
       if (!response.failed().isEmpty()) {
         deleteFailures.add(response.failed().size());
         BatchResultErrorEntry first = response.failed().get(0);
-        LOG.warn("SQS did not delete {} acked message(s) (they will be delivered again): {}: {}",
+        failureLog.warn("delete-refused", "SQS did not delete {} acked message(s) (they will be delivered again): {}: {}",
             response.failed().size(), first.code(), first.message());
       }
     } catch (RuntimeException e) {
       deleteFailures.add(batch.size());
-      LOG.warn("deleting {} acked message(s) failed (they will be delivered again): {}", batch.size(), e.toString());
+      failureLog.warn("delete", "deleting {} acked message(s) failed (they will be delivered again): {}",
+          batch.size(), e.toString());
+    } finally {
+      // Answered either way: a message not deleted comes back through the queue, not this budget.
+      batch.forEach(SqsDelivery::freeRoom);
     }
   }
 
@@ -516,6 +536,8 @@ public final class Consumer {
     }
     details.put("buffered", buffered);
     details.put("buffer_capacity", settings.bufferCapacity());
+    details.put("not_deleted", settings.bufferCapacity() - room.availablePermits());
+    details.put("awaiting_delete", toDeleteCount.get());
     details.put("unsettled", unsettled.size());
     long oldestSent = Long.MAX_VALUE;
     for (SqsDelivery d : unsettled) {
@@ -636,12 +658,20 @@ public final class Consumer {
     final Message message;
     final MetricsData data;
     final AtomicInteger state = new AtomicInteger();
+    final AtomicBoolean holdsRoom = new AtomicBoolean(true);
     volatile long visibleUntil;
 
     SqsDelivery(Message message, MetricsData data, long receivedAtNanos) {
       this.message = message;
       this.data = data;
       this.visibleUntil = receivedAtNanos + visibilityNanos;
+    }
+
+    /** Gives this message's receive permit back, once. */
+    void freeRoom() {
+      if (holdsRoom.compareAndSet(true, false)) {
+        room.release();
+      }
     }
 
     boolean settle() {
