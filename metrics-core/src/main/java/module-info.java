@@ -12,4 +12,8 @@ module org.metricspipeline.core {
       org.metricspipeline.adapters.http,
       org.metricspipeline.adapters.sqs;
   exports org.metricspipeline.core.otlp;
+  // Helpers the adapters share (the rate-limited failure log); not part of the public API.
+  exports org.metricspipeline.core.internal to
+      org.metricspipeline.adapters.clickhouse,
+      org.metricspipeline.adapters.sqs;
 }

@@ -117,6 +117,12 @@ public final class GuardedIngestion implements IngestionAdapter, SelfMeasuring {
     return name;
   }
 
+  /** Forwards the current channel's answer: wrapping never changes whether items are kept. */
+  @Override
+  public boolean keepsUnsettledItems() {
+    return current.adapter.keepsUnsettledItems();
+  }
+
   /** The channel producers and polls go to now. */
   public IngestionAdapter delegate() {
     return current.adapter;

@@ -42,6 +42,18 @@ public interface IngestionAdapter extends AutoCloseable {
    */
   CompletableFuture<List<Delivery>> poll(int maxDeliveries, Duration maxWait);
 
+  /**
+   * Whether items this channel holds (queued, or delivered and not acked) outlive its
+   * {@link #close()}, so a later run delivers them again: true for a broker (SQS, Kafka) and for a
+   * channel writing them to a disk buffer, false for an in-memory buffer. A stopping pipeline
+   * drains a channel that does not keep them (polls it until empty, up to its drain timeout) and
+   * counts what it could not store as lost; from a channel that keeps them it stops polling at once
+   * and hands back (nacks) what it could not store. Default {@code true}.
+   */
+  default boolean keepsUnsettledItems() {
+    return true;
+  }
+
   /** Reports whether the channel works, with its figures (depth, capacity, ...). */
   CompletableFuture<HealthCheckResult> healthCheck();
 

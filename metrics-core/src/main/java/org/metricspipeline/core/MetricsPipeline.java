@@ -22,6 +22,10 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import org.metricspipeline.core.internal.RepeatedLog;
 import org.metricspipeline.api.Delivery;
 import org.metricspipeline.api.HealthCheckResult;
 import org.metricspipeline.api.HealthStatus;
@@ -74,8 +78,10 @@ import org.slf4j.LoggerFactory;
  *       call {@link StorageAdapter#batchStore}. A partial batch is stored once its first item has
  *       waited {@code processingInterval}, or at once when it holds a delivery a producer waits for
  *       ({@link Delivery#awaited()}, such as an HTTP request acknowledged once stored).
- *   <li>When the store completes exceptionally (or not within {@code storeTimeout}), the batch is
- *       retried per the {@link RetryPolicy}. A {@link MetricsValidationException} from the store is
+ *   <li>When the store completes exceptionally, the batch is retried per the {@link RetryPolicy},
+ *       after a backoff scheduled on the pipeline's timer ({@code metrics-pipeline-timer-1}). An
+ *       attempt not finished within {@code storeTimeout} is logged at WARN and waited for up to as
+ *       long again before it counts as failed, so a retry never overlaps an attempt that answers. A {@link MetricsValidationException} from the store is
  *       not retried. Items the store rejects one by one ({@link MetricsBatchResult#failures()}) are
  *       permanent failures and are not retried either.
  *   <li>Outcomes: a stored item completes its future and a channel item is {@link Delivery#ack}ed.
@@ -87,16 +93,21 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Stopping</h2>
  *
- * {@link #stopProcessing()} stops polling and refuses new items ({@code "pipeline is stopped"}),
- * then stores everything already accepted before its future completes: nothing accepted is lost. If
- * storage is down meanwhile, the writers keep retrying per the retry policy (each attempt bounded
- * by {@code storeTimeout}) and then dead-letter or nack, so a stop always ends, after at most about
- * {@code (queued batches / maxConcurrentStores) * maxAttempts * (storeTimeout + maxBackoff)}.
+ * {@link #stop()} (and {@link #stopProcessing()}, {@link #close()}) refuses new items
+ * ({@code "pipeline is stopped"}) and stores everything already accepted, retrying as usual, for up
+ * to {@code drainTimeout} (30 s by default). A channel that keeps its items
+ * ({@link IngestionAdapter#keepsUnsettledItems()}: SQS, Kafka, a disk buffer) is no longer polled; one
+ * that does not (an in-memory buffer) is drained: polled until it answers empty. At the drain
+ * deadline, pending retries end and what is still unstored is settled: handed back (nacked) to a
+ * channel that keeps it, failed back to a waiting producer (dead-lettered), or, for items a channel
+ * acknowledged as accepted and cannot keep, counted as lost: in the {@link StopResult}, the counter
+ * {@code metrics_pipeline_items_lost_total} and an ERROR line with the count. Never silently. A stop
+ * ends after at most about {@code drainTimeout + 2 * storeTimeout}.
  *
  * <h2>Threads</h2>
  *
- * A poller ({@code metrics-pipeline-poller-1}, only with an ingestion adapter) and the writers
- * ({@code metrics-pipeline-writer-N}) are started by {@link #startProcessing()} and end on stop.
+ * A poller ({@code metrics-pipeline-poller-1}, only with an ingestion adapter), the writers
+ * ({@code metrics-pipeline-writer-N}) and a timer ({@code metrics-pipeline-timer-1}) are started by {@link #startProcessing()} and end on stop.
  * Futures are completed on the writer threads: dependent stages attached without an executor run
  * there, so keep them short or use the {@code *Async} variants.
  */
@@ -110,8 +121,10 @@ public final class MetricsPipeline implements AutoCloseable, SelfMeasuring {
   public static final int DEFAULT_QUEUE_CAPACITY = 10_000;
   /** Default number of batches in flight to storage at once. */
   public static final int DEFAULT_MAX_CONCURRENT_STORES = 2;
-  /** Default longest wait for one {@code batchStore} attempt before it counts as failed. */
+  /** Default longest wait for one {@code batchStore} attempt before it counts as timed out. */
   public static final Duration DEFAULT_STORE_TIMEOUT = Duration.ofSeconds(30);
+  /** Default longest time a stop waits for storage before it settles what is still unstored. */
+  public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
   /** Largest batch size. */
   public static final int MAX_BATCH_SIZE = 100_000;
   /** Largest number of concurrent stores. */
@@ -142,6 +155,8 @@ public final class MetricsPipeline implements AutoCloseable, SelfMeasuring {
   private final DeadLetterHandler deadLetterHandler;
   private final int maxConcurrentStores;
   private final Duration storeTimeout;
+  private final Duration drainTimeout;
+  private final boolean channelKeepsItems;
   private final MetricsValidator validator;
   private final Clock clock;
   private final ArrayBlockingQueue<PipelineEntry> queue;
@@ -157,6 +172,9 @@ public final class MetricsPipeline implements AutoCloseable, SelfMeasuring {
   private final AtomicLong deadLettered = new AtomicLong();
   private final AtomicLong nacked = new AtomicLong();
   private final AtomicLong inFlight = new AtomicLong();
+  private final AtomicLong lost = new AtomicLong();
+  private final LongAdder storeTimeouts = new LongAdder();
+  private final RepeatedLog failureLog = new RepeatedLog(LOG);
   private final LongAdder storeCalls = new LongAdder();
   private final LongAdder storeNanos = new LongAdder();
   private volatile long lastStoredAtMillis = Long.MIN_VALUE;
@@ -168,7 +186,11 @@ public final class MetricsPipeline implements AutoCloseable, SelfMeasuring {
   private volatile boolean pollerDone;
   private Thread poller;
   private Thread[] writers = new Thread[0];
-  private CompletableFuture<Void> stopFuture;
+  private ScheduledThreadPoolExecutor timer; // backoff waits and the drain deadline
+  private final Set<CompletableFuture<Void>> backoffs = ConcurrentHashMap.newKeySet();
+  private volatile boolean drainDeadlinePassed;
+  private long[] atStop; // stored, nacked, dead-lettered when the stop began
+  private CompletableFuture<StopResult> stopFuture;
   private boolean closed;
 
   private MetricsPipeline(Builder b) {
@@ -183,6 +205,8 @@ public final class MetricsPipeline implements AutoCloseable, SelfMeasuring {
     this.deadLetterHandler = b.deadLetterHandler;
     this.maxConcurrentStores = b.maxConcurrentStores;
     this.storeTimeout = b.storeTimeout;
+    this.drainTimeout = b.drainTimeout;
+    this.channelKeepsItems = b.ingestion == null || b.ingestion.keepsUnsettledItems();
     this.clock = b.clock;
     this.validator = b.validator != null ? b.validator : MetricsValidator.builder().clock(b.clock).build();
     this.queue = new ArrayBlockingQueue<>(b.queueCapacity);
@@ -217,6 +241,8 @@ public final class MetricsPipeline implements AutoCloseable, SelfMeasuring {
       if (ingestion != null) {
         poller = NamedThreads.create(COMPONENT, "poller", 1, this::pollLoop);
       }
+      timer = new ScheduledThreadPoolExecutor(1, r -> NamedThreads.create(COMPONENT, "timer", 1, r));
+      timer.setRemoveOnCancelPolicy(true);
       startedAtMillis = clock.millis();
       state = State.RUNNING;
       if (timeSeries != null) {
@@ -315,24 +341,43 @@ public final class MetricsPipeline implements AutoCloseable, SelfMeasuring {
   /**
    * Stops gracefully: stops polling the channel, refuses new items with a
    * {@link MetricsPipelineException} ({@code "pipeline is stopped"}), stores everything already
-   * accepted, then completes. Calling it again returns the same outcome. See the class comment for
-   * what happens while storage is down.
+   * accepted, then completes. Calling it again returns the same outcome. The same as
+   * {@link #stop()} without its report; see the class comment for what happens while storage is
+   * down.
    */
   public CompletableFuture<Void> stopProcessing() {
+    return stop().thenApply(r -> null);
+  }
+
+  /**
+   * Stops gracefully and reports what became of the items held: see "Stopping" in the class comment
+   * and {@link StopResult}. Calling it again returns the same outcome.
+   */
+  public CompletableFuture<StopResult> stop() {
     synchronized (lifecycle) {
       if (stopFuture == null) {
         stopFuture = new CompletableFuture<>();
         if (state == State.NEW) {
           state = State.STOPPED;
           pollerDone = true;
-          stopFuture.complete(null);
+          stopFuture.complete(StopResult.NOTHING);
         } else {
+          atStop = new long[] {stored.get(), nacked.get(), deadLettered.get()};
           state = State.STOPPING;
           stopSignal.countDown();
+          timer.schedule(this::drainDeadline, drainTimeout.toNanos(), TimeUnit.NANOSECONDS);
           NamedThreads.create(COMPONENT, "stopper", 1, this::finishStop).start();
         }
       }
       return stopFuture.copy();
+    }
+  }
+
+  /** The drain timeout is over: end pending backoff waits so that writers settle their batches. */
+  private void drainDeadline() {
+    drainDeadlinePassed = true;
+    for (CompletableFuture<Void> wait : backoffs) {
+      wait.complete(null);
     }
   }
 
@@ -486,7 +531,7 @@ public final class MetricsPipeline implements AutoCloseable, SelfMeasuring {
   public PipelineStats stats() {
     return new PipelineStats(received.sum(), accepted.sum(), rejected.sum(), overflowed.sum(),
         stored.get(), pointsStored.get(), retries.get(), deadLettered.get(), nacked.get(),
-        queue.size(), inFlight.get());
+        queue.size(), inFlight.get(), lost.get());
   }
 
   /**
@@ -494,7 +539,8 @@ public final class MetricsPipeline implements AutoCloseable, SelfMeasuring {
    * {@link SelfMeasuring}: counters {@code metrics_pipeline_items_received_total},
    * {@code _items_accepted_total}, {@code _items_rejected_total}, {@code _items_overflowed_total},
    * {@code _items_stored_total}, {@code _points_stored_total}, {@code _items_dead_lettered_total},
-   * {@code _items_nacked_total}, {@code _store_retries_total}, {@code _store_duration_seconds_sum}
+   * {@code _items_nacked_total}, {@code _items_lost_total}, {@code _store_retries_total},
+   * {@code _store_timeouts_total}, {@code _store_duration_seconds_sum}
    * and {@code _count} (one per {@code batchStore} attempt); gauges {@code _queue_items},
    * {@code _queue_capacity_items}, {@code _in_flight_items}. See {@link PipelineStats} for what
    * each counter counts. An adapter whose {@code measurements()} throws is left out (logged).
@@ -511,7 +557,12 @@ public final class MetricsPipeline implements AutoCloseable, SelfMeasuring {
     out.add(counter("points_stored_total", "Metrics (points) in the stored items", st.pointsStored()));
     out.add(counter("items_dead_lettered_total", "Items handed to the dead-letter handler", st.deadLettered()));
     out.add(counter("items_nacked_total", "Channel items given back after retries ran out", st.nacked()));
+    out.add(counter("items_lost_total",
+        "Items acknowledged as accepted that a stop could neither store nor hand back to a channel that keeps them",
+        st.lost()));
     out.add(counter("store_retries_total", "batchStore attempts after the first", st.retries()));
+    out.add(counter("store_timeouts_total", "batchStore attempts that did not finish within the store timeout",
+        storeTimeouts.sum()));
     out.add(counter("store_duration_seconds_sum", "Total seconds spent in batchStore attempts",
         storeNanos.sum() / 1e9));
     out.add(counter("store_duration_seconds_count", "batchStore attempts timed in the _sum", storeCalls.sum()));
@@ -562,7 +613,7 @@ public final class MetricsPipeline implements AutoCloseable, SelfMeasuring {
       closed = true;
     }
     try {
-      stopProcessing().join();
+      stop().join();
     } finally {
       if (timeSeries != null) {
         timeSeries.close();
@@ -622,8 +673,8 @@ public final class MetricsPipeline implements AutoCloseable, SelfMeasuring {
     Duration pollWait = processingInterval.compareTo(MAX_POLL_WAIT) < 0 ? processingInterval : MAX_POLL_WAIT;
     long consecutiveFailures = 0;
     try {
-      while (state == State.RUNNING) {
-        if (ingestionPaused) {
+      while (keepPolling()) {
+        if (ingestionPaused && state == State.RUNNING) {
           awaitStop(PAUSED_POLL_WAIT);
           continue;
         }
@@ -649,6 +700,9 @@ public final class MetricsPipeline implements AutoCloseable, SelfMeasuring {
         } catch (ExecutionException | RuntimeException e) {
           Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
           consecutiveFailures++;
+          if (state != State.RUNNING) {
+            return; // draining a channel that fails: what it holds is counted by the stop
+          }
           if (consecutiveFailures == 1 || consecutiveFailures % 100 == 0) {
             LOG.warn("polling ingestion adapter {} failed ({} time(s) in a row): {}",
                 ingestion.name(), consecutiveFailures, cause.toString());
@@ -661,10 +715,23 @@ public final class MetricsPipeline implements AutoCloseable, SelfMeasuring {
             acceptDelivery(delivery);
           }
         }
+        if (state != State.RUNNING && (deliveries == null || deliveries.isEmpty())
+            && queue.isEmpty() && inFlight.get() == 0) {
+          return; // drained: the channel answered empty and nothing can be nacked back any more
+        }
       }
     } finally {
       pollerDone = true;
     }
+  }
+
+  /**
+   * Polls while running; while stopping only a channel that does not keep items, until it is
+   * drained or the drain timeout is over (what it still holds then is counted as lost).
+   */
+  private boolean keepPolling() {
+    State s = state;
+    return s == State.RUNNING || (s == State.STOPPING && !channelKeepsItems && !drainDeadlinePassed);
   }
 
   private void acceptDelivery(Delivery delivery) {
@@ -791,21 +858,32 @@ public final class MetricsPipeline implements AutoCloseable, SelfMeasuring {
     }
   }
 
-  /** Stores one batch with retries and settles every entry; never throws. */
+  /**
+   * Stores one batch with retries and settles every entry; never throws. An attempt that does not
+   * finish within {@code storeTimeout} is logged at WARN and waited for up to one more
+   * {@code storeTimeout} before the retry, so a late success counts and a retry does not overlap
+   * it; backoff waits are scheduled on the pipeline's timer and end early at the drain deadline.
+   */
   private void storeBatch(PipelineEntry[] batch) {
+    if (drainDeadlinePassed) {
+      settleExhausted(batch, 0, new StorageUnavailableException(
+          "the pipeline stopped before storing it (drain timeout " + drainTimeout + ")"));
+      return;
+    }
     List<MetricsData> items = PipelineEntry.itemsOf(batch);
     for (int attempt = 1; ; attempt++) {
       MetricsBatchResult result = null;
       Throwable failure;
       long began = System.nanoTime();
       try {
-        result = storage.batchStore(items).get(storeTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        CompletableFuture<MetricsBatchResult> call = storage.batchStore(items);
+        result = call == null ? null : awaitAttempt(call, batch.length, attempt);
         failure = result == null ? new StorageUnavailableException("batchStore completed with null") : null;
       } catch (ExecutionException e) {
         failure = e.getCause();
       } catch (TimeoutException e) {
         failure = new StorageUnavailableException(
-            "storage " + storage.name() + " did not answer within " + storeTimeout);
+            "storage " + storage.name() + " did not answer within " + storeTimeout + " (and as long again)");
       } catch (InterruptedException e) {
         failure = new StorageUnavailableException("interrupted while waiting for storage", e);
         attempt = retryPolicy.maxAttempts(); // owned thread: only a shutdown of the JVM interrupts it
@@ -825,7 +903,7 @@ public final class MetricsPipeline implements AutoCloseable, SelfMeasuring {
         settleRejectedBatch(batch, invalid);
         return;
       }
-      if (attempt >= retryPolicy.maxAttempts()) {
+      if (attempt >= retryPolicy.maxAttempts() || drainDeadlinePassed) {
         settleExhausted(batch, attempt, failure);
         return;
       }
@@ -833,7 +911,41 @@ public final class MetricsPipeline implements AutoCloseable, SelfMeasuring {
       Duration backoff = retryPolicy.backoff(attempt, ThreadLocalRandom.current().nextDouble());
       LOG.debug("storing a batch of {} items failed (attempt {} of {}), retrying in {}: {}",
           batch.length, attempt, retryPolicy.maxAttempts(), backoff, failure.toString());
-      sleepUninterruptibly(backoff);
+      awaitBackoff(backoff);
+    }
+  }
+
+  /** Waits for one attempt: {@code storeTimeout}, then (logged) as long again for a late outcome. */
+  private MetricsBatchResult awaitAttempt(CompletableFuture<MetricsBatchResult> call, int items, int attempt)
+      throws ExecutionException, TimeoutException, InterruptedException {
+    try {
+      return call.get(storeTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      storeTimeouts.increment();
+      failureLog.warn("timeout", "storing a batch of {} items into {} did not finish within the store "
+          + "timeout of {} (attempt {} of {}); waiting up to {} more for it before a retry, so the "
+          + "retry does not overlap it", items, storage.name(), storeTimeout, attempt,
+          retryPolicy.maxAttempts(), storeTimeout);
+      return call.get(storeTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /** Waits for a retry's backoff on the timer; the drain deadline ends the wait early. */
+  private void awaitBackoff(Duration backoff) {
+    CompletableFuture<Void> wake = new CompletableFuture<>();
+    backoffs.add(wake);
+    try {
+      if (drainDeadlinePassed) {
+        return;
+      }
+      try {
+        timer.schedule(() -> wake.complete(null), backoff.toNanos(), TimeUnit.NANOSECONDS);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        return; // the timer is shut down: the stop is over the deadline
+      }
+      wake.join();
+    } finally {
+      backoffs.remove(wake);
     }
   }
 
@@ -894,8 +1006,9 @@ public final class MetricsPipeline implements AutoCloseable, SelfMeasuring {
   }
 
   private void settleExhausted(PipelineEntry[] batch, int attempts, Throwable cause) {
-    String reason = "storage failed " + attempts + " attempt(s): " + cause;
-    LOG.warn("giving up on a batch of {} items: {}", batch.length, reason);
+    String reason = attempts == 0 ? String.valueOf(cause.getMessage())
+        : "storage failed " + attempts + " attempt(s): " + cause;
+    failureLog.warn("exhausted", "giving up on a batch of {} items: {}", batch.length, reason);
     long channelItems = 0;
     for (PipelineEntry e : batch) {
       if (e.owner() instanceof Delivery) {
@@ -992,11 +1105,60 @@ public final class MetricsPipeline implements AutoCloseable, SelfMeasuring {
         inFlight.addAndGet(batch.length);
         storeBatch(batch);
       }
-      LOG.debug("pipeline stopped: {}", stats());
-      stopFuture.complete(null);
+      timer.shutdownNow();
+      StopResult result = settleStop();
+      if (result.lost() > 0) {
+        LOG.error("pipeline stopped with {} accepted items neither stored nor kept by channel {}: they "
+            + "are lost (storage {} did not take them within the drain timeout of {}); {}", result.lost(),
+            ingestion.name(), storage.name(), drainTimeout, result);
+      } else if (!result.complete()) {
+        LOG.warn("pipeline stopped with items not stored: {}", result);
+      }
+      LOG.debug("pipeline stopped: {}, {}", result, stats());
+      stopFuture.complete(result);
     } catch (Throwable t) {
       stopFuture.completeExceptionally(new MetricsPipelineException("stopping the pipeline failed", t));
     }
+  }
+
+  /**
+   * Counts what the stop did. A channel that does not keep items is swept: what it still holds
+   * (never polled, or nacked back) ends with it, so it is counted lost, or failed when its producer
+   * waits for the outcome. The swept deliveries are nacked, so the channel still holds them.
+   */
+  private StopResult settleStop() {
+    long lostNow = 0;
+    long failedNow = 0;
+    if (!channelKeepsItems) {
+      List<Delivery> swept = new ArrayList<>();
+      while (true) {
+        List<Delivery> more;
+        try {
+          more = ingestion.poll(Integer.MAX_VALUE, Duration.ZERO).get(POLL_GRACE.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (Exception e) {
+          LOG.warn("sweeping channel {} at stop failed; items it still holds are not counted: {}",
+              ingestion.name(), e.toString());
+          break;
+        }
+        if (more == null || more.isEmpty()) {
+          break;
+        }
+        swept.addAll(more);
+      }
+      for (Delivery d : swept) {
+        if (d.awaited()) {
+          failedNow++;
+        } else {
+          lostNow++;
+        }
+      }
+      nackAll(swept, "the pipeline stopped before storing it");
+      lost.addAndGet(lostNow);
+    }
+    long storedNow = stored.get() - atStop[0];
+    long nackedNow = nacked.get() - atStop[1];
+    long deadLetteredNow = deadLettered.get() - atStop[2];
+    return new StopResult(storedNow, channelKeepsItems ? nackedNow : 0, deadLetteredNow + failedNow, lostNow);
   }
 
   private static void joinQuietly(Thread t) {
@@ -1014,14 +1176,6 @@ public final class MetricsPipeline implements AutoCloseable, SelfMeasuring {
     }
     if (interrupted) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  private static void sleepUninterruptibly(Duration d) {
-    long end = System.nanoTime() + d.toNanos();
-    long left;
-    while ((left = end - System.nanoTime()) > 0) {
-      LockSupport.parkNanos(left);
     }
   }
 
@@ -1073,6 +1227,7 @@ public final class MetricsPipeline implements AutoCloseable, SelfMeasuring {
     private DeadLetterHandler deadLetterHandler = DeadLetterHandler.logging();
     private int maxConcurrentStores = DEFAULT_MAX_CONCURRENT_STORES;
     private Duration storeTimeout = DEFAULT_STORE_TIMEOUT;
+    private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
     private MetricsValidator validator;
     private Clock clock = Clock.systemUTC();
     private RollupSettings rollups;
@@ -1171,12 +1326,26 @@ public final class MetricsPipeline implements AutoCloseable, SelfMeasuring {
     }
 
     /**
-     * The longest wait for one {@code batchStore} attempt, after which it counts as failed and is
-     * retried: 1 ms to 1 hour [30 s]. (A late success of the abandoned attempt may store the items
-     * twice: delivery is at-least-once.)
+     * The longest wait for one {@code batchStore} attempt: 1 ms to 1 hour [30 s]. An attempt still
+     * running then is logged at WARN and waited for up to as long again (a late success counts), and
+     * only then retried, so a retry does not overlap it. Keep it above the store's own timeouts (the
+     * ClickHouse adapter's {@code connectTimeout + socketTimeout}, 25 s by default), so that the
+     * store ends a hung attempt itself; a store that may still commit an attempt the pipeline gave up
+     * on must recognise its retry (the ClickHouse adapter does, by insert id).
      */
     public Builder storeTimeout(Duration storeTimeout) {
       this.storeTimeout = between("storeTimeout", storeTimeout);
+      return this;
+    }
+
+    /**
+     * How long a stop waits for storage to take what the pipeline holds: 1 ms to 1 hour [30 s].
+     * Retries go on meanwhile; at the deadline pending retries end, and what is still unstored is
+     * handed back to a channel that keeps it, failed back to its producer, or counted as lost (see
+     * {@link StopResult}). A stop ends after at most about {@code drainTimeout + 2 * storeTimeout}.
+     */
+    public Builder drainTimeout(Duration drainTimeout) {
+      this.drainTimeout = between("drainTimeout", drainTimeout);
       return this;
     }
 

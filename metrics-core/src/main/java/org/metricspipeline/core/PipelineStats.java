@@ -20,7 +20,9 @@ package org.metricspipeline.core;
  * @param nacked channel items given back to the channel after retries ran out
  * @param queueDepth items waiting in the queue now
  * @param inFlight items taken from the queue and not yet settled
+ * @param lost items acknowledged as accepted that a stop could neither store nor hand back to a
+ *     channel that keeps them (see {@link StopResult#lost()})
  */
 public record PipelineStats(
     long received, long accepted, long rejected, long overflowed, long stored, long pointsStored,
-    long retries, long deadLettered, long nacked, long queueDepth, long inFlight) {}
+    long retries, long deadLettered, long nacked, long queueDepth, long inFlight, long lost) {}

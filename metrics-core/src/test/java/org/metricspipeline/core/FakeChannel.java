@@ -33,6 +33,8 @@ final class FakeChannel implements IngestionAdapter, SelfMeasuring {
   volatile java.util.function.Supplier<List<Measurement>> measured = List::of;
   /** What {@link Delivery#awaited()} answers. */
   volatile boolean awaited;
+  /** What {@link #keepsUnsettledItems()} answers (read when the pipeline is built). */
+  volatile boolean keeps = true;
   private final LinkedBlockingQueue<MetricsData> pending = new LinkedBlockingQueue<>();
   private final boolean redeliver;
 
@@ -108,6 +110,11 @@ final class FakeChannel implements IngestionAdapter, SelfMeasuring {
   @Override
   public String name() {
     return "fake-channel";
+  }
+
+  @Override
+  public boolean keepsUnsettledItems() {
+    return keeps;
   }
 
   @Override

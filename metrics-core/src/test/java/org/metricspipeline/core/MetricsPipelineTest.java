@@ -263,6 +263,8 @@ class MetricsPipelineTest {
         .havingCause().isInstanceOf(StorageUnavailableException.class)
         .withMessageContaining("did not answer within");
     assertThat(storage.calls.get()).isEqualTo(3);
+    assertThat(pipeline.measurements()).filteredOn(m -> m.name().equals("metrics_pipeline_store_timeouts_total"))
+        .singleElement().satisfies(m -> assertThat(m.value()).isEqualTo(3.0));
   }
 
   @Test

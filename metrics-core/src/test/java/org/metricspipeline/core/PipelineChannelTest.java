@@ -251,4 +251,82 @@ class PipelineChannelTest {
     assertThat(storage.batchSizes).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(4));
     assertThatThrownBy(() -> pipeline.batchSize(0)).hasMessage("batchSize must be between 1 and 100000, got 0");
   }
+
+  private static MetricsPipeline.Builder retriesThroughTheStop(Duration drainTimeout) {
+    return MetricsPipeline.builder().drainTimeout(drainTimeout).retryPolicy(RetryPolicy.builder()
+        .maxAttempts(1000).initialBackoff(Duration.ofMillis(5)).maxBackoff(Duration.ofMillis(10)).build());
+  }
+
+  @Test
+  void reportsItemsAChannelCannotKeepAsLostWhenStorageStaysDownThroughTheStop() {
+    FakeChannel channel = new FakeChannel(true);
+    channel.keeps = false; // an in-memory buffer, as the HTTP channel with ack=accepted
+    storage.failAlways();
+    start(channel, retriesThroughTheStop(Duration.ofMillis(300)));
+    for (int i = 0; i < 50; i++) {
+      channel.ingest(item("accepted-" + i, 2));
+    }
+    await("the pipeline polled the items", () -> channel.deliveries.size() >= 50);
+
+    StopResult result = pipeline.stop().join();
+
+    assertThat(result.lost()).isEqualTo(50);
+    assertThat(result.stored()).isZero();
+    assertThat(pipeline.stats().lost()).isEqualTo(50);
+    assertThat(pipeline.measurements()).filteredOn(m -> m.name().equals("metrics_pipeline_items_lost_total"))
+        .singleElement().satisfies(m -> assertThat(m.value()).isEqualTo(50.0));
+    assertThat(storage.stored).isEmpty();
+  }
+
+  @Test
+  void countsItemsStillInTheChannelAtTheDeadlineAsLostToo() {
+    FakeChannel channel = new FakeChannel(true);
+    channel.keeps = false;
+    storage.failAlways();
+    start(channel, retriesThroughTheStop(Duration.ofMillis(100)).queueCapacity(10).batchSize(5));
+    for (int i = 0; i < 40; i++) {
+      channel.ingest(item("accepted-" + i, 1)); // more than the pipeline's queue holds
+    }
+
+    StopResult result = pipeline.stop().join();
+
+    assertThat(result.lost()).isEqualTo(40);
+    assertThat(result.complete()).isFalse();
+  }
+
+  @Test
+  void storesWhatTheChannelHoldsWhenStorageRecoversWithinTheDrainTimeout() throws Exception {
+    FakeChannel channel = new FakeChannel(true);
+    channel.keeps = false;
+    storage.failAlways();
+    start(channel, retriesThroughTheStop(Duration.ofSeconds(10)));
+    for (int i = 0; i < 30; i++) {
+      channel.ingest(item("accepted-" + i, 1));
+    }
+    await("the pipeline polled the items", () -> channel.deliveries.size() >= 30);
+
+    java.util.concurrent.CompletableFuture<StopResult> stopping = pipeline.stop();
+    storage.recover();
+    StopResult result = stopping.get(10, java.util.concurrent.TimeUnit.SECONDS);
+
+    assertThat(result).isEqualTo(new StopResult(30, 0, 0, 0));
+    assertThat(storage.stored).hasSize(30);
+  }
+
+  @Test
+  void handsUnstoredItemsBackToAChannelThatKeepsThem() {
+    FakeChannel channel = new FakeChannel(false); // keeps its items, as SQS does
+    storage.failAlways();
+    start(channel, retriesThroughTheStop(Duration.ofMillis(200)));
+    for (int i = 0; i < 20; i++) {
+      channel.ingest(item("queued-" + i, 1));
+    }
+    await("the pipeline polled the items", () -> channel.deliveries.size() >= 20);
+
+    StopResult result = pipeline.stop().join();
+
+    assertThat(result).isEqualTo(new StopResult(0, 20, 0, 0));
+    assertThat(channel.withOutcome(Outcome.NACKED)).hasSize(20);
+    assertThat(pipeline.stats().lost()).isZero();
+  }
 }

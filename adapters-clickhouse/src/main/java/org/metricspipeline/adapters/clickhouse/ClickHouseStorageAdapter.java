@@ -61,7 +61,9 @@ import org.metricspipeline.core.QueryPlanner;
  * leaves nothing behind except, when the batch spans several days and the server stops between two
  * parts, the days already committed. Such an insert's outcome is unknown to the client, so its rows
  * carry an {@code insert_id}; when the pipeline retries the batch, the adapter recognises it, checks
- * what is there and completes it exactly once (see the module README). A server that cannot be reached
+ * what is there and completes it exactly once (see the module README). Every insert gets its id and
+ * its query id before its first send and keeps them on every retry, and a retry never overlaps an
+ * attempt still in flight (of this process, or still running on a server that was frozen). A server that cannot be reached
  * completes the future with {@link StorageUnavailableException}; an insert the server refuses is
  * reported per item in {@link MetricsBatchResult#failures()}.
  *
@@ -92,8 +94,11 @@ public final class ClickHouseStorageAdapter
   public static final int MAX_INSERT_BATCH_BYTES = 1 << 30;
   /** Default connect timeout. */
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
-  /** Default socket (read) timeout. */
-  public static final Duration DEFAULT_SOCKET_TIMEOUT = Duration.ofSeconds(60);
+  /**
+   * Default socket (read) timeout: with the connect timeout under the pipeline's default store
+   * timeout (30 s), so that the adapter ends a hung insert itself before the pipeline gives up on it.
+   */
+  public static final Duration DEFAULT_SOCKET_TIMEOUT = Duration.ofSeconds(20);
   /** Default time a call may take in all. */
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(120);
   /** Default time to wait for a DELETE mutation (rollup replacement, retention edges). */
@@ -410,7 +415,11 @@ public final class ClickHouseStorageAdapter
       return this;
     }
 
-    /** Socket read timeout [60 s]. */
+    /**
+     * Socket read timeout [20 s]. Keep {@code connectTimeout + socketTimeout} under the pipeline's
+     * {@code storeTimeout} (30 s by default): an insert that hangs then fails here first, and its
+     * retry checks what the server committed.
+     */
     public Builder socketTimeout(Duration timeout) {
       this.socketTimeout = positive("socketTimeout", timeout);
       return this;

@@ -2,9 +2,6 @@ package org.metricspipeline.adapters.clickhouse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,20 +28,19 @@ import org.metricspipeline.core.RetryPolicy;
  */
 class OutageIT {
 
-  private static final Path SCRIPT = Path.of("..", "scripts", "clickhouse.sh").toAbsolutePath().normalize();
-  private static final Path DIR = Path.of("target", "clickhouse-outage").toAbsolutePath();
+  private static final OwnServer SERVER = new OwnServer("clickhouse-outage");
   private static String url;
 
   @BeforeAll
   static void startOwnServer() throws Exception {
     ClickHouseTestServer.url(); // same fail (CI) / skip policy when no ClickHouse is set up
-    url = script("start").trim();
+    url = SERVER.start();
   }
 
   @AfterAll
   static void stopOwnServer() throws Exception {
     if (url != null) {
-      script("stop");
+      SERVER.stop();
     }
   }
 
@@ -68,13 +64,13 @@ class OutageIT {
         futures.add(pipeline.processMetrics(MetricsData.builder().timestamp(base.plusMillis(i)).metricType("outage")
             .source("it").metric(Metric.of("events", i, Map.of("id", Integer.toString(i)))).build()));
         if (i == total / 3) {
-          script("stop"); // mid-stream: batches are in flight and more keep coming
+          SERVER.stop(); // mid-stream: batches are in flight and more keep coming
         }
         if (i == total / 2) {
           whileDown = storage.healthCheck().get(30, TimeUnit.SECONDS);
         }
         if (i == 2 * total / 3) {
-          assertThat(script("start").trim()).isEqualTo(url); // same ports, same data
+          assertThat(SERVER.start()).isEqualTo(url); // same ports, same data
         }
       }
       int accepted = 0;
@@ -99,15 +95,4 @@ class OutageIT {
     }
   }
 
-  private static String script(String command) throws IOException, InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder(SCRIPT.toString(), command).redirectErrorStream(false);
-    pb.environment().put("CLICKHOUSE_DIR", DIR.toString());
-    Process p = pb.start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      throw new IllegalStateException(SCRIPT + " " + command + " failed: " + err);
-    }
-    return out;
-  }
 }

@@ -435,6 +435,15 @@ public final class HttpIngestionAdapter implements IngestionAdapter, SelfMeasuri
     return buffer.poll(maxDeliveries, Objects.requireNonNull(maxWait, "maxWait"));
   }
 
+  /**
+   * False: the buffer is in memory, so a stopping pipeline drains it and counts what it could not
+   * store as lost (a disk buffer, when there is one, answers true).
+   */
+  @Override
+  public boolean keepsUnsettledItems() {
+    return false;
+  }
+
   @Override
   public CompletableFuture<HealthCheckResult> healthCheck() {
     int queued = buffer.queued();

@@ -126,6 +126,12 @@ public final class InMemoryIngestionAdapter implements IngestionAdapter {
     return builder().build();
   }
 
+  /** False: an in-process queue ends with its object, so a stopping pipeline drains it. */
+  @Override
+  public boolean keepsUnsettledItems() {
+    return false;
+  }
+
   @Override
   public String name() {
     return NAME;

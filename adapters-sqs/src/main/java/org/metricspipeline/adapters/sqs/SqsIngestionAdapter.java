@@ -65,7 +65,10 @@ import org.metricspipeline.api.MetricsValidator;
  * {@link Builder#receiverConcurrency(int) receiverConcurrency} threads long-poll the queue
  * ({@link Builder#receiveWait(Duration) receiveWait}, up to {@link Builder#receiveBatchSize(int)
  * 10} messages a call) into a buffer of {@link Builder#bufferCapacity(int) bufferCapacity}
- * messages; {@link #poll} hands buffered messages out. Settling a delivery:
+ * messages; {@link #poll} hands buffered messages out. {@code bufferCapacity} is a budget for every
+ * message not yet done with (buffered, in the pipeline, or acked and not yet deleted): a permit
+ * comes back only once the delete is answered, so deletes keep up with receives and a kill -9
+ * re-delivers at most {@code bufferCapacity} stored messages. Settling a delivery:
  * <ul>
  *   <li>{@code ack} (the pipeline calls it after storage accepted the item): the message is
  *       deleted, in {@code DeleteMessageBatch} calls of 10 (or whatever is waiting after
@@ -110,9 +113,12 @@ public final class SqsIngestionAdapter implements IngestionAdapter {
   public static final Duration DEFAULT_RECEIVE_WAIT = Duration.ofSeconds(20);
   /** Default visibility timeout of received messages. */
   public static final Duration DEFAULT_VISIBILITY_TIMEOUT = Duration.ofSeconds(30);
-  /** Default most messages received and not yet polled. */
+  /** Default most messages received and not yet deleted (or released): the receive budget. */
   public static final int DEFAULT_BUFFER_CAPACITY = 200;
-  /** Default threads for deletes, visibility changes and dead-lettering. */
+  /**
+   * Least threads for deletes, visibility changes and dead-lettering; by default there are as many
+   * as receivers, and at least this many, so deletes keep up with receives.
+   */
   public static final int DEFAULT_SETTLER_CONCURRENCY = 2;
   /** Default base of a nacked message's backoff. */
   public static final Duration DEFAULT_NACK_BACKOFF = Duration.ofSeconds(1);
@@ -299,7 +305,7 @@ public final class SqsIngestionAdapter implements IngestionAdapter {
     private Duration receiveWait = DEFAULT_RECEIVE_WAIT;
     private Duration visibilityTimeout = DEFAULT_VISIBILITY_TIMEOUT;
     private int bufferCapacity = DEFAULT_BUFFER_CAPACITY;
-    private int settlerConcurrency = DEFAULT_SETTLER_CONCURRENCY;
+    private int settlerConcurrency; // 0: as many as receivers, at least the default
     private Duration nackBackoff = DEFAULT_NACK_BACKOFF;
     private Duration maxNackBackoff = DEFAULT_MAX_NACK_BACKOFF;
     private Duration deleteFlushInterval = DEFAULT_DELETE_FLUSH_INTERVAL;
@@ -340,13 +346,22 @@ public final class SqsIngestionAdapter implements IngestionAdapter {
       return this;
     }
 
-    /** Most messages received and not yet polled: 1 to 100,000, at least receiveBatchSize [{@value SqsIngestionAdapter#DEFAULT_BUFFER_CAPACITY}]. */
+    /**
+     * The receive budget: most messages received and not yet done with (buffered, in the pipeline,
+     * or acked and not yet deleted): 1 to 100,000, at least receiveBatchSize
+     * [{@value SqsIngestionAdapter#DEFAULT_BUFFER_CAPACITY}]. A message's permit comes back only once
+     * its delete (or visibility change) is answered, so receives never outrun deletes, and a crash
+     * re-delivers at most this many messages that were already stored.
+     */
     public Builder bufferCapacity(int bufferCapacity) {
       this.bufferCapacity = range("bufferCapacity", bufferCapacity, 1, 100_000);
       return this;
     }
 
-    /** Threads for deletes, visibility changes and dead-lettering: 1 to 64 [{@value SqsIngestionAdapter#DEFAULT_SETTLER_CONCURRENCY}]. */
+    /**
+     * Threads for deletes, visibility changes and dead-lettering: 1 to 64 [as many as
+     * receiverConcurrency, at least {@value SqsIngestionAdapter#DEFAULT_SETTLER_CONCURRENCY}].
+     */
     public Builder settlerConcurrency(int settlerConcurrency) {
       this.settlerConcurrency = range("settlerConcurrency", settlerConcurrency, 1, 64);
       return this;
@@ -457,6 +472,9 @@ public final class SqsIngestionAdapter implements IngestionAdapter {
       if (receiveWait.compareTo(connection.socketTimeout()) >= 0) {
         throw new IllegalStateException("receiveWait (" + receiveWait + ") must be shorter than the connection's"
             + " socketTimeout (" + connection.socketTimeout() + ")");
+      }
+      if (settlerConcurrency == 0) {
+        settlerConcurrency = Math.max(DEFAULT_SETTLER_CONCURRENCY, receiverConcurrency);
       }
       return new SqsIngestionAdapter(this);
     }

@@ -2,6 +2,7 @@ package org.metricspipeline.adapters.clickhouse.internal;
 
 import com.clickhouse.client.api.Client;
 import com.clickhouse.client.api.ServerException;
+import com.clickhouse.client.api.insert.InsertResponse;
 import com.clickhouse.client.api.insert.InsertSettings;
 import com.clickhouse.client.api.query.QueryResponse;
 import com.clickhouse.client.api.query.QuerySettings;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -31,6 +33,7 @@ public final class Connection implements AutoCloseable {
       159, // TIMEOUT_EXCEEDED
       202, // TOO_MANY_SIMULTANEOUS_QUERIES
       209, // SOCKET_TIMEOUT
+      216, // QUERY_WITH_SAME_ID_IS_ALREADY_RUNNING (an earlier attempt of the same insert)
       210, // NETWORK_ERROR
       241, // MEMORY_LIMIT_EXCEEDED
       242, // TABLE_IS_READ_ONLY
@@ -40,8 +43,14 @@ public final class Connection implements AutoCloseable {
   /** The largest statement the server is asked to parse. */
   public static final int MAX_QUERY_BYTES = 16 << 20;
 
+  /** How long calls fail at once after the server was found unreachable. */
+  static final long UNREACHABLE_PAUSE_MS = 1000;
+  private static final long UNREACHABLE_PAUSE_NANOS = UNREACHABLE_PAUSE_MS * 1_000_000;
+
   private final Client client;
   private final String url;
+  private volatile long unreachableUntilNanos = System.nanoTime();
+  private volatile String lastUnreachable = "";
   private final Duration timeout;
 
   /** A connection; nothing is sent until the first call. */
@@ -76,6 +85,7 @@ public final class Connection implements AutoCloseable {
   /** Runs a statement that returns nothing (DDL, ALTER, INSERT ... SELECT/VALUES). */
   @SuppressWarnings("try") // the client's responses must be closed; their close() throws Exception
   public void execute(String sql) {
+    failFastWhileUnreachable();
     try (var r = client.execute(sql).get(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       // nothing to read
     } catch (Exception e) {
@@ -89,6 +99,7 @@ public final class Connection implements AutoCloseable {
    */
   @SuppressWarnings("try") // the client's responses must be closed; their close() throws Exception
   public void query(String sql, RowHandler rows) {
+    failFastWhileUnreachable();
     QuerySettings settings = new QuerySettings().setFormat(ClickHouseFormat.RowBinary);
     try (QueryResponse response = client.query(sql + " FORMAT RowBinary", settings).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         InputStream in = response.getInputStream()) {
@@ -108,13 +119,27 @@ public final class Connection implements AutoCloseable {
     return out[0];
   }
 
-  /** Streams a RowBinary body into {@code table} (quoted) with these columns: one INSERT. */
+  /**
+   * Streams a RowBinary body into {@code table} (quoted) with these columns: one INSERT under
+   * {@code queryId}, which the server refuses while an INSERT with that id still runs.
+   */
   @SuppressWarnings("try") // the client's responses must be closed; their close() throws Exception
-  public void insert(String table, List<String> columns, RowBinary.Writer data, int from, int to) {
-    InsertSettings settings = new InsertSettings();
-    try (var r = client.insert(table, columns, out -> data.writeTo(out, from, to), ClickHouseFormat.RowBinary,
-        settings).get(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+  public void insert(String table, List<String> columns, RowBinary.Writer data, int from, int to, String queryId) {
+    failFastWhileUnreachable();
+    InsertSettings settings = new InsertSettings().setQueryId(queryId);
+    CompletableFuture<InsertResponse> request;
+    try {
+      // client-v2 may run the request on the calling thread and throw here
+      request = client.insert(table, columns, out -> data.writeTo(out, from, to), ClickHouseFormat.RowBinary,
+          settings);
+    } catch (RuntimeException e) {
+      throw map(e, "INSERT INTO " + table + " FORMAT RowBinary");
+    }
+    try (var r = request.get(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       // the summary is not needed
+    } catch (TimeoutException e) {
+      throw new StillRunning("ClickHouse at " + url + " did not answer INSERT " + queryId + " within "
+          + timeout + "; the request still runs", request, e);
     } catch (Exception e) {
       throw map(e, "INSERT INTO " + table + " FORMAT RowBinary");
     }
@@ -146,8 +171,27 @@ public final class Connection implements AutoCloseable {
     if (cause instanceof TimeoutException) {
       return new StorageUnavailableException("ClickHouse at " + url + " did not answer within " + timeout, cause);
     }
-    return new StorageUnavailableException("ClickHouse at " + url + " is unreachable: "
-        + firstLine(rootMessage(cause)), cause);
+    String reason = firstLine(rootMessage(cause));
+    if (find(cause, java.net.ConnectException.class) != null
+        || find(cause, java.net.UnknownHostException.class) != null) {
+      // no connection at all (nothing was sent): pause calls, see failFastWhileUnreachable
+      lastUnreachable = reason;
+      unreachableUntilNanos = System.nanoTime() + UNREACHABLE_PAUSE_NANOS;
+    }
+    return new StorageUnavailableException("ClickHouse at " + url + " is unreachable: " + reason, cause);
+  }
+
+  /**
+   * After a connection to the server could not be made, calls fail at once for {@value #UNREACHABLE_PAUSE_MS} ms
+   * instead of reaching the client: the client logs every failed request at WARN with a stack trace
+   * (a library cannot lower another library's log level), so an outage would flood the log with
+   * one trace per call. One call per pause still tries the server, so recovery is seen within it.
+   */
+  private void failFastWhileUnreachable() {
+    if (System.nanoTime() - unreachableUntilNanos < 0) {
+      throw new StorageUnavailableException("ClickHouse at " + url + " is unreachable: " + lastUnreachable
+          + " (seen less than " + UNREACHABLE_PAUSE_MS + " ms ago; not tried again yet)");
+    }
   }
 
   private static <T extends Throwable> T find(Throwable t, Class<T> type) {
@@ -189,6 +233,25 @@ public final class Connection implements AutoCloseable {
   public interface RowHandler {
     /** Reads exactly one row's columns from {@code row}. */
     void row(RowBinary.Reader row) throws IOException;
+  }
+
+  /**
+   * The client stopped waiting for a request that has not ended: it may still reach the server and
+   * commit, so nothing that could overlap it may be sent until {@link #request()} completes.
+   */
+  public static final class StillRunning extends StorageUnavailableException {
+    private static final long serialVersionUID = 1L;
+    private final transient CompletableFuture<?> request;
+
+    StillRunning(String message, CompletableFuture<?> request, Throwable cause) {
+      super(message, cause);
+      this.request = request;
+    }
+
+    /** Completes (either way) once the request has ended. */
+    public CompletableFuture<?> request() {
+      return request;
+    }
   }
 
   /** The server refused a statement for a reason retrying will not fix. */

@@ -4,40 +4,55 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import org.metricspipeline.api.MetricsBatchResult;
 import org.metricspipeline.api.MetricsData;
 import org.metricspipeline.api.StorageUnavailableException;
+import org.metricspipeline.clickhouse.sql.Sql;
 
 /**
  * Writes batches into the raw table: each batch becomes RowBinary, cut at item boundaries into
  * inserts of at most {@code maxRows} rows and {@code maxBytes} bytes, each sent as one streamed
  * INSERT (one block, so ClickHouse commits it whole or not at all per partition).
  *
- * <h2>Exactly once across retries</h2>
- * Every row carries the {@code insert_id} of its insert. When an insert fails in a way that leaves
- * its outcome unknown (the connection broke after the body was sent, the server stopped), the
- * inserts of that batch are remembered by content hash with their ids. When the pipeline retries
- * the batch, an insert with remembered content first counts the rows carrying its id: all there
- * means it was committed (skipped), none means it was not (sent again with the same id), some
- * means a partial commit across day partitions (those rows are deleted, then it is sent again).
+ * <h2>Exactly once across retries and timeouts</h2>
+ * Before its first send, every insert is registered by content hash with a fresh id: its rows carry
+ * that {@code insert_id}, and the INSERT carries the query id {@code metrics-insert-<id>}. A retry of
+ * the same content (the pipeline retries the same batch; a channel redelivers the same message)
+ * finds the registration and keeps the id, so every attempt writes the same rows under the same id:
+ * <ul>
+ *   <li>While an attempt of this process is still in flight, a retry does not send: it fails at
+ *       once with {@link StorageUnavailableException} and the pipeline retries after its backoff.
+ *   <li>After an attempt whose outcome is unknown (timeout, connection broken, server stopped), a
+ *       retry first asks the server whether the INSERT with that query id still runs (a frozen or
+ *       slow server may still commit it: then the retry waits), then counts the rows carrying the
+ *       id: all there means it was committed (skipped), none means it was not (sent again with the
+ *       same id), some means a partial commit across day partitions (those rows are deleted, then
+ *       it is sent again).
+ *   <li>The server refuses a second INSERT with a query id that is still running (code 216), so an
+ *       abandoned INSERT that reaches a resumed server late and the retry cannot both run.
+ * </ul>
+ * A registration is forgotten once its insert is known committed or refused.
  */
 public final class Inserter {
 
-  /** How many unsettled inserts are remembered (oldest forgotten first). */
+  /** How many registered inserts are remembered (oldest forgotten first). */
   static final int MAX_REMEMBERED = 4096;
+  /** The query id prefix of inserts: {@code metrics-insert-<insert id>}. */
+  static final String QUERY_ID_PREFIX = "metrics-insert-";
 
   private final Connection connection;
   private final Schema schema;
   private final int maxRows;
   private final int maxBytes;
   private final Mutations mutations;
-  private final Map<ChunkKey, Long> unsettled = new LinkedHashMap<>(16, 0.75f, false) {
+  private final Map<ChunkKey, Registration> registered = new LinkedHashMap<>(16, 0.75f, false) {
     private static final long serialVersionUID = 1L;
 
     @Override
-    protected boolean removeEldestEntry(Map.Entry<ChunkKey, Long> eldest) {
-      return size() > MAX_REMEMBERED;
+    protected boolean removeEldestEntry(Map.Entry<ChunkKey, Registration> eldest) {
+      return size() > MAX_REMEMBERED && !eldest.getValue().inFlight;
     }
   };
 
@@ -95,79 +110,116 @@ public final class Inserter {
       chunks.add(current);
     }
 
-    for (int c = 0; c < chunks.size(); c++) {
-      Chunk chunk = chunks.get(c);
-      try {
-        send(out, ids, chunk);
-      } catch (StorageUnavailableException e) {
-        remember(out, ids, chunks);
-        throw e;
-      } catch (Connection.ServerRejection e) {
-        for (int index : chunk.items) {
-          failures.add(MetricsBatchResult.Failure.of(index, "rejected by ClickHouse: " + e.getMessage()));
+    List<Registration> regs = register(out, chunks);
+    try {
+      for (int c = 0; c < chunks.size(); c++) {
+        Chunk chunk = chunks.get(c);
+        try {
+          send(out, ids, chunk, regs.get(c));
+        } catch (Connection.StillRunning e) {
+          regs.get(c).running = e.request();
+          throw e;
+        } catch (Connection.ServerRejection e) {
+          forget(chunk, regs.get(c));
+          for (int index : chunk.items) {
+            failures.add(MetricsBatchResult.Failure.of(index, "rejected by ClickHouse: " + e.getMessage()));
+          }
         }
       }
+    } finally {
+      release(regs);
     }
     failures.sort((a, b) -> Integer.compare(a.index(), b.index()));
     return failures.isEmpty() ? MetricsBatchResult.allSucceeded(n) : MetricsBatchResult.of(n, failures);
   }
 
-  private void send(RowBinary.Writer out, RawRows.IntList ids, Chunk chunk) {
-    Long known = null;
-    ChunkKey key = null;
-    synchronized (unsettled) {
-      if (!unsettled.isEmpty()) {
-        key = chunk.key(out);
-        known = unsettled.get(key);
+  /**
+   * Registers every chunk before anything is sent (keeping the id of content registered before) and
+   * marks it in flight; fails without sending when another attempt of the same content still runs.
+   */
+  private List<Registration> register(RowBinary.Writer out, List<Chunk> chunks) {
+    List<Registration> regs = new ArrayList<>(chunks.size());
+    synchronized (registered) {
+      for (Chunk c : chunks) {
+        Registration r = registered.get(c.key(out));
+        if (r != null && r.inFlight) {
+          throw new StorageUnavailableException("an earlier attempt to store this batch into "
+              + schema.raw() + " is still in flight (insert id " + Long.toUnsignedString(r.id)
+              + "); it is retried once that attempt ends");
+        }
+      }
+      for (Chunk c : chunks) {
+        Registration r = registered.computeIfAbsent(c.key(out), k -> new Registration(newId()));
+        r.inFlight = true;
+        regs.add(r);
       }
     }
-    if (known != null) {
-      long there = connection.queryLong(Queries.countWhere(schema.raw(), "insert_id = " + Long.toUnsignedString(known)));
+    return regs;
+  }
+
+  private void release(List<Registration> regs) {
+    synchronized (registered) {
+      for (Registration r : regs) {
+        CompletableFuture<?> running = r.running;
+        if (running == null || running.isDone()) {
+          r.inFlight = false;
+        } else {
+          // The client stopped waiting but the request goes on: no retry until it has ended.
+          running.whenComplete((ok, failure) -> {
+            synchronized (registered) {
+              r.inFlight = false;
+            }
+          });
+        }
+      }
+    }
+  }
+
+  private void send(RowBinary.Writer out, RawRows.IntList ids, Chunk chunk, Registration reg) {
+    String queryId = QUERY_ID_PREFIX + Long.toUnsignedString(reg.id);
+    if (reg.sent) {
+      // An earlier attempt's outcome is unknown: it may still run on a server that was frozen.
+      long running = connection.queryLong("SELECT count() FROM system.processes WHERE query_id = "
+          + Sql.quote(queryId));
+      if (running > 0) {
+        throw new StorageUnavailableException("an earlier INSERT of this batch (query id " + queryId
+            + ") still runs on ClickHouse at " + connection.url() + "; retrying once it ends");
+      }
+      String where = "insert_id = " + Long.toUnsignedString(reg.id);
+      long there = connection.queryLong(Queries.countWhere(schema.raw(), where));
       if (there == chunk.rows) {
-        forget(key);
+        forget(chunk, reg);
         return; // committed before the failure was seen
       }
       if (there > 0) {
-        connection.execute(Queries.deleteWhere(schema.raw(), "insert_id = " + Long.toUnsignedString(known)));
+        connection.execute(Queries.deleteWhere(schema.raw(), where));
         mutations.await(schema.tableName());
       }
-      chunk.id = known;
-    } else if (chunk.id == 0) {
-      chunk.id = newId();
     }
     for (int k = chunk.idFrom; k < chunk.idTo; k++) {
-      out.patchInt64(ids.get(k), chunk.id);
+      out.patchInt64(ids.get(k), reg.id);
     }
-    connection.insert(schema.raw(), Schema.RAW_INSERT_COLUMNS, out, chunk.from, chunk.to);
-    if (known != null) {
-      forget(key);
-    }
+    reg.sent = true;
+    connection.insert(schema.raw(), Schema.RAW_INSERT_COLUMNS, out, chunk.from, chunk.to, queryId);
+    forget(chunk, reg);
   }
 
-  private void remember(RowBinary.Writer out, RawRows.IntList ids, List<Chunk> chunks) {
-    synchronized (unsettled) {
-      for (Chunk c : chunks) {
-        if (c.id == 0) {
-          c.id = newId();
-        }
-        for (int k = c.idFrom; k < c.idTo; k++) {
-          out.patchInt64(ids.get(k), 0); // keys are computed over rows without their id
-        }
-        unsettled.put(c.key(out), c.id);
-      }
-    }
-  }
-
-  private void forget(ChunkKey key) {
-    synchronized (unsettled) {
-      unsettled.remove(key);
+  private void forget(Chunk chunk, Registration reg) {
+    synchronized (registered) {
+      registered.remove(chunk.key, reg);
     }
   }
 
   /** The number of inserts whose outcome is still unknown (for health details). */
   public int unsettledInserts() {
-    synchronized (unsettled) {
-      return unsettled.size();
+    synchronized (registered) {
+      int n = 0;
+      for (Registration r : registered.values()) {
+        if (r.sent) {
+          n++;
+        }
+      }
+      return n;
     }
   }
 
@@ -186,7 +238,6 @@ public final class Inserter {
     int to;
     int idTo;
     int rows;
-    long id;
     final List<Integer> items = new ArrayList<>();
     private ChunkKey key;
 
@@ -200,7 +251,7 @@ public final class Inserter {
       this.idTo = idTo;
     }
 
-    /** The content key; ids are zeroed first so the same rows give the same key. */
+    /** The content key, computed before ids are patched in (they are 0 then). */
     ChunkKey key(RowBinary.Writer out) {
       if (key == null) {
         key = new ChunkKey(out.hash(from, to), to - from, rows);
@@ -210,4 +261,16 @@ public final class Inserter {
   }
 
   private record ChunkKey(long hash, int bytes, int rows) {}
+
+  /** The id of registered content; guarded by the registry's lock. */
+  private static final class Registration {
+    final long id;
+    boolean inFlight;
+    boolean sent; // an attempt was sent and its outcome is not known
+    CompletableFuture<?> running; // a request the client stopped waiting for
+
+    Registration(long id) {
+      this.id = id;
+    }
+  }
 }

@@ -29,6 +29,7 @@ import org.metricspipeline.api.MetricsValidationResult;
 import org.metricspipeline.core.MetricsJson;
 import org.metricspipeline.core.internal.channel.LongPollQueue;
 import org.metricspipeline.core.internal.channel.SettleOnceDelivery;
+import org.metricspipeline.core.internal.RepeatedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -47,6 +48,12 @@ import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
  * hands buffered messages out as deliveries, and settlements become batched deletes, visibility
  * changes or dead-letter moves on the settler threads. A timer extends the visibility of every
  * delivery not settled yet before it expires.
+ *
+ * <p>The receive budget ({@code bufferCapacity} permits) counts every message from its receive until
+ * the queue is done with it: buffered, delivered to the pipeline, and acked but not yet deleted. A
+ * permit comes back only when the delete (or visibility change, or dead-letter move) has been
+ * answered, so receivers can never outrun deletes, and a crash re-delivers at most
+ * {@code bufferCapacity} messages that were already stored.
  */
 public final class Consumer {
 
@@ -75,6 +82,7 @@ public final class Consumer {
   public static final String RECEIVE_COUNT_ATTRIBUTE = "metrics-receive-count";
 
   private static final Logger LOG = LoggerFactory.getLogger(Consumer.class);
+  private final RepeatedLog failureLog = new RepeatedLog(LOG);
   private static final int SQS_BATCH = 10;
   private static final int MAX_REASON_CHARS = 1024;
   private static final int SETTLE_QUEUE_CAPACITY = 100_000;
@@ -134,10 +142,9 @@ public final class Consumer {
     timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     this.settlers = new ThreadPoolExecutor(settings.settlerConcurrency(), settings.settlerConcurrency(), 0,
         TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(SETTLE_QUEUE_CAPACITY), Threads.factory("settle"));
-    this.buffer = new LongPollQueue<>(Integer.MAX_VALUE, timer, taken -> {
-      room.release(taken.size());
-      delivered.add(taken.size());
-    });
+    // a delivery's receive permit comes back once the queue answered its settlement (freeRoom), not
+    // when it is handed out, so receivers never outrun deletes
+    this.buffer = new LongPollQueue<>(Integer.MAX_VALUE, timer, taken -> delivered.add(taken.size()));
     this.receiveRequest = ReceiveMessageRequest.builder()
         .queueUrl(queueUrl)
         .maxNumberOfMessages(settings.receiveBatchSize())
@@ -195,9 +202,8 @@ public final class Consumer {
         }
         receiveFailures.increment();
         failures++;
-        if (failures == 1 || failures % 100 == 0) {
-          LOG.warn("receiving from {} failed ({} time(s) in a row): {}", queueUrl, failures, e.toString());
-        }
+        failureLog.warn("receive", "receiving from {} failed ({} time(s) in a row): {}", queueUrl, failures,
+            e.toString());
         awaitStop(Duration.ofMillis(Math.min(5_000, 100L << Math.min(failures, 6))));
         continue;
       }
@@ -212,6 +218,7 @@ public final class Consumer {
           undecodable.increment();
           SqsDelivery poison = new SqsDelivery(m, null, now);
           poison.settle(); // never handed out: settled here, by the dead-letter move
+          poison.holdsRoom.set(false); // its permit is released below
           runOnSettler(() -> deadLetter(poison, "not metrics JSON: " + e.getMessage()), true);
           continue;
         }
@@ -230,7 +237,7 @@ public final class Consumer {
       return;
     }
     // Closed while this receive was under way: give the messages back at once.
-    room.release(deliveries.size());
+    deliveries.forEach(SqsDelivery::freeRoom);
     unsettled.removeAll(deliveries);
     changeVisibility(new ArrayList<>(deliveries), 0);
   }
@@ -262,12 +269,24 @@ public final class Consumer {
     long delay = settings.nackBackoff().toSeconds() << Math.min(20, Math.max(0, receiveCount - 1));
     int seconds = (int) Math.min(Math.min(delay, settings.maxNackBackoff().toSeconds()), MAX_VISIBILITY_SECONDS);
     LOG.debug("message {} nacked ({}), visible again in {} s", d.message.messageId(), reason, seconds);
-    runOnSettler(() -> changeVisibility(List.of(d), seconds), true);
+    runOnSettler(() -> {
+      try {
+        changeVisibility(List.of(d), seconds);
+      } finally {
+        d.freeRoom();
+      }
+    }, true);
   }
 
   private void reject(SqsDelivery d, MetricsValidationResult reason) {
     rejected.increment();
-    runOnSettler(() -> deadLetter(d, "invalid metrics: " + reason.describe()), true);
+    runOnSettler(() -> {
+      try {
+        deadLetter(d, "invalid metrics: " + reason.describe());
+      } finally {
+        d.freeRoom();
+      }
+    }, true);
   }
 
   /** Deletes acked messages: one batch, or everything waiting when {@code all}. */
@@ -298,12 +317,16 @@ public final class Consumer {
       if (!response.failed().isEmpty()) {
         deleteFailures.add(response.failed().size());
         BatchResultErrorEntry first = response.failed().get(0);
-        LOG.warn("SQS did not delete {} acked message(s) (they will be delivered again): {}: {}",
+        failureLog.warn("delete-refused", "SQS did not delete {} acked message(s) (they will be delivered again): {}: {}",
             response.failed().size(), first.code(), first.message());
       }
     } catch (RuntimeException e) {
       deleteFailures.add(batch.size());
-      LOG.warn("deleting {} acked message(s) failed (they will be delivered again): {}", batch.size(), e.toString());
+      failureLog.warn("delete", "deleting {} acked message(s) failed (they will be delivered again): {}",
+          batch.size(), e.toString());
+    } finally {
+      // Answered either way: a message not deleted comes back through the queue, not this budget.
+      batch.forEach(SqsDelivery::freeRoom);
     }
   }
 
@@ -435,6 +458,8 @@ public final class Consumer {
   public void describe(Map<String, Object> details) {
     details.put("buffered", buffer.queued());
     details.put("buffer_capacity", settings.bufferCapacity());
+    details.put("not_deleted", settings.bufferCapacity() - room.availablePermits());
+    details.put("awaiting_delete", toDeleteCount.get());
     details.put("unsettled", unsettled.size());
     long oldestSent = Long.MAX_VALUE;
     for (SqsDelivery d : unsettled) {
@@ -535,12 +560,20 @@ public final class Consumer {
   private final class SqsDelivery extends SettleOnceDelivery {
     final Message message;
     final MetricsData data;
+    final AtomicBoolean holdsRoom = new AtomicBoolean(true);
     volatile long visibleUntil;
 
     SqsDelivery(Message message, MetricsData data, long receivedAtNanos) {
       this.message = message;
       this.data = data;
       this.visibleUntil = receivedAtNanos + visibilityNanos;
+    }
+
+    /** Gives this message's receive permit back, once. */
+    void freeRoom() {
+      if (holdsRoom.compareAndSet(true, false)) {
+        room.release();
+      }
     }
 
     int receiveCount() {
