@@ -11,4 +11,6 @@ module org.metricspipeline.adapters.postgres {
 
   provides org.metricspipeline.api.spi.StorageProvider
       with org.metricspipeline.adapters.postgres.PostgresStorageProvider;
+  provides org.metricspipeline.api.spi.TableSinkProvider
+      with org.metricspipeline.adapters.postgres.PostgresTableSinkProvider;
 }

@@ -88,6 +88,16 @@ public final class CopyRows {
     array(BYTEA_OID, values, n);
   }
 
+  /** A {@code jsonb} field (binary format version 1, then the JSON text). */
+  public void jsonb(String json) {
+    int at = size;
+    putInt(0);
+    ensure(1);
+    buf[size++] = 1;
+    utf8(json);
+    patchInt(at, size - at - 4);
+  }
+
   /** A NULL field. */
   public void nullField() {
     putInt(-1);
