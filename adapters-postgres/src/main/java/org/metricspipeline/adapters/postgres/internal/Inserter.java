@@ -180,8 +180,12 @@ public final class Inserter {
     return id;
   }
 
-  /** Appends one item's rows (one per metric); returns the number of rows. */
-  static int append(CopyRows out, MetricsData item) {
+  /**
+   * Appends one item's rows (one per metric) in the raw table's COPY layout; returns the number of
+   * rows. Fails with {@link ArithmeticException} for a timestamp beyond epoch milliseconds and
+   * {@link IllegalArgumentException} for NUL in a text field.
+   */
+  public static int append(CopyRows out, MetricsData item) {
     long time = item.timestamp().toEpochMilli();
     List<Metric> metrics = item.metrics();
     if (metrics.isEmpty()) {
