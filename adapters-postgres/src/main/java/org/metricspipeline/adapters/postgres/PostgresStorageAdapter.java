@@ -6,21 +6,17 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.metricspipeline.adapters.postgres.internal.Connections;
 import org.metricspipeline.adapters.postgres.internal.Schema;
 import org.metricspipeline.adapters.postgres.internal.Sql;
 import org.metricspipeline.adapters.postgres.internal.Store;
+import org.metricspipeline.adapters.postgres.internal.Worker;
 import org.metricspipeline.api.HealthCheckResult;
 import org.metricspipeline.api.MetricsBatchResult;
-import org.metricspipeline.api.MetricsData;
 import org.metricspipeline.api.MetricsPipelineException;
+import org.metricspipeline.api.MetricsData;
 import org.metricspipeline.api.OverloadedException;
 import org.metricspipeline.api.StorageAdapter;
 import org.metricspipeline.api.StorageUnavailableException;
@@ -94,20 +90,13 @@ public final class PostgresStorageAdapter
   private final Schema schema;
   private final Connections connections;
   private final Store store;
-  private final ThreadPoolExecutor executor;
-  private volatile boolean closed;
+  private final Worker worker;
 
   private PostgresStorageAdapter(Builder b) {
     this.schema = new Schema(b.schema, b.table);
     this.connections = new Connections(b.url, b.username, b.password, b.connectTimeout, b.socketTimeout, b.threads);
     this.store = new Store(connections, schema, b.clock, b.createSchema, b.retentionBatchRows);
-    AtomicInteger n = new AtomicInteger();
-    this.executor = new ThreadPoolExecutor(b.threads, b.threads, 60, TimeUnit.SECONDS,
-        new ArrayBlockingQueue<>(b.queueCapacity), r -> {
-          Thread t = new Thread(r, "metrics-postgres-io-" + n.incrementAndGet());
-          t.setDaemon(true);
-          return t;
-        });
+    this.worker = new Worker("postgres storage", "metrics-postgres-io", b.threads, b.queueCapacity);
   }
 
   /**
@@ -246,55 +235,22 @@ public final class PostgresStorageAdapter
    */
   @Override
   public CompletableFuture<HealthCheckResult> healthCheck() {
-    if (closed) {
+    if (worker.isClosed()) {
       return CompletableFuture.completedFuture(HealthCheckResult.unhealthy("postgres storage is closed"));
     }
     return run(store::health);
   }
 
   private <T> CompletableFuture<T> run(Supplier<T> work) {
-    if (closed) {
-      return CompletableFuture.failedFuture(new StorageUnavailableException("postgres storage is closed"));
-    }
-    CompletableFuture<T> future = new CompletableFuture<>();
-    try {
-      executor.execute(() -> {
-        try {
-          future.complete(work.get());
-        } catch (MetricsPipelineException e) {
-          future.completeExceptionally(e);
-        } catch (IllegalArgumentException e) {
-          future.completeExceptionally(new MetricsPipelineException(e.getMessage(), e));
-        } catch (RuntimeException e) {
-          future.completeExceptionally(new MetricsPipelineException("postgres storage failed: " + e, e));
-        }
-      });
-    } catch (RejectedExecutionException e) {
-      future.completeExceptionally(closed
-          ? new StorageUnavailableException("postgres storage is closed")
-          : new OverloadedException("postgres storage queue is full (" + executor.getQueue().size()
-              + " calls waiting)", Duration.ofMillis(100)));
-    }
-    return future;
+    return worker.run(work);
   }
 
   /** Lets queued calls finish (up to two minutes), then closes the connections. */
   @Override
   public void close() {
-    if (closed) {
-      return;
+    if (worker.close(CLOSE_TIMEOUT)) {
+      store.close();
     }
-    closed = true;
-    executor.shutdown();
-    try {
-      if (!executor.awaitTermination(CLOSE_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-        executor.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      executor.shutdownNow();
-      Thread.currentThread().interrupt();
-    }
-    store.close();
   }
 
   @Override

@@ -5,21 +5,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.metricspipeline.adapters.postgres.internal.Connections;
 import org.metricspipeline.adapters.postgres.internal.SinkTables;
 import org.metricspipeline.adapters.postgres.internal.Sql;
+import org.metricspipeline.adapters.postgres.internal.Worker;
 import org.metricspipeline.api.HealthCheckResult;
 import org.metricspipeline.api.HealthStatus;
 import org.metricspipeline.api.MetricsPipelineException;
-import org.metricspipeline.api.OverloadedException;
-import org.metricspipeline.api.StorageUnavailableException;
 import org.metricspipeline.api.sink.ColumnMapping;
 import org.metricspipeline.api.sink.TableSink;
 import org.metricspipeline.api.sink.TableSpec;
@@ -56,20 +50,13 @@ public final class PostgresTableSink implements TableSink {
   private final Connections connections;
   private final SinkTables tables;
   private final String schema;
-  private final ThreadPoolExecutor executor;
-  private volatile boolean closed;
+  private final Worker worker;
 
   private PostgresTableSink(Builder b) {
     this.schema = b.schema;
     this.connections = new Connections(b.url, b.username, b.password, b.connectTimeout, b.socketTimeout, b.threads);
     this.tables = new SinkTables(connections, b.schema);
-    AtomicInteger n = new AtomicInteger();
-    this.executor = new ThreadPoolExecutor(b.threads, b.threads, 60, TimeUnit.SECONDS,
-        new ArrayBlockingQueue<>(b.queueCapacity), r -> {
-          Thread t = new Thread(r, "metrics-postgres-sink-" + n.incrementAndGet());
-          t.setDaemon(true);
-          return t;
-        });
+    this.worker = new Worker("postgres sink", "metrics-postgres-sink", b.threads, b.queueCapacity);
   }
 
   /** A builder for the server at {@code url} ({@code jdbc:postgresql://host:port/database}). */
@@ -111,7 +98,7 @@ public final class PostgresTableSink implements TableSink {
   /** Healthy when the server answers; details {@code url}, {@code schema}, {@code ping_ms}. */
   @Override
   public CompletableFuture<HealthCheckResult> healthCheck() {
-    if (closed) {
+    if (worker.isClosed()) {
       return CompletableFuture.completedFuture(HealthCheckResult.unhealthy("postgres sink is closed"));
     }
     return run(() -> {
@@ -131,46 +118,15 @@ public final class PostgresTableSink implements TableSink {
   }
 
   private <T> CompletableFuture<T> run(Supplier<T> work) {
-    if (closed) {
-      return CompletableFuture.failedFuture(new StorageUnavailableException("postgres sink is closed"));
-    }
-    CompletableFuture<T> future = new CompletableFuture<>();
-    try {
-      executor.execute(() -> {
-        try {
-          future.complete(work.get());
-        } catch (MetricsPipelineException e) {
-          future.completeExceptionally(e);
-        } catch (IllegalArgumentException e) {
-          future.completeExceptionally(new MetricsPipelineException(e.getMessage(), e));
-        } catch (RuntimeException e) {
-          future.completeExceptionally(new MetricsPipelineException("postgres sink failed: " + e, e));
-        }
-      });
-    } catch (RejectedExecutionException e) {
-      future.completeExceptionally(closed ? new StorageUnavailableException("postgres sink is closed")
-          : new OverloadedException("postgres sink queue is full", Duration.ofMillis(100)));
-    }
-    return future;
+    return worker.run(work);
   }
 
   /** Lets queued calls finish (up to a minute), then closes the connections. */
   @Override
   public void close() {
-    if (closed) {
-      return;
+    if (worker.close(Duration.ofMinutes(1))) {
+      connections.close();
     }
-    closed = true;
-    executor.shutdown();
-    try {
-      if (!executor.awaitTermination(60, TimeUnit.SECONDS)) {
-        executor.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      executor.shutdownNow();
-      Thread.currentThread().interrupt();
-    }
-    connections.close();
   }
 
   /** Builds a {@link PostgresTableSink}; setters reject values out of range, naming them. */

@@ -67,80 +67,153 @@ public final class Inserter {
   /** Stores a batch; see the class comment. Throws {@link StorageUnavailableException} to retry. */
   public MetricsBatchResult store(List<MetricsData> batch) {
     int n = batch.size();
-    CopyRows out = new CopyRows(Math.min(COPY_CHUNK * 8, 64 + 160 * n));
-    out.header();
-    List<MetricsBatchResult.Failure> failures = new ArrayList<>();
-    long rows = 0;
-    for (int i = 0; i < n; i++) {
-      MetricsData item = batch.get(i);
-      int mark = out.size();
-      try {
-        rows += append(out, item);
-      } catch (ArithmeticException e) {
-        out.truncate(mark);
-        failures.add(MetricsBatchResult.Failure.of(i, "timestamp out of range for epoch milliseconds: " + item.timestamp()));
-      } catch (IllegalArgumentException e) {
-        out.truncate(mark);
-        failures.add(MetricsBatchResult.Failure.of(i, e.getMessage()));
-      }
-    }
-    out.trailer();
-    if (rows > 0) {
-      send(out, rows, batch, failures);
-    }
-    return failures.isEmpty() ? MetricsBatchResult.allSucceeded(n) : MetricsBatchResult.of(n, failures);
-  }
-
-  private void send(CopyRows out, long rows, List<MetricsData> batch, List<MetricsBatchResult.Failure> failures) {
     Key key = null;
     Long known = null;
     synchronized (unsettled) {
       if (!unsettled.isEmpty()) {
-        key = Key.of(out, rows);
+        key = keyOf(batch);
         known = unsettled.get(key);
       }
     }
     long id = known != null ? known : newId();
+    Long knownId = known;
+    List<MetricsBatchResult.Failure> failures = new ArrayList<>();
     try {
       boolean stored = connections.inTransaction(c -> {
+        if (knownId != null && Connections.queryLong(c, new Sql("SELECT count(*) FROM " + schema.inserts()
+            + " WHERE insert_id = " + knownId)) > 0) {
+          return false; // committed by an earlier attempt whose answer was lost
+        }
+        long rows = copy(c, batch, failures);
+        if (rows == 0) {
+          return false;
+        }
         long recorded = Connections.update(c, new Sql("INSERT INTO " + schema.inserts()
             + " (insert_id, rows, at_ms) VALUES (" + id + ", " + rows + ", " + clock.millis()
             + ") ON CONFLICT (insert_id) DO NOTHING"));
         if (recorded == 0) {
-          return false; // committed by an earlier attempt
-        }
-        CopyIn copy = Connections.pg(c).getCopyAPI().copyIn(
-            "COPY " + schema.raw() + " (" + Schema.RAW_COPY_COLUMNS + ") FROM STDIN (FORMAT binary)");
-        try {
-          byte[] b = out.array();
-          for (int at = 0; at < out.size(); at += COPY_CHUNK) {
-            copy.writeToCopy(b, at, Math.min(COPY_CHUNK, out.size() - at));
-          }
-          copy.endCopy();
-        } finally {
-          if (copy.isActive()) {
-            copy.cancelCopy();
-          }
+          throw new AlreadyStored(); // an earlier attempt committed meanwhile: roll these rows back
         }
         return true;
       });
-      if (known != null) {
+      if (knownId != null) {
         forget(key);
       }
       if (stored && batches.incrementAndGet() % 1000 == 0) {
         pruneInsertIds();
       }
+    } catch (AlreadyStored e) {
+      forget(key);
     } catch (StorageUnavailableException e) {
-      remember(key != null ? key : Key.of(out, rows), id);
+      remember(key != null ? key : keyOf(batch), id);
       throw e;
     } catch (Connections.Rejected e) {
-      for (int i = 0; i < batch.size(); i++) {
+      for (int i = 0; i < n; i++) {
         int index = i;
         if (failures.stream().noneMatch(f -> f.index() == index) && !batch.get(i).metrics().isEmpty()) {
           failures.add(MetricsBatchResult.Failure.of(i, "rejected by PostgreSQL: " + e.getMessage()));
         }
       }
-      failures.sort((a, b) -> Integer.compare(a.index(), b.index()));
+    }
+    failures.sort((a, b) -> Integer.compare(a.index(), b.index()));
+    return failures.isEmpty() ? MetricsBatchResult.allSucceeded(n) : MetricsBatchResult.of(n, failures);
+  }
+
+  /**
+   * Encodes the batch and streams it into one {@code COPY}, a chunk at a time as it is encoded, so
+   * encoding overlaps the server's work and no buffer holds the whole batch. Items the store cannot
+   * hold are left out and added to {@code failures}. Returns the rows copied.
+   */
+  private long copy(java.sql.Connection c, List<MetricsData> batch, List<MetricsBatchResult.Failure> failures)
+      throws java.sql.SQLException {
+    failures.clear();
+    CopyRows out = new CopyRows(COPY_CHUNK + (COPY_CHUNK >> 2));
+    out.header();
+    CopyIn copy = null;
+    long rows = 0;
+    try {
+      for (int i = 0; i < batch.size(); i++) {
+        rows += appendOrFail(out, batch.get(i), i, failures);
+        if (out.size() >= COPY_CHUNK) {
+          if (copy == null) {
+            copy = startCopy(c);
+          }
+          copy.writeToCopy(out.array(), 0, out.size());
+          out.clear();
+        }
+      }
+      if (rows == 0) {
+        return 0;
+      }
+      out.trailer();
+      if (copy == null) {
+        copy = startCopy(c);
+      }
+      copy.writeToCopy(out.array(), 0, out.size());
+      copy.endCopy();
+      return rows;
+    } finally {
+      if (copy != null && copy.isActive()) {
+        try {
+          copy.cancelCopy();
+        } catch (java.sql.SQLException ignored) {
+          // the connection is broken: the first failure is the one reported
+        }
+      }
+    }
+  }
+
+  private CopyIn startCopy(java.sql.Connection c) throws java.sql.SQLException {
+    return Connections.pg(c).getCopyAPI().copyIn(
+        "COPY " + schema.raw() + " (" + Schema.RAW_COPY_COLUMNS + ") FROM STDIN (FORMAT binary)");
+  }
+
+  private static int appendOrFail(CopyRows out, MetricsData item, int index, List<MetricsBatchResult.Failure> failures) {
+    int mark = out.size();
+    try {
+      return append(out, item);
+    } catch (ArithmeticException e) {
+      out.truncate(mark);
+      failures.add(MetricsBatchResult.Failure.of(index, "timestamp out of range for epoch milliseconds: " + item.timestamp()));
+    } catch (IllegalArgumentException e) {
+      out.truncate(mark);
+      failures.add(MetricsBatchResult.Failure.of(index, e.getMessage()));
+    }
+    return 0;
+  }
+
+  /** The content key of a batch: the SHA-256 of its COPY encoding (computed only around failures). */
+  private static Key keyOf(List<MetricsData> batch) {
+    CopyRows out = new CopyRows(COPY_CHUNK);
+    MessageDigest md = sha256();
+    long rows = 0;
+    long bytes = 0;
+    List<MetricsBatchResult.Failure> ignored = new ArrayList<>();
+    for (int i = 0; i < batch.size(); i++) {
+      rows += appendOrFail(out, batch.get(i), i, ignored);
+      if (out.size() >= COPY_CHUNK || i == batch.size() - 1) {
+        md.update(out.array(), 0, out.size());
+        bytes += out.size();
+        out.clear();
+      }
+    }
+    return new Key(java.util.HexFormat.of().formatHex(md.digest()), bytes, rows);
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+  }
+
+  /** Thrown inside the transaction to roll it back when an earlier attempt's commit won. */
+  private static final class AlreadyStored extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    AlreadyStored() {
+      super(null, null, false, false);
     }
   }
 
@@ -244,16 +317,5 @@ public final class Inserter {
   }
 
   /** The content of a batch's COPY: a SHA-256 digest, its length and its rows. */
-  private record Key(String digest, int bytes, long rows) {
-    static Key of(CopyRows out, long rows) {
-      try {
-        MessageDigest md = MessageDigest.getInstance("SHA-256");
-        md.update(out.array(), 0, out.size());
-        return new Key(java.util.HexFormat.of().formatHex(md.digest()), out.size(), rows);
-      } catch (NoSuchAlgorithmException e) {
-        throw new IllegalStateException("SHA-256 is part of every JDK", e);
-      }
-    }
-  }
-
+  private record Key(String digest, long bytes, long rows) {}
 }
