@@ -99,7 +99,9 @@ public final class PostgresAdapterBenchmark {
         adapter, copy, adapter / copy);
 
     // ---- 1-minute avg over queryPoints points
-    try (PostgresStorageAdapter a = PostgresStorageAdapter.builder(url).schema(schema).table("query").build()) {
+    // one rollup over the whole range is one long statement (minutes on a loaded machine): a longer read timeout
+    try (PostgresStorageAdapter a = PostgresStorageAdapter.builder(url).schema(schema).table("query")
+        .socketTimeout(Duration.ofHours(1)).build()) {
       int series = 10;
       int perSeries = queryPoints / series;
       long t0 = System.nanoTime();
