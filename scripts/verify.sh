@@ -42,6 +42,16 @@ if [[ -z "${CLICKHOUSE_URL:-}" ]]; then
   echo "== ClickHouse for the tests at $CLICKHOUSE_URL (scripts/clickhouse.sh)"
 fi
 
+# PostgreSQL for the adapters-postgres ITs: a private cluster under target/postgres, unless
+# POSTGRES_URL already names one. Stopped on exit beside whatever the trap already stops.
+if [[ -z "${POSTGRES_URL:-}" ]]; then
+  POSTGRES_URL=$(scripts/postgres.sh start)
+  export POSTGRES_URL
+  previous_trap=$(trap -p EXIT | sed -e "s/^trap -- '//" -e "s/' EXIT\$//")
+  trap "scripts/postgres.sh stop; ${previous_trap:-:}" EXIT
+  echo "== PostgreSQL for the tests at ${POSTGRES_URL%%\?*} (scripts/postgres.sh)"
+fi
+
 # The chdb statement check: every statement shape the adapter generates, on the current engine.
 run_chdb_check() {
   [[ "${VERIFY_CHDB:-yes}" == no ]] && return 0

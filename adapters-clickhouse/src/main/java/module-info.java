@@ -12,4 +12,6 @@ module org.metricspipeline.adapters.clickhouse {
 
   provides org.metricspipeline.api.spi.StorageProvider
       with org.metricspipeline.adapters.clickhouse.ClickHouseStorageProvider;
+  provides org.metricspipeline.api.spi.TableSinkProvider
+      with org.metricspipeline.adapters.clickhouse.ClickHouseTableSinkProvider;
 }

@@ -5,8 +5,10 @@ module org.metricspipeline.api {
   exports org.metricspipeline.api.spi;
   exports org.metricspipeline.api.timeseries;
   exports org.metricspipeline.api.telemetry;
+  exports org.metricspipeline.api.sink;
 
   uses org.metricspipeline.api.spi.StorageProvider;
   uses org.metricspipeline.api.spi.IngestionProvider;
   uses org.metricspipeline.api.spi.VisualizationProvider;
+  uses org.metricspipeline.api.spi.TableSinkProvider;
 }

@@ -10,6 +10,7 @@ import org.metricspipeline.api.ConfigurationException;
 import org.metricspipeline.api.IngestionAdapter;
 import org.metricspipeline.api.StorageAdapter;
 import org.metricspipeline.api.VisualizationAdapter;
+import org.metricspipeline.api.sink.TableSink;
 
 /**
  * Finds adapter providers on the class path or module path with {@link ServiceLoader} and creates
@@ -83,6 +84,21 @@ public final class AdapterRegistry {
   /** The names of the visualization providers found, sorted. */
   public List<String> visualizationNames() {
     return names(VisualizationProvider.class, VisualizationProvider::name);
+  }
+
+  /** A table sink from the provider with this name. */
+  public static TableSink tableSink(String name, AdapterConfig config) {
+    return standard().createTableSink(name, config);
+  }
+
+  /** A table sink from the provider with this name. */
+  public TableSink createTableSink(String name, AdapterConfig config) {
+    return find(TableSinkProvider.class, "table sink", TableSinkProvider::name, name).create(config);
+  }
+
+  /** The names of the table sink providers found, sorted. */
+  public List<String> tableSinkNames() {
+    return names(TableSinkProvider.class, TableSinkProvider::name);
   }
 
   private <P> P find(Class<P> type, String kind, Function<P, String> nameOf, String name) {

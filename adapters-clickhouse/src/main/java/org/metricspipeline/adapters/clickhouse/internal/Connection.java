@@ -145,6 +145,39 @@ public final class Connection implements AutoCloseable {
     }
   }
 
+  /**
+   * Reads a SELECT as JSONEachRow lines, with {@code readonly=2} (the server refuses writes) and
+   * 64-bit integers as JSON numbers: for the table sink's read-only queries.
+   */
+  @SuppressWarnings("try") // the client's responses must be closed; their close() throws Exception
+  public void queryJsonLines(String sql, java.util.function.Consumer<String> lines) {
+    QuerySettings settings = new QuerySettings().setFormat(ClickHouseFormat.JSONEachRow)
+        .serverSetting("readonly", "2").serverSetting("output_format_json_quote_64bit_integers", "0");
+    try (QueryResponse response = client.query(sql + " FORMAT JSONEachRow", settings).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        java.io.BufferedReader in = new java.io.BufferedReader(
+            new java.io.InputStreamReader(response.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = in.readLine()) != null) {
+        if (!line.isEmpty()) {
+          lines.accept(line);
+        }
+      }
+    } catch (Exception e) {
+      throw map(e, sql);
+    }
+  }
+
+  /** Streams a JSONEachRow body into {@code table} (quoted) with these columns: one INSERT. */
+  @SuppressWarnings("try") // the client's responses must be closed; their close() throws Exception
+  public void insertJsonLines(String table, List<String> columns, byte[] body) {
+    try (var r = client.insert(table, columns, out -> out.write(body), ClickHouseFormat.JSONEachRow,
+        new InsertSettings()).get(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      // the summary is not needed
+    } catch (Exception e) {
+      throw map(e, "INSERT INTO " + table + " FORMAT JSONEachRow");
+    }
+  }
+
   private RuntimeException map(Exception e, String sql) {
     Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
     if (cause instanceof InterruptedException) {
