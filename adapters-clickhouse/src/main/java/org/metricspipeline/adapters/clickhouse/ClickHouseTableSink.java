@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.metricspipeline.adapters.clickhouse.internal.Connection;
-import org.metricspipeline.adapters.clickhouse.internal.Sql;
+import org.metricspipeline.clickhouse.sql.Sql;
 import org.metricspipeline.api.HealthCheckResult;
 import org.metricspipeline.api.HealthStatus;
 import org.metricspipeline.api.MetricsPipelineException;
