@@ -25,7 +25,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.metricspipeline.adapters.clickhouse.internal.Connection;
-import org.metricspipeline.clickhouse.sql.Sql;
 import org.metricspipeline.api.HealthCheckResult;
 import org.metricspipeline.api.HealthStatus;
 import org.metricspipeline.api.MetricsPipelineException;
@@ -36,6 +35,7 @@ import org.metricspipeline.api.sink.ColumnType;
 import org.metricspipeline.api.sink.ColumnValues;
 import org.metricspipeline.api.sink.TableSink;
 import org.metricspipeline.api.sink.TableSpec;
+import org.metricspipeline.clickhouse.sql.Sql;
 
 /**
  * Writes rows into ClickHouse tables (seed 002's {@code ClickHouseSink}) through the same client as
