@@ -68,7 +68,7 @@ class SeriesTest {
     while (kept < after.chunkCount() && after.chunk(kept) == before.chunk(kept)) {
       kept++;
     }
-    assertThat(before.chunk(kept).time(0)).isLessThanOrEqualTo(150);
+    assertThat(before.chunk(kept).base).isLessThanOrEqualTo(150);
     assertThat(kept).isGreaterThan(3);
     assertThat(times(after)).hasSize(201).isSorted();
   }
