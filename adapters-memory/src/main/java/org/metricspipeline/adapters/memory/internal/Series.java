@@ -32,6 +32,8 @@ public final class Series {
   /** A well-spread hash for grouping a batch's points by series (not the identity hash: see SeriesStore). */
   final int batchHash = BATCH_HASHES.getAndAdd(0x9E3779B9);
 
+  /** This series' number in its store, in creation order: how a write-ahead log refers to it. */
+  final int ordinal;
   private volatile SeriesId id;
   private Chunk[] chunks = new Chunk[4];
   private int chunkCount;
@@ -45,7 +47,8 @@ public final class Series {
   private long dirtyMinTime;
 
   Series(String metricType, String source, String name, String unit, Map<String, String> tags,
-      int pointsPerChunk) {
+      int pointsPerChunk, int ordinal) {
+    this.ordinal = ordinal;
     this.metricType = metricType;
     this.source = source;
     this.name = name;
@@ -173,6 +176,13 @@ public final class Series {
     chunkCount = count;
     pointCount -= removed;
     return removed;
+  }
+
+  /** Appends points under one lock. */
+  synchronized void appendAll(long[] times, double[] values, int n) {
+    for (int i = 0; i < n; i++) {
+      appendLocked(times[i], values[i]);
+    }
   }
 
   /** Appends one point. */
