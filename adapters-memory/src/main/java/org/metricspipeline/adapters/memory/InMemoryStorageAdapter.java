@@ -149,7 +149,7 @@ public final class InMemoryStorageAdapter
   private InMemoryStorageAdapter(Builder b) {
     this.maxPoints = b.maxPoints;
     this.pointsPerChunk = b.pointsPerChunk;
-    this.store = new SeriesStore(maxPoints, pointsPerChunk);
+    this.store = new SeriesStore(maxPoints, pointsPerChunk, b.compressSealedChunks);
     this.engine = new QueryEngine(store);
     this.rollups = new RollupStore(store, engine);
     this.discovery = new Discovery(store);
@@ -456,8 +456,19 @@ public final class InMemoryStorageAdapter
     private Duration fsyncInterval = DEFAULT_FSYNC_INTERVAL;
     private long maxDiskBytes = DEFAULT_MAX_DISK_BYTES;
     private long walSegmentBytes = DEFAULT_WAL_SEGMENT_BYTES;
+    private boolean compressSealedChunks = true;
 
     private Builder() {}
+
+    /**
+     * Whether full chunks are compressed in memory (default true: about 1 to 3 bytes per point
+     * instead of 12, decoded on the fly by queries). False keeps them as plain columns, which the
+     * benchmarks use as a peer.
+     */
+    public Builder compressSealedChunks(boolean compress) {
+      this.compressSealedChunks = compress;
+      return this;
+    }
 
     /**
      * Makes the store durable in this directory (created if missing): see the class Javadoc. Without

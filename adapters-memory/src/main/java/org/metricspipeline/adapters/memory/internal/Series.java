@@ -34,6 +34,8 @@ public final class Series {
 
   /** This series' number in its store, in creation order: how a write-ahead log refers to it. */
   final int ordinal;
+  /** Whether full chunks are sealed (compressed). */
+  private final boolean compress;
   private volatile SeriesId id;
   private Chunk[] chunks = new Chunk[4];
   private int chunkCount;
@@ -47,7 +49,8 @@ public final class Series {
   private long dirtyMinTime;
 
   Series(String metricType, String source, String name, String unit, Map<String, String> tags,
-      int pointsPerChunk, int ordinal) {
+      int pointsPerChunk, int ordinal, boolean compress) {
+    this.compress = compress;
     this.ordinal = ordinal;
     this.metricType = metricType;
     this.source = source;
@@ -162,7 +165,7 @@ public final class Series {
           copy.add(c.base + offsets[i], values[i]);
         }
         removed += skip;
-        c = c.isSealed() || firstKept < chunkCount - 1 ? copy.seal() : copy;
+        c = compress && (c.isSealed() || firstKept < chunkCount - 1) ? copy.seal() : copy;
       }
       rebuilt[count++] = c;
       for (int k = firstKept + 1; k < chunkCount; k++) {
@@ -203,7 +206,7 @@ public final class Series {
   private void appendLocked(long time, double value) {
     Chunk last = chunkCount == 0 ? null : chunks[chunkCount - 1];
     if (last == null || last.isFull() || !last.fits(time)) {
-      if (last != null && !last.isSealed()) {
+      if (compress && last != null && !last.isSealed()) {
         chunks[chunkCount - 1] = last.seal(); // readers may hold either twin: same points
       }
       last = addChunk(time, last == null ? 0 : last.capacity());
@@ -318,7 +321,7 @@ public final class Series {
       if (count == rebuilt.length) {
         rebuilt = Arrays.copyOf(rebuilt, count * 2);
       }
-      rebuilt[count++] = i < k ? chunk.seal() : chunk;
+      rebuilt[count++] = compress && i < k ? chunk.seal() : chunk;
     }
     chunks = rebuilt;
     chunkCount = count;

@@ -36,6 +36,7 @@ public final class SeriesStore {
 
   private final long maxPoints;
   private final int pointsPerChunk;
+  private final boolean compress;
   private final ConcurrentHashMap<SeriesKey, Series> byKey = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, SeriesList> byName = new ConcurrentHashMap<>();
   private final SeriesList all = new SeriesList();
@@ -47,6 +48,12 @@ public final class SeriesStore {
 
   /** A store holding at most {@code maxPoints} points in chunks of up to {@code pointsPerChunk}. */
   public SeriesStore(long maxPoints, int pointsPerChunk) {
+    this(maxPoints, pointsPerChunk, true);
+  }
+
+  /** As {@link #SeriesStore(long, int)}, sealing (compressing) full chunks or not. */
+  public SeriesStore(long maxPoints, int pointsPerChunk, boolean compress) {
+    this.compress = compress;
     this.maxPoints = maxPoints;
     this.pointsPerChunk = pointsPerChunk;
   }
@@ -193,7 +200,7 @@ public final class SeriesStore {
     }
     return byKey.computeIfAbsent(key, k -> {
       Series created = new Series(k.metricType, k.source, k.name, k.unit, k.tags, pointsPerChunk,
-          ordinals.getAndIncrement());
+          ordinals.getAndIncrement(), compress);
       byName.computeIfAbsent(k.name, name -> new SeriesList()).add(created);
       all.add(created);
       growCacheFor(all.size());

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class SeriesTest {
 
   private static Series series(int pointsPerChunk) {
-    return new Series("system", "", "cpu", "", Map.of("host", "a"), pointsPerChunk, 0);
+    return new Series("system", "", "cpu", "", Map.of("host", "a"), pointsPerChunk, 0, true);
   }
 
   private static List<Long> times(SeriesSnapshot s) {
