@@ -9,7 +9,8 @@ import java.util.Arrays;
  * Compresses a run of points (timestamps and values) Gorilla-style, bit-exactly.
  *
  * <p>Layout: the count and the first timestamp, then timestamps as delta-of-delta (zig-zag, packed at
- * the widest width the run needs: a steady interval costs 0 bits per point), then the values in one
+ * the widest width the run needs: a steady interval costs 0 bits per point; or, when a few irregular
+ * gaps would widen every point, in Gorilla's variable-length buckets), then the values in one
  * of two forms. When every value is a decimal with at most {@value #MAX_DECIMALS} digits after the
  * point (re-reading {@code m / 10^e} gives the very same bits, so {@code -0.0} and anything
  * inexact never qualify), the values are kept as the scaled integers' deltas, zig-zag and packed at
@@ -33,6 +34,8 @@ public final class ChunkCodec {
   }
 
   private static final int XOR_FORM = 255;
+  /** The timestamp width marking Gorilla-style buckets ('0', '10'+7, '110'+12, '1110'+20, '1111'+64 bits). */
+  private static final int BUCKETED = 127;
 
   private ChunkCodec() {}
 
@@ -55,11 +58,25 @@ public final class ChunkCodec {
         previous = delta;
       }
       int width = 64 - Long.numberOfLeadingZeros(widest);
-      w.writeBits(width, 7);
+      long packedBits = (long) (n - 2) * width;
+      long bucketBits = 0;
+      previous = firstDelta;
+      for (int i = 2; i < n && bucketBits < packedBits; i++) {
+        long delta = times[i] - times[i - 1];
+        bucketBits += bucketBits(zigzag(delta - previous));
+        previous = delta;
+      }
+      boolean buckets = bucketBits < packedBits; // a few irregular gaps: don't widen every point
+      w.writeBits(buckets ? BUCKETED : width, 7);
       previous = firstDelta;
       for (int i = 2; i < n; i++) {
         long delta = times[i] - times[i - 1];
-        w.writeBits(zigzag(delta - previous), width);
+        long z = zigzag(delta - previous);
+        if (buckets) {
+          writeBucket(w, z);
+        } else {
+          w.writeBits(z, width);
+        }
         previous = delta;
       }
     }
@@ -95,7 +112,7 @@ public final class ChunkCodec {
       offsets[1] = (int) (t - base);
       int width = (int) r.readBits(7);
       for (int i = 2; i < n; i++) {
-        delta += unzigzag(r.readBits(width));
+        delta += unzigzag(width == BUCKETED ? readBucket(r) : r.readBits(width));
         t += delta;
         offsets[i] = (int) (t - base);
       }
@@ -119,7 +136,7 @@ public final class ChunkCodec {
       times[1] = t;
       int width = (int) r.readBits(7);
       for (int i = 2; i < n; i++) {
-        delta += unzigzag(r.readBits(width));
+        delta += unzigzag(width == BUCKETED ? readBucket(r) : r.readBits(width));
         t += delta;
         times[i] = t;
       }
@@ -247,6 +264,50 @@ public final class ChunkCodec {
       }
       values[i] = Double.longBitsToDouble(previous);
     }
+  }
+
+  private static int bucketBits(long z) {
+    if (z == 0) {
+      return 1;
+    }
+    if (z >>> 7 == 0) {
+      return 9;
+    }
+    if (z >>> 12 == 0) {
+      return 15;
+    }
+    return z >>> 20 == 0 ? 24 : 68;
+  }
+
+  private static void writeBucket(BitWriter w, long z) {
+    if (z == 0) {
+      w.writeBits(0, 1);
+    } else if (z >>> 7 == 0) {
+      w.writeBits(0b10, 2);
+      w.writeBits(z, 7);
+    } else if (z >>> 12 == 0) {
+      w.writeBits(0b110, 3);
+      w.writeBits(z, 12);
+    } else if (z >>> 20 == 0) {
+      w.writeBits(0b1110, 4);
+      w.writeBits(z, 20);
+    } else {
+      w.writeBits(0b1111, 4);
+      w.writeBits(z, 64);
+    }
+  }
+
+  private static long readBucket(BitReader r) {
+    if (r.readBits(1) == 0) {
+      return 0;
+    }
+    if (r.readBits(1) == 0) {
+      return r.readBits(7);
+    }
+    if (r.readBits(1) == 0) {
+      return r.readBits(12);
+    }
+    return r.readBits(1) == 0 ? r.readBits(20) : r.readBits(64);
   }
 
   static long zigzag(long v) {

@@ -205,6 +205,11 @@ public final class Series {
 
   private void appendLocked(long time, double value) {
     Chunk last = chunkCount == 0 ? null : chunks[chunkCount - 1];
+    if (compress && !sorted && last != null && (last.isFull() || !last.fits(time))) {
+      // seal points in order: an unsorted chunk compresses poorly, and the re-sort is due anyway
+      resort();
+      last = chunks[chunkCount - 1];
+    }
     if (last == null || last.isFull() || !last.fits(time)) {
       if (compress && last != null && !last.isSealed()) {
         chunks[chunkCount - 1] = last.seal(); // readers may hold either twin: same points
