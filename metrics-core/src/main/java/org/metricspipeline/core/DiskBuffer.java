@@ -330,7 +330,13 @@ public final class DiskBuffer implements AutoCloseable {
   /** Syncs, checkpoints and releases the directory; unsettled items come back on the next open. */
   @Override
   public void close() {
-    syncer.shutdownNow();
+    // shutdown, not shutdownNow: an interrupt in the middle of an fsync would close the log's channel
+    syncer.shutdown();
+    try {
+      syncer.awaitTermination(1, TimeUnit.MINUTES);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     try {
       checkpoint();
       synchronized (writeLock) {

@@ -381,7 +381,7 @@ public final class DataDirectory implements AutoCloseable {
       Files.delete(file);
       Records.syncDirectory(walDir);
       usage.add(-segmentBytes);
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException | OutOfMemoryError e) {
       lastError = "flushing wal segment " + segment + " failed (kept; replayed on restart): " + e;
       LOG.error("data directory {}: {}", options.dir(), lastError, e);
     }
@@ -486,7 +486,13 @@ public final class DataDirectory implements AutoCloseable {
    */
   @Override
   public void close() {
-    syncer.shutdownNow();
+    // shutdown, not shutdownNow: an interrupt in the middle of an fsync would close the log's channel
+    syncer.shutdown();
+    try {
+      syncer.awaitTermination(1, TimeUnit.MINUTES);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     try {
       if (wal != null) {
         wal.roll();

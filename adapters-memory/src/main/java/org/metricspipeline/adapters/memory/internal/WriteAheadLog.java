@@ -33,6 +33,7 @@ final class WriteAheadLog implements AutoCloseable {
   private FileChannel channel;
   private long written;
   private long appended;
+  private boolean closing;
   private BitSet defined = new BitSet();
   private final Records.Out header = new Records.Out(256);
   private final Records.Out payload = new Records.Out(1 << 16);
@@ -58,9 +59,22 @@ final class WriteAheadLog implements AutoCloseable {
     defined = new BitSet();
   }
 
+  /**
+   * Reopens the current segment when an interrupt closed its channel (NIO closes a channel whose
+   * user is interrupted mid-operation); what was written stays, appends continue at its end.
+   */
+  private void ensureOpenLocked() throws IOException {
+    if (!channel.isOpen() && !closing) {
+      channel = FileChannel.open(segmentFile(dir, segment), StandardOpenOption.WRITE);
+      channel.truncate(written);
+      channel.position(written);
+    }
+  }
+
   /** Appends a batch; returns the log position to {@link #sync(long)} to for it to be durable. */
   long append(WalBatch batch) throws IOException {
     synchronized (lock) {
+      ensureOpenLocked();
       header.reset();
       int defs = 0;
       for (Series s : batch.series) {
@@ -125,6 +139,7 @@ final class WriteAheadLog implements AutoCloseable {
   }
 
   private long rollLocked() throws IOException {
+    ensureOpenLocked();
     long closed = segment;
     channel.force(false);
     synced.accumulateAndGet(appended, Math::max);
@@ -159,7 +174,10 @@ final class WriteAheadLog implements AutoCloseable {
       try {
         ch.force(false);
       } catch (ClosedChannelException e) {
-        // rolled meanwhile: the roll forced it
+        synchronized (lock) { // rolled meanwhile (the roll forced it), or closed by an interrupt
+          ensureOpenLocked();
+          channel.force(false);
+        }
       }
       synced.accumulateAndGet(target, Math::max);
     }
@@ -184,6 +202,8 @@ final class WriteAheadLog implements AutoCloseable {
   @Override
   public void close() throws IOException {
     synchronized (lock) {
+      ensureOpenLocked();
+      closing = true;
       if (channel.isOpen()) {
         channel.force(false);
         channel.close();
