@@ -64,7 +64,7 @@ MP_PORT="$(free_port)"
 start_mp() { # log file
   log "starting the quick-start server on 127.0.0.1:$MP_PORT (--ack $ACK)"
   # --rate-limits off: the default per-IP limits (seed 001) would turn most of the load into 429s
-  java -jar "$JAR" --serve --port "$MP_PORT" --no-synthetic --ack "$ACK" --max-points "$MAX_POINTS" --rate-limits off >"$1" 2>&1 &
+  java -jar "$JAR" --serve --port "$MP_PORT" --no-synthetic --ack "$ACK" --max-points "$MAX_POINTS" --rate-limits off --data-dir "$(mktemp -d)" >"$1" 2>&1 &
   PIDS[0]=$!
   wait_http "http://127.0.0.1:$MP_PORT/health" "metrics pipeline server"
 }

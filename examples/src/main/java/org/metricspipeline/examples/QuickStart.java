@@ -84,11 +84,13 @@ public final class QuickStart {
   /** The flag of the one-shot report. */
   static final String ONCE = "--once";
   /** The options that only apply when serving, refused with {@link #ONCE}. */
-  static final List<String> SERVE_ONLY = List.of("--port", "--no-synthetic", "--ack", "--rate-limits", "--max-points");
+  static final List<String> SERVE_ONLY =
+      List.of("--port", "--no-synthetic", "--ack", "--rate-limits", "--max-points", "--data-dir");
 
   static final String USAGE = String.join(System.lineSeparator(),
       "Usage: java -jar metrics-examples.jar [--port N] [--no-synthetic] [--ack MODE] [--rate-limits on|off]",
-      "                                      [--max-points N] [--seed N] [--hosts N] [--pattern NAME] [--help]",
+      "                                      [--max-points N] [--data-dir DIR] [--seed N] [--hosts N]",
+      "                                      [--pattern NAME] [--help]",
       "",
       "Serves the HTTP API on 127.0.0.1 (HTTP ingestion channel, in-memory storage with 1m/5m/1h",
       "rollups), fed an hour of synthetic host metrics and one " + PATTERN_METRIC + " series first; serves a",
@@ -102,6 +104,8 @@ public final class QuickStart {
       "                   (default on; off for benchmarks and load tests)",
       "  --max-points N   the in-memory store's bound on points (default "
           + InMemoryStorageAdapter.DEFAULT_MAX_POINTS + "); items beyond it are dead-lettered",
+      "  --data-dir DIR   where the store keeps its data across restarts (default "
+          + QuickStartServer.DEFAULT_DATA_DIR + "); none: memory only",
       "  --seed N         seed of the synthetic values (default " + DEFAULT_SEED + ")",
       "  --hosts N        number of hosts, 1 to " + MAX_HOSTS + " (default " + DEFAULT_HOSTS + ")",
       "  --pattern NAME   shape of the " + PATTERN_METRIC + " series: " + PATTERN_NAMES,

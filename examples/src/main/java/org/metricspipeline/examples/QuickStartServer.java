@@ -3,6 +3,7 @@ package org.metricspipeline.examples;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.URLEncoder;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -55,6 +56,8 @@ final class QuickStartServer implements AutoCloseable {
 
   /** The port served when {@code --port} is not given. */
   static final int DEFAULT_PORT = HttpIngestionAdapter.DEFAULT_PORT;
+  /** Where the store keeps its data when {@code --data-dir} is not given ({@code none}: memory only). */
+  static final String DEFAULT_DATA_DIR = "./metrics-data";
   /** How often the guard checks the pipeline, its store and its channel. */
   static final Duration GUARD_CHECK_INTERVAL = Duration.ofSeconds(10);
   /** How often the guard's collector records the pipeline's figures as metrics. */
@@ -100,7 +103,9 @@ final class QuickStartServer implements AutoCloseable {
   static QuickStartServer start(ServeOptions options) {
     Objects.requireNonNull(options, "options");
     Clock clock = options.data().clock();
-    InMemoryStorageAdapter storage = InMemoryStorageAdapter.builder().maxPoints(options.maxPoints()).build();
+    InMemoryStorageAdapter.Builder storageBuilder = InMemoryStorageAdapter.builder().maxPoints(options.maxPoints());
+    options.dataDir().ifPresent(storageBuilder::dataDir);
+    InMemoryStorageAdapter storage = storageBuilder.build();
     // The built-in dashboards: pages and data endpoints mounted on the same server.
     InMemoryVisualizationAdapter charts = InMemoryVisualizationAdapter.builder().storage(storage).clock(clock).build();
     Dashboard dashboard = QuickStartDashboard.create(charts, options.extraCharts());
@@ -143,7 +148,8 @@ final class QuickStartServer implements AutoCloseable {
     guardEndpoints.set(GuardEndpoints.builder(guard).collector(collector).build());
     QuickStartServer server;
     try {
-      Fed fed = options.synthetic() ? feed(pipeline, options.data()) : null;
+      // a store loaded from its data directory already holds data: feeding the hour again would repeat it
+      Fed fed = options.synthetic() && storage.loadedPoints() == 0 ? feed(pipeline, options.data()) : null;
       guard.startMonitoring();
       collector.startCollection();
       server = new QuickStartServer(storage, charts, dashboard, http, pipeline, guard, collector,
@@ -306,7 +312,13 @@ final class QuickStartServer implements AutoCloseable {
   void printBanner(PrintStream out) {
     out.println("Metrics Pipeline quick start: HTTP ingestion channel, in-memory storage with rollups"
         + " (--once: a one-shot report instead)");
-    if (fed == null) {
+    out.println(storage.dataDir().map(dir -> String.format(Locale.ROOT,
+        "Loaded %d points from %s (durable store: what it stores is kept across restarts; --data-dir none: memory only)",
+        storage.loadedPoints(), dir.toAbsolutePath().normalize()))
+        .orElse("Memory-only store (--data-dir none): nothing is kept across restarts"));
+    if (fed == null && storage.loadedPoints() > 0) {
+      out.println("Synthetic feed skipped: the store already holds data");
+    } else if (fed == null) {
       out.println("No synthetic data (--no-synthetic): the store is empty");
     } else {
       out.printf(Locale.ROOT, "Fed %d synthetic items (%d points), %s to %s, rolled up: %d buckets%n",
@@ -405,12 +417,20 @@ final class QuickStartServer implements AutoCloseable {
    * @param maxPoints the in-memory store's bound on points ({@code --max-points})
    * @param extraCharts charts added to the quick start's dashboard after the synthetic and the
    *     guard's ones
+   * @param dataDir the store's data directory ({@code --data-dir}), empty for memory only
    */
   record ServeOptions(QuickStart.Options data, int port, boolean synthetic, AckMode ack, boolean rateLimits,
-      long maxPoints, List<VisualizationSpec> extraCharts) {
+      long maxPoints, List<VisualizationSpec> extraCharts, Optional<Path> dataDir) {
+
+    /** Memory-only options. */
+    ServeOptions(QuickStart.Options data, int port, boolean synthetic, AckMode ack, boolean rateLimits,
+        long maxPoints, List<VisualizationSpec> extraCharts) {
+      this(data, port, synthetic, ack, rateLimits, maxPoints, extraCharts, Optional.empty());
+    }
 
     ServeOptions {
       Objects.requireNonNull(data, "data");
+      Objects.requireNonNull(dataDir, "dataDir");
       Objects.requireNonNull(ack, "ack");
       extraCharts = List.copyOf(extraCharts);
       if (port < 0 || port > 65_535) {
@@ -428,6 +448,7 @@ final class QuickStartServer implements AutoCloseable {
       AckMode ack = AckMode.STORED;
       boolean rateLimits = true;
       long maxPoints = InMemoryStorageAdapter.DEFAULT_MAX_POINTS;
+      Optional<Path> dataDir = Optional.of(Path.of(DEFAULT_DATA_DIR));
       List<String> rest = new ArrayList<>();
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
@@ -472,11 +493,18 @@ final class QuickStartServer implements AutoCloseable {
               throw new IllegalArgumentException("--max-points must be an integer, got '" + value + "'");
             }
           }
+          case "--data-dir" -> {
+            if (i + 1 >= args.length || args[i + 1].isBlank()) {
+              throw new IllegalArgumentException("--data-dir needs a value: a directory, or none for memory only");
+            }
+            String value = args[++i];
+            dataDir = value.equals("none") ? Optional.empty() : Optional.of(Path.of(value));
+          }
           default -> rest.add(args[i]);
         }
       }
       return new ServeOptions(QuickStart.Options.parse(rest.toArray(String[]::new), clock), port, synthetic, ack,
-          rateLimits, maxPoints, List.of());
+          rateLimits, maxPoints, List.of(), dataDir);
     }
 
     private static AckMode parseAck(String value) {

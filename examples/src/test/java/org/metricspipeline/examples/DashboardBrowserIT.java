@@ -72,7 +72,8 @@ class DashboardBrowserIT {
   void start() throws Exception {
     HeadlessChromium.binary(); // skip or fail before starting anything
     MutableClock clock = new MutableClock(START);
-    server = QuickStartServer.start(ServeOptions.parse(new String[] {"--port", "0", "--rate-limits", "off"}, clock));
+    server = QuickStartServer.start(ServeOptions.parse(
+        new String[] {"--port", "0", "--rate-limits", "off", "--data-dir", "none"}, clock));
     // the collector as its schedule runs it, each time after a point ingested through the API (for
     // the guard's "items stored" and "HTTP requests by path" charts)
     HttpRequest ingest = HttpRequest.newBuilder(server.uri().resolve("/metrics/ingest"))

@@ -86,7 +86,7 @@ class QuickStartJarIT {
   @Test
   void servesByDefaultAnswersHealthAndStopsThroughItsShutdownHook() throws Exception {
     List<String> command = List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-        "-jar", jar().toString(), "--port", "0");
+        "-jar", jar().toString(), "--port", "0", "--data-dir", "none");
     Path stderr = Files.createTempFile("quickstart-serve", ".err");
     Process process = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
     try {

@@ -11,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +26,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.metricspipeline.adapters.http.AckMode;
 import org.metricspipeline.adapters.memory.InMemoryStorageAdapter;
 import org.metricspipeline.api.VisualizationSpec;
@@ -52,7 +54,7 @@ class QuickStartServerTest {
   }
 
   private QuickStartServer start(String... args) {
-    String[] withPort = Stream.concat(Stream.of("--port", "0"),
+    String[] withPort = Stream.concat(Stream.of("--port", "0", "--data-dir", "none"),
         Stream.of(args)).toArray(String[]::new);
     server = QuickStartServer.start(ServeOptions.parse(withPort, CLOCK));
     return server;
@@ -121,7 +123,8 @@ class QuickStartServerTest {
   @Test
   void theGuardChartsShowWhatTheCollectorRecordedThroughThePipeline() throws Exception {
     MutableClock clock = new MutableClock(Instant.parse("2024-05-01T12:02:00Z"));
-    server = QuickStartServer.start(ServeOptions.parse(new String[] {"--port", "0", "--rate-limits", "off"}, clock));
+    server = QuickStartServer.start(ServeOptions.parse(
+        new String[] {"--port", "0", "--rate-limits", "off", "--data-dir", "none"}, clock));
     assertThat(send(example(server, "GET", "/metrics/list")).statusCode()).isEqualTo(200);
     // three collections 15 s apart, as the schedule would do (a rate needs two in its bucket), each
     // after a point ingested (and stored: --ack stored) through the printed curl
@@ -250,6 +253,36 @@ class QuickStartServerTest {
   }
 
   @Test
+  void keepsWhatItStoredAcrossARestartAndSaysWhatItLoaded(@TempDir Path dataDir) throws Exception {
+    server = QuickStartServer.start(ServeOptions.parse(
+        new String[] {"--port", "0", "--data-dir", dataDir.toString()}, CLOCK));
+    assertThat(send(example(server, "POST", "/metrics/ingest")).statusCode()).isEqualTo(200);
+    long stored = server.storage().memoryStats().points();
+    server.close();
+
+    server = QuickStartServer.start(ServeOptions.parse(
+        new String[] {"--port", "0", "--data-dir", dataDir.toString()}, CLOCK));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    server.printBanner(new PrintStream(out, true, StandardCharsets.UTF_8));
+
+    assertThat(server.storage().loadedPoints()).isEqualTo(stored).isGreaterThan(4680);
+    assertThat(server.fed()).isEmpty();
+    assertThat(out.toString(StandardCharsets.UTF_8).lines().skip(1).findFirst().orElseThrow())
+        .isEqualTo("Loaded " + stored + " points from " + dataDir.toAbsolutePath().normalize()
+            + " (durable store: what it stores is kept across restarts; --data-dir none: memory only)");
+    assertThat(send(example(server, "GET", "/query/raw")).body()).contains("21.5");
+  }
+
+  @Test
+  void parsesTheDataDirectory() {
+    assertThat(ServeOptions.parse(new String[0], CLOCK).dataDir()).contains(Path.of("./metrics-data"));
+    assertThat(ServeOptions.parse(new String[] {"--data-dir", "none"}, CLOCK).dataDir()).isEmpty();
+    assertThat(ServeOptions.parse(new String[] {"--data-dir", "/tmp/x"}, CLOCK).dataDir()).contains(Path.of("/tmp/x"));
+    assertThatThrownBy(() -> ServeOptions.parse(new String[] {"--data-dir"}, CLOCK))
+        .hasMessageContaining("--data-dir needs a value");
+  }
+
+  @Test
   void closeCanBeCalledTwice() {
     start("--no-synthetic");
     server.close();
@@ -282,7 +315,7 @@ class QuickStartServerTest {
 
   @Test
   void theServerIsRateLimitedByDefault() throws Exception {
-    server = QuickStartServer.start(ServeOptions.parse(new String[] {"--port", "0", "--no-synthetic"}, CLOCK));
+    server = QuickStartServer.start(ServeOptions.parse(new String[] {"--port", "0", "--no-synthetic", "--data-dir", "none"}, CLOCK));
     java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
     int refusedAt = -1;
     for (int i = 1; i <= 110 && refusedAt < 0; i++) {

@@ -1,6 +1,7 @@
 package org.metricspipeline.adapters.http;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,6 +42,7 @@ import org.metricspipeline.api.OverloadedException;
 import org.metricspipeline.api.StorageAdapter;
 import org.metricspipeline.api.telemetry.Measurement;
 import org.metricspipeline.api.telemetry.SelfMeasuring;
+import org.metricspipeline.core.DiskBuffer;
 import org.metricspipeline.core.MetricsPipeline;
 import org.metricspipeline.core.PipelineAware;
 import org.metricspipeline.core.http.EndpointKind;
@@ -174,6 +176,8 @@ public final class HttpIngestionAdapter implements IngestionAdapter, SelfMeasuri
   private final IngestionRequests ingestRequests;
   private volatile MetricsPipeline pipeline;
   private final StorageAdapter storage; // may be null
+  /** The optional disk buffer ({@link Builder#diskBuffer}); null without one. */
+  private final DiskBuffer disk;
   private volatile boolean closed;
 
   private HttpIngestionAdapter(Builder b) {
@@ -187,6 +191,11 @@ public final class HttpIngestionAdapter implements IngestionAdapter, SelfMeasuri
     });
     timer.setRemoveOnCancelPolicy(true);
     this.buffer = new ChannelBuffer(b.capacity, b.retryAfter, timer, b.ackMode == AckMode.STORED);
+    this.disk = b.diskBuffer == null ? null
+        : DiskBuffer.builder(b.diskBuffer).maxBytes(b.diskBufferMaxBytes).retryAfter(b.retryAfter).build();
+    if (disk != null) {
+      redeliver(disk.recovered(), 0);
+    }
     StorageAdapter storage = b.storage != null ? b.storage : new NoStorage();
     this.storage = b.storage;
     MetricsEndpoints.Builder mb = MetricsEndpoints.builder(storage).validator(b.validator).clock(b.clock)
@@ -344,12 +353,40 @@ public final class HttpIngestionAdapter implements IngestionAdapter, SelfMeasuri
     return config.ackMode;
   }
 
+  /**
+   * Puts items a previous process left unsettled in the disk buffer back into the channel, as room
+   * allows (retried every {@code retryAfter} while the channel is full).
+   */
+  private void redeliver(List<DiskBuffer.Pending> pending, int from) {
+    int i = from;
+    while (i < pending.size() && !closed) {
+      DiskBuffer.Pending p = pending.get(i);
+      try {
+        buffer.offerAll(List.of(p.item())).get(0).whenComplete((ok, failure) -> disk.settle(p.sequence()));
+      } catch (OverloadedException e) {
+        int next = i;
+        timer.schedule(() -> redeliver(pending, next), config.retryAfter.toMillis(), TimeUnit.MILLISECONDS);
+        return;
+      }
+      i++;
+    }
+  }
+
   /** The sink of the ingestion endpoints: all items into the buffer, then answer per ack mode. */
   private CompletableFuture<MetricsBatchResult> offer(List<MetricsData> items) {
     List<CompletableFuture<Void>> stored;
+    long first = -1;
     try {
+      first = disk == null ? -1 : disk.append(items); // on disk before anyone hears "accepted"
       stored = buffer.offerAll(items);
+      for (int i = 0; first >= 0 && i < stored.size(); i++) {
+        long sequence = first + i;
+        stored.get(i).whenComplete((ok, failure) -> disk.settle(sequence));
+      }
     } catch (OverloadedException e) {
+      for (int i = 0; first >= 0 && i < items.size(); i++) {
+        disk.settle(first + i); // refused: the producer retries it
+      }
       if (!closed) {
         stats.rejected(RequestStats.Rejection.BUFFER_FULL);
       }
@@ -436,12 +473,13 @@ public final class HttpIngestionAdapter implements IngestionAdapter, SelfMeasuri
   }
 
   /**
-   * False: the buffer is in memory, so a stopping pipeline drains it and counts what it could not
-   * store as lost (a disk buffer, when there is one, answers true).
+   * True only with a disk buffer ({@link Builder#diskBuffer}), which delivers unsettled items again
+   * on the next start; without one the buffer is in memory, so a stopping pipeline drains it and
+   * counts what it could not store as lost.
    */
   @Override
   public boolean keepsUnsettledItems() {
-    return false;
+    return disk != null;
   }
 
   @Override
@@ -495,10 +533,15 @@ public final class HttpIngestionAdapter implements IngestionAdapter, SelfMeasuri
       LOG.warn("stopping the HTTP server failed", e);
     }
     int held = buffer.close();
-    if (held > 0) {
+    if (held > 0 && disk == null) {
       LOG.warn("HTTP ingestion channel closed holding {} items that were not stored", held);
+    } else if (held > 0) {
+      LOG.info("HTTP ingestion channel closed holding {} items; its disk buffer delivers them on the next start", held);
     }
     timer.shutdownNow();
+    if (disk != null) {
+      disk.close();
+    }
   }
 
   @Override
@@ -529,9 +572,30 @@ public final class HttpIngestionAdapter implements IngestionAdapter, SelfMeasuri
     private MetricsValidator validator = MetricsValidator.defaults();
     private Clock clock = Clock.systemUTC();
     private java.util.function.Supplier<CompletableFuture<HealthCheckResult>> health;
+    private Path diskBuffer;
+    private long diskBufferMaxBytes = DiskBuffer.DEFAULT_MAX_BYTES;
 
     private Builder() {
       defaultRateLimits();
+    }
+
+    /**
+     * Keeps accepted items in a disk buffer in {@code dir} ({@link DiskBuffer}) until the pipeline
+     * settles them, so that with {@link AckMode#ACCEPTED} a kill -9 loses nothing answered 202: a
+     * restarted adapter delivers them again (at least once) [none: items wait in memory only].
+     */
+    public Builder diskBuffer(Path dir) {
+      this.diskBuffer = Objects.requireNonNull(dir, "diskBuffer");
+      return this;
+    }
+
+    /** The disk buffer's bound in bytes, at least 1 MiB [256 MiB]; when full, requests get 503. */
+    public Builder diskBufferMaxBytes(long maxBytes) {
+      if (maxBytes < (1 << 20)) {
+        throw new IllegalArgumentException("diskBufferMaxBytes must be >= 1048576 (1 MiB), got " + maxBytes);
+      }
+      this.diskBufferMaxBytes = maxBytes;
+      return this;
     }
 
     /**

@@ -1,5 +1,8 @@
 package org.metricspipeline.adapters.memory;
 
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,11 +11,13 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
+import org.metricspipeline.adapters.memory.internal.DataDirectory;
 import org.metricspipeline.adapters.memory.internal.Discovery;
 import org.metricspipeline.adapters.memory.internal.QueryEngine;
 import org.metricspipeline.adapters.memory.internal.RollupStore;
 import org.metricspipeline.adapters.memory.internal.SeriesStore;
 import org.metricspipeline.api.HealthCheckResult;
+import org.metricspipeline.api.HealthStatus;
 import org.metricspipeline.api.MetricsBatchResult;
 import org.metricspipeline.api.MetricsData;
 import org.metricspipeline.api.MetricsPipelineException;
@@ -88,6 +93,19 @@ import org.metricspipeline.core.QueryPlanner;
  * and copies the one chunk straddling the cutoff. Discovery ({@link DiscoveryStorage}) reads the
  * series index.
  *
+ * <h2>Durability: a data directory</h2>
+ * With {@link Builder#dataDir(Path)} the store keeps its data across restarts and crashes: every
+ * batch goes to a write-ahead log (length-prefixed records with a CRC32C checksum) before
+ * {@link #batchStore} completes, full log segments become immutable compressed chunk files, and
+ * rollups and retention cutoffs are logged too. On {@link #build() open} the directory is loaded
+ * (chunk files, then the log after them, a torn tail cut off and reported; a corrupt chunk file is
+ * renamed {@code .corrupt} and reported in {@link #healthCheck()}, the rest loads). The fsync policy
+ * ({@link FsyncPolicy}) says what a power failure may lose; a process crash loses nothing
+ * acknowledged. {@link Builder#maxDiskBytes(long)} bounds the directory: when full, items are
+ * refused with {@code storage full: maxDiskBytes=N}. One store owns a directory at a time (a lock
+ * file); another fails to build with a {@link org.metricspipeline.api.ConfigurationException}.
+ * Details: {@code docs/durable-store.md}.
+ *
  * <h2>Threads</h2>
  * Thread-safe: any number of writers and readers. All work runs on the caller's thread and every
  * returned future is already complete: the work is short, memory-bound and never waits for I/O, so
@@ -112,8 +130,17 @@ public final class InMemoryStorageAdapter
   /** Share of {@code maxPoints} in use from which {@link #healthCheck()} reports degraded. */
   public static final double DEGRADED_UTILIZATION = 0.9;
 
+  /** Default bound on a data directory's size: 10 GiB. */
+  public static final long DEFAULT_MAX_DISK_BYTES = 10L << 30;
+  /** Default interval of {@link FsyncPolicy#INTERVAL}. */
+  public static final Duration DEFAULT_FSYNC_INTERVAL = Duration.ofSeconds(1);
+  /** Default size at which a write-ahead log segment becomes a chunk file. */
+  public static final long DEFAULT_WAL_SEGMENT_BYTES = 64L << 20;
+
   private final long maxPoints;
   private final int pointsPerChunk;
+  private final Optional<Path> dataDir;
+  private volatile DataDirectory disk;
   private volatile SeriesStore store;
   private volatile QueryEngine engine;
   private volatile RollupStore rollups;
@@ -122,10 +149,15 @@ public final class InMemoryStorageAdapter
   private InMemoryStorageAdapter(Builder b) {
     this.maxPoints = b.maxPoints;
     this.pointsPerChunk = b.pointsPerChunk;
-    this.store = new SeriesStore(maxPoints, pointsPerChunk);
+    this.store = new SeriesStore(maxPoints, pointsPerChunk, b.compressSealedChunks);
     this.engine = new QueryEngine(store);
     this.rollups = new RollupStore(store, engine);
     this.discovery = new Discovery(store);
+    this.dataDir = b.dataDir;
+    if (b.dataDir.isPresent()) {
+      this.disk = DataDirectory.open(new DataDirectory.Options(b.dataDir.get(), b.fsync == FsyncPolicy.BATCH,
+          b.fsyncInterval, b.maxDiskBytes, b.walSegmentBytes), store, rollups);
+    }
   }
 
   /** A builder with every default. */
@@ -150,6 +182,12 @@ public final class InMemoryStorageAdapter
     if (s == null) {
       return closed();
     }
+    DataDirectory d = disk;
+    if (d != null) {
+      return durable(d, List.of(data)).thenCompose(r -> r.allSucceeded()
+          ? CompletableFuture.<Void>completedFuture(null)
+          : CompletableFuture.<Void>failedFuture(new MetricsPipelineException(r.failures().get(0).reason())));
+    }
     Optional<String> failure = s.store(data);
     return failure.isPresent()
         ? CompletableFuture.failedFuture(new MetricsPipelineException(failure.get()))
@@ -163,7 +201,16 @@ public final class InMemoryStorageAdapter
     if (s == null) {
       return closed();
     }
-    return CompletableFuture.completedFuture(s.storeAll(batch));
+    DataDirectory d = disk;
+    return d != null ? durable(d, batch) : CompletableFuture.completedFuture(s.storeAll(batch));
+  }
+
+  private static CompletableFuture<MetricsBatchResult> durable(DataDirectory d, List<MetricsData> batch) {
+    try {
+      return CompletableFuture.completedFuture(d.storeAll(batch));
+    } catch (MetricsPipelineException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   @Override
@@ -230,7 +277,16 @@ public final class InMemoryStorageAdapter
   public CompletableFuture<Long> deleteRawBefore(Instant cutoff) {
     Objects.requireNonNull(cutoff, "cutoff");
     SeriesStore s = store;
-    return s == null ? closed() : CompletableFuture.completedFuture(s.deleteBefore(cutoff.toEpochMilli()));
+    if (s == null) {
+      return closed();
+    }
+    DataDirectory d = disk;
+    try {
+      return CompletableFuture.completedFuture(
+          d != null ? d.deleteBefore(cutoff.toEpochMilli()) : s.deleteBefore(cutoff.toEpochMilli()));
+    } catch (UncheckedIOException e) {
+      return CompletableFuture.failedFuture(new StorageUnavailableException(e.getMessage(), e));
+    }
   }
 
   @Override
@@ -261,6 +317,8 @@ public final class InMemoryStorageAdapter
       return CompletableFuture.completedFuture(work.get());
     } catch (IllegalArgumentException e) {
       return CompletableFuture.failedFuture(new MetricsPipelineException(e.getMessage(), e));
+    } catch (UncheckedIOException e) {
+      return CompletableFuture.failedFuture(new StorageUnavailableException(e.getMessage(), e));
     }
   }
 
@@ -284,6 +342,22 @@ public final class InMemoryStorageAdapter
     details.put("max_points", stats.maxPoints());
     details.put("utilization", Math.round(stats.utilization() * 10_000) / 10_000.0);
     details.put("contexts", stats.contexts());
+    DataDirectory d = disk;
+    if (d != null) {
+      details.putAll(d.details());
+      if (!d.lastError().isEmpty()) {
+        details.put("reason", "data directory: " + d.lastError());
+        return CompletableFuture.completedFuture(new HealthCheckResult(HealthStatus.UNHEALTHY, details));
+      }
+      if (d.full()) {
+        details.put("reason", d.fullReason() + "; new items are rejected");
+        return CompletableFuture.completedFuture(HealthCheckResult.degraded(details));
+      }
+      if (!d.quarantined().isEmpty()) {
+        details.put("reason", "corrupt files set aside in the data directory: " + d.quarantined());
+        return CompletableFuture.completedFuture(HealthCheckResult.degraded(details));
+      }
+    }
     if (stats.points() >= stats.maxPoints()) {
       details.put("reason", "storage full: maxPoints=" + maxPoints + "; new items are rejected");
       return CompletableFuture.completedFuture(HealthCheckResult.degraded(details));
@@ -329,9 +403,34 @@ public final class InMemoryStorageAdapter
     return pointsPerChunk;
   }
 
-  /** Releases every stored point; later calls fail with {@link StorageUnavailableException}. */
+  /** The data directory, when the store is durable. */
+  public Optional<Path> dataDir() {
+    return dataDir;
+  }
+
+  /** The points loaded from the data directory when the store was built (0 without one). */
+  public long loadedPoints() {
+    DataDirectory d = disk;
+    return d == null ? 0 : d.loadedPoints();
+  }
+
+  /** Bytes the data directory's files take (0 without one). */
+  public long diskBytes() {
+    DataDirectory d = disk;
+    return d == null ? 0 : d.diskBytes();
+  }
+
+  /**
+   * Releases every stored point (with a data directory: after turning the log into chunk files and
+   * releasing the directory's lock); later calls fail with {@link StorageUnavailableException}.
+   */
   @Override
-  public void close() {
+  public synchronized void close() {
+    DataDirectory d = disk;
+    disk = null;
+    if (d != null) {
+      d.close();
+    }
     store = null;
     engine = null;
     rollups = null;
@@ -344,15 +443,79 @@ public final class InMemoryStorageAdapter
 
   @Override
   public String toString() {
-    return "InMemoryStorageAdapter{maxPoints=" + maxPoints + ", pointsPerChunk=" + pointsPerChunk + "}";
+    return "InMemoryStorageAdapter{maxPoints=" + maxPoints + ", pointsPerChunk=" + pointsPerChunk
+        + dataDir.map(p -> ", dataDir=" + p).orElse("") + "}";
   }
 
   /** Builds an {@link InMemoryStorageAdapter}; setters reject values out of range, naming them. */
   public static final class Builder {
     private long maxPoints = DEFAULT_MAX_POINTS;
     private int pointsPerChunk = DEFAULT_POINTS_PER_CHUNK;
+    private Optional<Path> dataDir = Optional.empty();
+    private FsyncPolicy fsync = FsyncPolicy.INTERVAL;
+    private Duration fsyncInterval = DEFAULT_FSYNC_INTERVAL;
+    private long maxDiskBytes = DEFAULT_MAX_DISK_BYTES;
+    private long walSegmentBytes = DEFAULT_WAL_SEGMENT_BYTES;
+    private boolean compressSealedChunks = true;
 
     private Builder() {}
+
+    /**
+     * Whether full chunks are compressed in memory (default true: about 1 to 3 bytes per point
+     * instead of 12, decoded on the fly by queries). False keeps them as plain columns, which the
+     * benchmarks use as a peer.
+     */
+    public Builder compressSealedChunks(boolean compress) {
+      this.compressSealedChunks = compress;
+      return this;
+    }
+
+    /**
+     * Makes the store durable in this directory (created if missing): see the class Javadoc. Without
+     * it (the default) the store is memory-only.
+     */
+    public Builder dataDir(Path dataDir) {
+      this.dataDir = Optional.of(Objects.requireNonNull(dataDir, "dataDir"));
+      return this;
+    }
+
+    /** When the log is forced to the disk (default {@link FsyncPolicy#INTERVAL}); needs a data directory. */
+    public Builder fsync(FsyncPolicy fsync) {
+      this.fsync = Objects.requireNonNull(fsync, "fsync");
+      return this;
+    }
+
+    /** The interval of {@link FsyncPolicy#INTERVAL}, from 1 ms to 1 minute (default 1 s). */
+    public Builder fsyncInterval(Duration fsyncInterval) {
+      Objects.requireNonNull(fsyncInterval, "fsyncInterval");
+      if (fsyncInterval.toMillis() < 1 || fsyncInterval.compareTo(Duration.ofMinutes(1)) > 0) {
+        throw new IllegalArgumentException("fsyncInterval must be between 1ms and 1m, got " + fsyncInterval);
+      }
+      this.fsyncInterval = fsyncInterval;
+      return this;
+    }
+
+    /**
+     * The most bytes the data directory's files may take, at least 1 MiB (default 10 GiB); beyond
+     * it new items are refused. Flushing a log segment briefly needs its chunk file's room too.
+     */
+    public Builder maxDiskBytes(long maxDiskBytes) {
+      if (maxDiskBytes < (1 << 20)) {
+        throw new IllegalArgumentException("maxDiskBytes must be >= 1048576 (1 MiB), got " + maxDiskBytes);
+      }
+      this.maxDiskBytes = maxDiskBytes;
+      return this;
+    }
+
+    /** The size at which a log segment is turned into a chunk file, 64 KiB to 1 GiB (default 64 MiB). */
+    public Builder walSegmentBytes(long walSegmentBytes) {
+      if (walSegmentBytes < (64 << 10) || walSegmentBytes > (1L << 30)) {
+        throw new IllegalArgumentException("walSegmentBytes must be between 65536 and 1073741824, got "
+            + walSegmentBytes);
+      }
+      this.walSegmentBytes = walSegmentBytes;
+      return this;
+    }
 
     /** The most points kept, at least 1 (default {@value InMemoryStorageAdapter#DEFAULT_MAX_POINTS}). */
     public Builder maxPoints(long maxPoints) {
@@ -378,7 +541,12 @@ public final class InMemoryStorageAdapter
       return this;
     }
 
-    /** The store. */
+    /**
+     * The store; with a data directory, loaded from it.
+     *
+     * @throws org.metricspipeline.api.ConfigurationException when another store holds the directory
+     * @throws StorageUnavailableException when the directory cannot be read or written
+     */
     public InMemoryStorageAdapter build() {
       return new InMemoryStorageAdapter(this);
     }

@@ -3,11 +3,13 @@ package org.metricspipeline.adapters.memory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.metricspipeline.api.ConfigurationException;
 import org.metricspipeline.api.IngestionAdapter;
 import org.metricspipeline.api.Metric;
@@ -36,6 +38,20 @@ class MemoryProvidersTest {
       assertThat(memory.maxPoints()).isEqualTo(1_000);
       assertThat(memory.pointsPerChunk()).isEqualTo(64);
     }
+  }
+
+  @Test
+  void makesTheStoreDurableWithADataDirSetting(@TempDir Path dir) {
+    StorageAdapter durable = new MemoryStorageProvider().create(AdapterConfig.of(Map.of(
+        "data-dir", dir.toString(), "fsync", "batch", "fsync-interval", "250ms", "max-disk-bytes", "2000000")));
+    try {
+      assertThat(((InMemoryStorageAdapter) durable).dataDir()).contains(dir);
+    } finally {
+      durable.close();
+    }
+    StorageAdapter memoryOnly = new MemoryStorageProvider().create(AdapterConfig.of(Map.of("data-dir", "none")));
+    assertThat(((InMemoryStorageAdapter) memoryOnly).dataDir()).isEmpty();
+    memoryOnly.close();
   }
 
   @Test

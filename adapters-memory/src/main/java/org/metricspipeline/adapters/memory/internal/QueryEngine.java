@@ -219,8 +219,8 @@ public final class QueryEngine {
       int from = c == c0 ? SeriesSnapshot.indexOf(start) : 0;
       int to = c == c1 ? SeriesSnapshot.indexOf(end) : s.size(c);
       long base = chunk.base;
-      int[] offsets = chunk.offsets;
-      double[] values = chunk.values;
+      int[] offsets = s.offsets(c);
+      double[] values = s.values(c);
       for (int i = from; i < to; i++) {
         long t = base + offsets[i];
         if (t >= bucketEnd) {
@@ -258,8 +258,8 @@ public final class QueryEngine {
       int from = c == c0 ? SeriesSnapshot.indexOf(start) : 0;
       int to = c == c1 ? SeriesSnapshot.indexOf(end) : s.size(c);
       long base = chunk.base;
-      int[] offsets = chunk.offsets;
-      double[] values = chunk.values;
+      int[] offsets = s.offsets(c);
+      double[] values = s.values(c);
       for (int i = from; i < to; i++) {
         long t = base + offsets[i];
         if (t >= bucketEnd) {

@@ -36,6 +36,50 @@ public final class RollupStore {
   private final QueryEngine engine;
   private final Map<Resolution, ConcurrentHashMap<Series, Columns>> byResolution = new EnumMap<>(Resolution.class);
   private final Map<Resolution, AtomicLong> watermarks = new EnumMap<>(Resolution.class);
+  private volatile Listener listener = Listener.NONE;
+
+  /** Told every change, in order, while it is made: how a data directory persists rollups. */
+  interface Listener {
+    Listener NONE = new Listener() {
+      @Override
+      public void rolledUp(Resolution r, long from, long to, long watermark, List<Series> series,
+          List<Columns> columns) {}
+
+      @Override
+      public void deleted(Resolution r, long cutoff) {}
+    };
+
+    /** Each series' buckets in {@code [from, to)} were replaced by {@code columns}. */
+    void rolledUp(Resolution r, long from, long to, long watermark, List<Series> series, List<Columns> columns);
+
+    /** Buckets ending at or before {@code cutoff} were deleted. */
+    void deleted(Resolution r, long cutoff);
+  }
+
+  void listener(Listener l) {
+    this.listener = l;
+  }
+
+  /** Replays a logged {@link Listener#rolledUp} for one series. */
+  void restore(Resolution r, long from, long to, Series s, Columns middle) {
+    ConcurrentHashMap<Series, Columns> columns = byResolution.get(r);
+    Columns old = columns.get(s);
+    columns.put(s, (old == null ? Columns.EMPTY : old).replace(from, to, middle));
+  }
+
+  /** Replays a logged watermark. */
+  void restoreWatermark(Resolution r, long watermark) {
+    watermarks.get(r).set(watermark);
+  }
+
+  /** Every series' buckets at one resolution (for compacting a log). */
+  Map<Series, Columns> columns(Resolution r) {
+    return byResolution.get(r);
+  }
+
+  long watermarkMillis(Resolution r) {
+    return watermarks.get(r).get();
+  }
 
   /** Rollups of the series in {@code store}. */
   public RollupStore(SeriesStore store, QueryEngine engine) {
@@ -62,6 +106,9 @@ public final class RollupStore {
     ConcurrentHashMap<Series, Columns> columns = byResolution.get(resolution);
     long stored = 0;
     boolean pointsBefore = false;
+    Listener l = listener;
+    List<Series> changed = l == Listener.NONE ? null : new ArrayList<>();
+    List<Columns> changes = l == Listener.NONE ? null : new ArrayList<>();
     synchronized (columns) {
       for (Series s : store.allSeries()) {
         SeriesSnapshot snapshot = s.snapshot();
@@ -76,8 +123,13 @@ public final class RollupStore {
         if (old == null && b.size == 0) {
           continue;
         }
-        Columns updated = (old == null ? Columns.EMPTY : old).replace(from, to, b.build());
+        Columns middle = b.build();
+        Columns updated = (old == null ? Columns.EMPTY : old).replace(from, to, middle);
         columns.put(s, updated);
+        if (changed != null) {
+          changed.add(s);
+          changes.add(middle);
+        }
         stored += b.size;
       }
       AtomicLong w = watermarks.get(resolution);
@@ -86,6 +138,9 @@ public final class RollupStore {
           || (current != NONE ? from <= current : !pointsBefore);
       if (contiguous && to > current) {
         w.set(to);
+      }
+      if (changed != null) {
+        l.rolledUp(resolution, from, to, w.get(), changed, changes);
       }
     }
     return stored;
@@ -301,6 +356,7 @@ public final class RollupStore {
         removed += c.size - kept.size;
         e.setValue(kept);
       }
+      listener.deleted(resolution, cutoff);
     }
     return removed;
   }
@@ -441,6 +497,22 @@ public final class RollupStore {
         lastTime[size] = a.lastTime();
         lastValue[size] = a.lastValue();
         increase[size] = a.increase();
+        size++;
+      }
+
+      void addRaw(long start, long n, double total, double low, double high, long first, double firstV,
+          long last, double lastV, double inc) {
+        ensure(size + 1);
+        starts[size] = start;
+        count[size] = n;
+        sum[size] = total;
+        min[size] = low;
+        max[size] = high;
+        firstTime[size] = first;
+        firstValue[size] = firstV;
+        lastTime[size] = last;
+        lastValue[size] = lastV;
+        increase[size] = inc;
         size++;
       }
 

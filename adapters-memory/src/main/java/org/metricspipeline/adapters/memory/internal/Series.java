@@ -32,6 +32,10 @@ public final class Series {
   /** A well-spread hash for grouping a batch's points by series (not the identity hash: see SeriesStore). */
   final int batchHash = BATCH_HASHES.getAndAdd(0x9E3779B9);
 
+  /** This series' number in its store, in creation order: how a write-ahead log refers to it. */
+  final int ordinal;
+  /** Whether full chunks are sealed (compressed). */
+  private final boolean compress;
   private volatile SeriesId id;
   private Chunk[] chunks = new Chunk[4];
   private int chunkCount;
@@ -45,7 +49,9 @@ public final class Series {
   private long dirtyMinTime;
 
   Series(String metricType, String source, String name, String unit, Map<String, String> tags,
-      int pointsPerChunk) {
+      int pointsPerChunk, int ordinal, boolean compress) {
+    this.compress = compress;
+    this.ordinal = ordinal;
     this.metricType = metricType;
     this.source = source;
     this.name = name;
@@ -135,27 +141,31 @@ public final class Series {
     long removed = 0;
     while (firstKept < chunkCount) {
       Chunk c = chunks[firstKept];
-      if (c.size > 0 && c.time(c.size - 1) >= cutoff) {
+      if (c.count() > 0 && c.lastTime(c.count()) >= cutoff) {
         break;
       }
-      removed += c.size;
+      removed += c.count();
       firstKept++;
     }
     Chunk[] rebuilt = new Chunk[Math.max(4, chunkCount - firstKept + 1)];
     int count = 0;
     if (firstKept < chunkCount) {
       Chunk c = chunks[firstKept];
+      int n = c.count();
+      int[] offsets = new int[n];
+      double[] values = new double[n];
+      c.read(offsets, values);
       int skip = 0;
-      while (c.time(skip) < cutoff) {
+      while (c.base + offsets[skip] < cutoff) {
         skip++;
       }
       if (skip > 0) {
-        Chunk copy = new Chunk(c.base, c.capacity());
-        for (int i = skip; i < c.size; i++) {
-          copy.add(c.time(i), c.values[i]);
+        Chunk copy = new Chunk(c.base, c.isSealed() ? n : c.capacity());
+        for (int i = skip; i < n; i++) {
+          copy.add(c.base + offsets[i], values[i]);
         }
         removed += skip;
-        c = copy;
+        c = compress && (c.isSealed() || firstKept < chunkCount - 1) ? copy.seal() : copy;
       }
       rebuilt[count++] = c;
       for (int k = firstKept + 1; k < chunkCount; k++) {
@@ -169,6 +179,13 @@ public final class Series {
     chunkCount = count;
     pointCount -= removed;
     return removed;
+  }
+
+  /** Appends points under one lock. */
+  synchronized void appendAll(long[] times, double[] values, int n) {
+    for (int i = 0; i < n; i++) {
+      appendLocked(times[i], values[i]);
+    }
   }
 
   /** Appends one point. */
@@ -188,7 +205,15 @@ public final class Series {
 
   private void appendLocked(long time, double value) {
     Chunk last = chunkCount == 0 ? null : chunks[chunkCount - 1];
+    if (compress && !sorted && last != null && (last.isFull() || !last.fits(time))) {
+      // seal points in order: an unsorted chunk compresses poorly, and the re-sort is due anyway
+      resort();
+      last = chunks[chunkCount - 1];
+    }
     if (last == null || last.isFull() || !last.fits(time)) {
+      if (compress && last != null && !last.isSealed()) {
+        chunks[chunkCount - 1] = last.seal(); // readers may hold either twin: same points
+      }
       last = addChunk(time, last == null ? 0 : last.capacity());
     }
     if (sorted) {
@@ -228,7 +253,7 @@ public final class Series {
     if (!sorted) {
       resort();
     }
-    int lastSize = chunkCount == 0 ? 0 : chunks[chunkCount - 1].size;
+    int lastSize = chunkCount == 0 ? 0 : chunks[chunkCount - 1].count();
     return new SeriesSnapshot(this, chunks, chunkCount, lastSize, pointCount);
   }
 
@@ -253,12 +278,12 @@ public final class Series {
    */
   private void resort() {
     int from = dirtyChunk;
-    while (from > 0 && chunks[from - 1].time(chunks[from - 1].size - 1) >= dirtyMinTime) {
+    while (from > 0 && chunks[from - 1].lastTime(chunks[from - 1].count()) >= dirtyMinTime) {
       from--;
     }
     long n = 0;
     for (int c = from; c < chunkCount; c++) {
-      n += chunks[c].size;
+      n += chunks[c].count();
     }
     if (n > Integer.MAX_VALUE - 16) {
       throw new IllegalStateException("too many late points to re-sort in one series: " + n);
@@ -266,11 +291,19 @@ public final class Series {
     long[] times = new long[(int) n];
     double[] values = new double[(int) n];
     int k = 0;
+    int[] offsets = new int[0];
+    double[] chunkValues = new double[0];
     for (int c = from; c < chunkCount; c++) {
       Chunk chunk = chunks[c];
-      for (int i = 0; i < chunk.size; i++) {
-        times[k] = chunk.time(i);
-        values[k] = chunk.values[i];
+      int size = chunk.count();
+      if (offsets.length < size) {
+        offsets = new int[size];
+        chunkValues = new double[size];
+      }
+      chunk.read(offsets, chunkValues);
+      for (int i = 0; i < size; i++) {
+        times[k] = chunk.base + offsets[i];
+        values[k] = chunkValues[i];
         k++;
       }
     }
@@ -293,7 +326,7 @@ public final class Series {
       if (count == rebuilt.length) {
         rebuilt = Arrays.copyOf(rebuilt, count * 2);
       }
-      rebuilt[count++] = chunk;
+      rebuilt[count++] = compress && i < k ? chunk.seal() : chunk;
     }
     chunks = rebuilt;
     chunkCount = count;

@@ -4,7 +4,8 @@ package org.metricspipeline.adapters.memory.internal;
  * An immutable view of one series' points in order (timestamp, then value), readable without locks:
  * chunks in the view are never modified below the sizes it captured.
  *
- * <p>A position is encoded as {@code (chunkIndex << 32) | indexInChunk}.
+ * <p>A position is encoded as {@code (chunkIndex << 32) | indexInChunk}. Sealed chunks are decoded
+ * on the fly into scratch columns, so one snapshot is for one thread.
  */
 public final class SeriesSnapshot {
 
@@ -13,6 +14,10 @@ public final class SeriesSnapshot {
   private final int chunkCount;
   private final int lastSize;
   private final long pointCount;
+  /** The sealed chunk last decoded, and its columns: a snapshot is read by one thread at a time. */
+  private int viewChunk = -1;
+  private int[] viewOffsets = new int[0];
+  private double[] viewValues = new double[0];
 
   SeriesSnapshot(Series series, Chunk[] chunks, int chunkCount, int lastSize, long pointCount) {
     this.series = series;
@@ -41,7 +46,43 @@ public final class SeriesSnapshot {
   }
 
   int size(int c) {
-    return c == chunkCount - 1 ? lastSize : chunks[c].size;
+    return c == chunkCount - 1 ? lastSize : chunks[c].count();
+  }
+
+  /**
+   * The timestamp offsets (from the chunk's base) of chunk {@code c}: its own column while open,
+   * else decoded into this snapshot's scratch columns, valid until another sealed chunk is read.
+   */
+  int[] offsets(int c) {
+    Chunk chunk = chunks[c];
+    if (!chunk.isSealed()) {
+      return chunk.offsets;
+    }
+    load(c, chunk);
+    return viewOffsets;
+  }
+
+  /** The values of chunk {@code c}, as {@link #offsets(int)}; read after it for the same chunk. */
+  double[] values(int c) {
+    Chunk chunk = chunks[c];
+    if (!chunk.isSealed()) {
+      return chunk.values;
+    }
+    load(c, chunk);
+    return viewValues;
+  }
+
+  private void load(int c, Chunk chunk) {
+    if (viewChunk == c) {
+      return;
+    }
+    int n = chunk.count();
+    if (viewOffsets.length < n) {
+      viewOffsets = new int[n];
+      viewValues = new double[n];
+    }
+    chunk.read(viewOffsets, viewValues);
+    viewChunk = c;
   }
 
   static int chunkOf(long position) {
@@ -71,7 +112,7 @@ public final class SeriesSnapshot {
     while (lo < hi) { // first chunk whose last time is >= time
       int mid = (lo + hi) >>> 1;
       Chunk c = chunks[mid];
-      if (c.time(size(mid) - 1) < time) {
+      if (c.lastTime(size(mid)) < time) {
         lo = mid + 1;
       } else {
         hi = mid;
@@ -80,12 +121,13 @@ public final class SeriesSnapshot {
     if (lo == chunkCount) {
       return endPosition();
     }
-    Chunk c = chunks[lo];
+    long base = chunks[lo].base;
+    int[] offsets = offsets(lo);
     int a = 0;
     int b = size(lo) - 1;
     while (a < b) {
       int mid = (a + b) >>> 1;
-      if (c.time(mid) < time) {
+      if (base + offsets[mid] < time) {
         a = mid + 1;
       } else {
         b = mid;
@@ -110,12 +152,13 @@ public final class SeriesSnapshot {
 
   /** The timestamp at a position before {@link #endPosition()}. */
   long timeAt(long position) {
-    return chunks[chunkOf(position)].time(indexOf(position));
+    int c = chunkOf(position);
+    return chunks[c].base + offsets(c)[indexOf(position)];
   }
 
   /** The value at a position before {@link #endPosition()}. */
   double valueAt(long position) {
-    return chunks[chunkOf(position)].values[indexOf(position)];
+    return values(chunkOf(position))[indexOf(position)];
   }
 
   /** The position after {@code position}. */

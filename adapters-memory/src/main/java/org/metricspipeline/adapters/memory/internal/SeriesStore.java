@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.metricspipeline.api.Metric;
 import org.metricspipeline.api.MetricsBatchResult;
@@ -35,16 +36,24 @@ public final class SeriesStore {
 
   private final long maxPoints;
   private final int pointsPerChunk;
+  private final boolean compress;
   private final ConcurrentHashMap<SeriesKey, Series> byKey = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, SeriesList> byName = new ConcurrentHashMap<>();
   private final SeriesList all = new SeriesList();
   private final AtomicLong points = new AtomicLong();
+  private final AtomicInteger ordinals = new AtomicInteger();
   private final ContextTable contexts = new ContextTable();
   /** Racy by design: entries are immutable, and a lost update only costs a later miss. */
   private volatile CacheEntry[] cache = new CacheEntry[INITIAL_CACHE_SLOTS];
 
   /** A store holding at most {@code maxPoints} points in chunks of up to {@code pointsPerChunk}. */
   public SeriesStore(long maxPoints, int pointsPerChunk) {
+    this(maxPoints, pointsPerChunk, true);
+  }
+
+  /** As {@link #SeriesStore(long, int)}, sealing (compressing) full chunks or not. */
+  public SeriesStore(long maxPoints, int pointsPerChunk, boolean compress) {
+    this.compress = compress;
     this.maxPoints = maxPoints;
     this.pointsPerChunk = pointsPerChunk;
   }
@@ -63,13 +72,21 @@ public final class SeriesStore {
    * stored after the points of their item.
    */
   public MetricsBatchResult storeAll(List<MetricsData> batch) {
+    return storeAll(batch, Journal.NONE);
+  }
+
+  /**
+   * {@link #storeAll(List)}, telling {@code journal} every point and context stored (in the order
+   * they are appended), so that a durable store can log exactly what was accepted.
+   */
+  public MetricsBatchResult storeAll(List<MetricsData> batch, Journal journal) {
     int n = batch.size();
     int total = 0;
     for (int i = 0; i < n; i++) {
       total += batch.get(i).metrics().size();
     }
     Lookups lookups = new Lookups();
-    Pending pending = new Pending(Math.min(total, MAX_PENDING_POINTS));
+    Pending pending = new Pending(Math.min(total, MAX_PENDING_POINTS), journal);
     List<MetricsBatchResult.Failure> failures = null;
     List<MetricsData> withContext = null;
     for (int i = 0; i < n; i++) {
@@ -90,6 +107,7 @@ public final class SeriesStore {
     pending.flush();
     if (withContext != null) {
       for (MetricsData item : withContext) {
+        journal.context(item);
         contexts.put(item.timestamp().toEpochMilli(), item.metricType(), item.source(), item.context());
       }
     }
@@ -181,12 +199,51 @@ public final class SeriesStore {
       return series;
     }
     return byKey.computeIfAbsent(key, k -> {
-      Series created = new Series(k.metricType, k.source, k.name, k.unit, k.tags, pointsPerChunk);
+      Series created = new Series(k.metricType, k.source, k.name, k.unit, k.tags, pointsPerChunk,
+          ordinals.getAndIncrement(), compress);
       byName.computeIfAbsent(k.name, name -> new SeriesList()).add(created);
       all.add(created);
       growCacheFor(all.size());
       return created;
     });
+  }
+
+  /** The series with this identity, created if new: for restoring what a data directory holds. */
+  public Series restoreSeries(String metricType, String source, String name, String unit,
+      Map<String, String> tags) {
+    return seriesFor(metricType, source, new Metric(name, 0, unit, tags));
+  }
+
+  /**
+   * Appends restored points to a series, past the {@code maxPoints} bound if need be: they were
+   * accepted once, and dropping them on a restart would lose acknowledged data.
+   */
+  public void restorePoints(Series series, long[] times, double[] values, int n) {
+    series.appendAll(times, values, n);
+    points.addAndGet(n);
+  }
+
+  /** Restores an item's context. */
+  public void restoreContext(MetricsData item) {
+    contexts.put(item.timestamp().toEpochMilli(), item.metricType(), item.source(), item.context());
+  }
+
+  /** Receives what {@link #storeAll(List, Journal)} stores. */
+  public interface Journal {
+    /** Records nothing. */
+    Journal NONE = new Journal() {
+      @Override
+      public void point(Series series, long time, double value) {}
+
+      @Override
+      public void context(MetricsData item) {}
+    };
+
+    /** One stored point. */
+    void point(Series series, long time, double value);
+
+    /** An item whose context was stored. */
+    void context(MetricsData item);
   }
 
   /** Deletes points (and contexts) before {@code cutoff}; returns how many points. */
@@ -300,8 +357,10 @@ public final class SeriesStore {
     final int[] order;
     int groups;
     final int mask;
+    final Journal journal;
 
-    Pending(int capacity) {
+    Pending(int capacity, Journal journal) {
+      this.journal = journal;
       times = new long[capacity];
       values = new double[capacity];
       next = new int[capacity];
@@ -345,6 +404,11 @@ public final class SeriesStore {
       for (int g = 0; g < groups; g++) {
         int slot = order[g];
         keys[slot].appendRun(times, values, next, heads[slot]);
+        if (journal != Journal.NONE) {
+          for (int k = heads[slot]; k >= 0; k = next[k]) {
+            journal.point(keys[slot], times[k], values[k]);
+          }
+        }
         keys[slot] = null;
       }
       groups = 0;

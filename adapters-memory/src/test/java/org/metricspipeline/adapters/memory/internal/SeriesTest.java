@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class SeriesTest {
 
   private static Series series(int pointsPerChunk) {
-    return new Series("system", "", "cpu", "", Map.of("host", "a"), pointsPerChunk);
+    return new Series("system", "", "cpu", "", Map.of("host", "a"), pointsPerChunk, 0, true);
   }
 
   private static List<Long> times(SeriesSnapshot s) {
@@ -68,7 +68,7 @@ class SeriesTest {
     while (kept < after.chunkCount() && after.chunk(kept) == before.chunk(kept)) {
       kept++;
     }
-    assertThat(before.chunk(kept).time(0)).isLessThanOrEqualTo(150);
+    assertThat(before.chunk(kept).base).isLessThanOrEqualTo(150);
     assertThat(kept).isGreaterThan(3);
     assertThat(times(after)).hasSize(201).isSorted();
   }
