@@ -78,10 +78,28 @@ public final class EventValidator {
     return MetricsValidationResult.of(out);
   }
 
+  /** {@code /metrics/0/name} as {@code metrics[0].name}. */
+  private static String fromPointer(String pointer) {
+    StringBuilder out = new StringBuilder();
+    for (String token : pointer.substring(1).split("/", -1)) {
+      String t = token.replace("~1", "/").replace("~0", "~");
+      if (!t.isEmpty() && t.chars().allMatch(Character::isDigit)) {
+        out.append('[').append(t).append(']');
+      } else {
+        if (out.length() > 0) {
+          out.append('.');
+        }
+        out.append(t);
+      }
+    }
+    return out.toString();
+  }
+
   /** The error's instance path in wire form, with the missing property for a {@code required} error. */
   private static String path(Error e) {
-    String location = e.getInstanceLocation() == null ? "$" : e.getInstanceLocation().toString();
-    String p = location.startsWith("$.") ? location.substring(2) : location.equals("$") ? "" : location;
+    String location = e.getInstanceLocation() == null ? "" : e.getInstanceLocation().toString();
+    String p = location.startsWith("/") ? fromPointer(location) : location.startsWith("$.") ? location.substring(2)
+        : location.equals("$") ? "" : location;
     if ("required".equals(e.getKeyword()) && e.getProperty() != null) {
       p = p.isEmpty() ? e.getProperty() : p + "." + e.getProperty();
     }
