@@ -17,7 +17,7 @@ import org.metricspipeline.api.query.AggregationResult;
 import org.metricspipeline.api.query.MetricsQuery;
 
 /** The memory store, counting how often each item (by its {@code id} or {@code event_id} context entry) was stored. */
-final class CountingStore implements StorageAdapter {
+class CountingStore implements StorageAdapter {
 
   final InMemoryStorageAdapter delegate = InMemoryStorageAdapter.create();
   final Map<String, AtomicInteger> times = new ConcurrentHashMap<>();
