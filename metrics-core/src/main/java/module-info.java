@@ -6,4 +6,9 @@ module org.metricspipeline.core {
 
   exports org.metricspipeline.core;
   exports org.metricspipeline.core.http;
+  // the long-poll queue and settle-once deliveries every channel shares; not an API
+  exports org.metricspipeline.core.internal.channel to
+      org.metricspipeline.adapters.memory,
+      org.metricspipeline.adapters.http,
+      org.metricspipeline.adapters.sqs;
 }

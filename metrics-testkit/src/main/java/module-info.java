@@ -1,6 +1,8 @@
 /**
- * The storage conformance kit: {@link org.metricspipeline.testkit.StorageAdapterConformanceSuite},
- * the JUnit 5 suite every {@code StorageAdapter} extends in its tests.
+ * The conformance kits, JUnit 5 suites every adapter extends in its tests:
+ * {@link org.metricspipeline.testkit.StorageAdapterConformanceSuite} (storage),
+ * {@link org.metricspipeline.testkit.IngestionAdapterConformanceSuite} (ingestion channels) and
+ * {@link org.metricspipeline.testkit.VisualizationAdapterConformanceSuite} (visualization).
  */
 module org.metricspipeline.testkit {
   requires transitive org.metricspipeline.core;

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -119,6 +120,20 @@ public final class GuardedIngestion implements IngestionAdapter, SelfMeasuring {
   /** The channel producers and polls go to now. */
   public IngestionAdapter delegate() {
     return current.adapter;
+  }
+
+  /**
+   * This decorator's own capabilities (such as {@code SelfMeasuring}, covering the channel's figures
+   * and the restarts'), else those of the channel producers and polls go to now. What a channel
+   * offers belongs to that channel: after a restart, look it up again.
+   */
+  @Override
+  public <T> Optional<T> capability(Class<T> type) {
+    Objects.requireNonNull(type, "type");
+    if (type.isInstance(this)) {
+      return Optional.of(type.cast(this));
+    }
+    return current.adapter.capability(type);
   }
 
   /** How many channels were created: 1, plus one per restart. */
@@ -308,9 +323,7 @@ public final class GuardedIngestion implements IngestionAdapter, SelfMeasuring {
   @Override
   public List<Measurement> measurements() {
     List<Measurement> list = new ArrayList<>();
-    if (current.adapter instanceof SelfMeasuring s) {
-      list.addAll(s.measurements());
-    }
+    current.adapter.capability(SelfMeasuring.class).ifPresent(s -> list.addAll(s.measurements()));
     Map<String, String> labels = Map.of("channel", name);
     list.add(new Measurement("metrics_guard_ingestion_restarts_total", Measurement.Kind.COUNTER,
         "Times the ingestion channel was re-created", labels, generation.get() - 1));

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -46,6 +47,12 @@ import org.slf4j.LoggerFactory;
  * trial call is let through (half-open), and its success closes the circuit. Validation failures
  * are the caller's fault and do not count. Health checks always reach the adapter, so the guard
  * sees when it is back.
+ *
+ * <p>Capabilities: {@link #capability(Class)} offers every capability of the wrapped adapter, so a
+ * guarded store with rollups, retention and discovery still rolls up, deletes old data and lists its
+ * metrics ({@code MetricsPipeline.builder().storage(guarded).rollups(...)} works). Rollups, retention
+ * and discovery are views whose calls go to the adapter in use at the time (also after a restart)
+ * through the same circuit breaker.
  */
 public final class GuardedStorage implements StorageAdapter, SelfMeasuring {
 
@@ -80,6 +87,7 @@ public final class GuardedStorage implements StorageAdapter, SelfMeasuring {
   private final AtomicLong generation = new AtomicLong(1);
   private final AtomicLong shortCircuited = new AtomicLong();
   private final AtomicLong opened = new AtomicLong();
+  private final GuardedCapabilities capabilities;
 
   private GuardedStorage(Builder b) {
     this.factory = b.factory;
@@ -88,6 +96,7 @@ public final class GuardedStorage implements StorageAdapter, SelfMeasuring {
     this.clock = b.clock;
     this.delegate = Objects.requireNonNull(factory.get(), "the storage factory returned null");
     this.name = delegate.name();
+    this.capabilities = new GuardedCapabilities(name, () -> this.delegate, this::guarded);
   }
 
   /** A builder creating the adapter (now and on each restart) with {@code factory}. */
@@ -196,12 +205,24 @@ public final class GuardedStorage implements StorageAdapter, SelfMeasuring {
     });
   }
 
+  /**
+   * The wrapped adapter's capability of {@code type}: rollups, retention and discovery through the
+   * circuit breaker, others as the adapter offers them, and this decorator's own (such as
+   * {@code SelfMeasuring}, covering the adapter's figures and the circuit's).
+   */
+  @Override
+  public <T> Optional<T> capability(Class<T> type) {
+    Objects.requireNonNull(type, "type");
+    if (type.isInstance(this)) {
+      return Optional.of(type.cast(this));
+    }
+    return capabilities.lookup(type);
+  }
+
   @Override
   public List<Measurement> measurements() {
     List<Measurement> list = new ArrayList<>();
-    if (delegate instanceof SelfMeasuring s) {
-      list.addAll(s.measurements());
-    }
+    delegate.capability(SelfMeasuring.class).ifPresent(s -> list.addAll(s.measurements()));
     Map<String, String> labels = Map.of("storage", name);
     list.add(new Measurement("metrics_guard_circuit_open", Measurement.Kind.GAUGE,
         "1 while the storage circuit breaker rejects calls", labels,
@@ -220,7 +241,7 @@ public final class GuardedStorage implements StorageAdapter, SelfMeasuring {
     delegate.close();
   }
 
-  private <T> CompletableFuture<T> guarded(Supplier<CompletableFuture<T>> call) {
+  <T> CompletableFuture<T> guarded(Supplier<CompletableFuture<T>> call) {
     boolean trial;
     synchronized (lock) {
       trial = false;

@@ -2,6 +2,8 @@ package org.metricspipeline.api;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -42,6 +44,20 @@ public interface IngestionAdapter extends AutoCloseable {
 
   /** Reports whether the channel works, with its figures (depth, capacity, ...). */
   CompletableFuture<HealthCheckResult> healthCheck();
+
+  /**
+   * This channel's optional capability of the given type (for example {@code SelfMeasuring}, or an
+   * adapter's own type to reach its specific methods), or empty when it has none. Look capabilities
+   * up here, never with {@code instanceof}: a decorator such as the guard's
+   * {@code GuardedIngestion} answers with the capabilities of the channel it wraps.
+   *
+   * <p>The default answers with this adapter when it implements {@code type}. A decorator overrides
+   * it to forward to what it wraps.
+   */
+  default <T> Optional<T> capability(Class<T> type) {
+    Objects.requireNonNull(type, "type");
+    return type.isInstance(this) ? Optional.of(type.cast(this)) : Optional.empty();
+  }
 
   /** Stops accepting input and releases resources. Unsettled deliveries are offered again later. */
   @Override

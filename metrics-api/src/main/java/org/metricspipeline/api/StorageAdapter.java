@@ -1,6 +1,8 @@
 package org.metricspipeline.api;
 
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.metricspipeline.api.query.AggregationQuery;
 import org.metricspipeline.api.query.AggregationResult;
@@ -37,6 +39,22 @@ public interface StorageAdapter extends AutoCloseable {
 
   /** Reports whether the store works, with its figures (points stored, bytes used, ...). */
   CompletableFuture<HealthCheckResult> healthCheck();
+
+  /**
+   * This store's optional capability of the given type, or empty when it has none: rollups
+   * ({@code RollupStorage}), retention ({@code RetentionStorage}), discovery
+   * ({@code DiscoveryStorage}), its own figures ({@code SelfMeasuring}). Look capabilities up here
+   * (or through {@code StorageCapabilities}), never with {@code instanceof}: a decorator such as the
+   * guard's {@code GuardedStorage} answers with the capabilities of the store it wraps, so wrapping
+   * never takes a feature away.
+   *
+   * <p>The default answers with this adapter when it implements {@code type}. A decorator overrides
+   * it to forward to what it wraps (and may return a view that decorates the capability's calls too).
+   */
+  default <T> Optional<T> capability(Class<T> type) {
+    Objects.requireNonNull(type, "type");
+    return type.isInstance(this) ? Optional.of(type.cast(this)) : Optional.empty();
+  }
 
   /** Flushes and releases resources. */
   @Override

@@ -519,8 +519,10 @@ public final class MetricsPipeline implements AutoCloseable, SelfMeasuring {
     out.add(Measurement.gauge("metrics_pipeline_queue_capacity_items", "The queue's capacity", queueCapacity));
     out.add(Measurement.gauge("metrics_pipeline_in_flight_items", "Items taken from the queue and not settled yet",
         st.inFlight()));
-    appendMeasurements(out, ingestion);
-    appendMeasurements(out, storage);
+    if (ingestion != null) {
+      appendMeasurements(out, ingestion, ingestion.capability(SelfMeasuring.class));
+    }
+    appendMeasurements(out, storage, storage.capability(SelfMeasuring.class));
     return out;
   }
 
@@ -528,10 +530,10 @@ public final class MetricsPipeline implements AutoCloseable, SelfMeasuring {
     return Measurement.counter("metrics_pipeline_" + suffix, help, value);
   }
 
-  private static void appendMeasurements(List<Measurement> out, Object adapter) {
-    if (adapter instanceof SelfMeasuring measuring) {
+  private static void appendMeasurements(List<Measurement> out, Object adapter, Optional<SelfMeasuring> measuring) {
+    if (measuring.isPresent()) {
       try {
-        out.addAll(measuring.measurements());
+        out.addAll(measuring.get().measurements());
       } catch (RuntimeException e) {
         LOG.warn("measurements() of {} failed; left out", adapter, e);
       }

@@ -29,15 +29,12 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -103,8 +100,10 @@ import org.metricspipeline.api.timeseries.TagValues;
  * empty storage (a server-backed adapter can create its tables once per class and truncate them here);
  * after each test it calls {@link #cleanUp(StorageAdapter)}, which closes the adapter unless
  * overridden. Tests of a capability the subclass does not declare are skipped, each with a reason
- * naming the capability; a declared capability the adapter does not implement fails, and so does an
- * implemented one left undeclared.
+ * naming the capability; a declared capability the adapter does not offer through
+ * {@link StorageAdapter#capability(Class)} fails, and so does an offered one left undeclared
+ * (capabilities are looked up through that method, so a decorator such as {@code GuardedStorage}
+ * passes the suite with the capabilities of the store it wraps).
  *
  * <p>Expected answers are small hand-computed examples and, for random data, a reference model built
  * from the documented semantics ({@code MetricsQuery}, {@code AggregationQuery}, core's
@@ -192,17 +191,7 @@ public abstract class StorageAdapterConformanceSuite {
 
   /** Waits for {@code future} up to {@link #timeout()}; fails the test when it fails or times out. */
   protected final <T> T await(CompletableFuture<T> future) {
-    assertThat(future).as("a returned future").isNotNull();
-    try {
-      return future.get(timeout().toMillis(), TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      throw new AssertionError("the call failed: " + e.getCause(), e.getCause());
-    } catch (TimeoutException e) {
-      throw new AssertionError("no answer within " + timeout(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
-    }
+    return Futures.await(future, timeout());
   }
 
   /**
@@ -210,24 +199,7 @@ public abstract class StorageAdapterConformanceSuite {
    * failed future, or when the future completes normally.
    */
   protected final Throwable failureOf(Supplier<? extends CompletableFuture<?>> call) {
-    CompletableFuture<?> future;
-    try {
-      future = call.get();
-    } catch (RuntimeException e) {
-      throw new AssertionError("the call must return a failed future, not throw: " + e, e);
-    }
-    try {
-      Object value = future.get(timeout().toMillis(), TimeUnit.MILLISECONDS);
-      throw new AssertionError("the call was expected to fail, but completed with " + value);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      return cause instanceof CompletionException && cause.getCause() != null ? cause.getCause() : cause;
-    } catch (TimeoutException e) {
-      throw new AssertionError("no answer within " + timeout(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
-    }
+    return Futures.failureOf(call, timeout());
   }
 
   private void store(MetricsData... items) {
@@ -277,9 +249,11 @@ public abstract class StorageAdapterConformanceSuite {
   private <T> T require(Capability capability) {
     Assumptions.assumeTrue(capabilities().contains(capability), () -> storage.name()
         + " does not declare " + capability + " in capabilities(): its " + capability + " tests are skipped");
-    assertThat(storage).as("%s declares %s", storage.name(), capability).isInstanceOf(capability.type());
+    Optional<?> found = storage.capability(capability.type());
+    assertThat(found).as("%s declares %s, so capability(%s) must find it", storage.name(), capability,
+        capability.type().getSimpleName()).isPresent();
     @SuppressWarnings("unchecked")
-    T typed = (T) storage;
+    T typed = (T) found.get();
     return typed;
   }
 
@@ -321,12 +295,12 @@ public abstract class StorageAdapterConformanceSuite {
     Set<Capability> declared = EnumSet.noneOf(Capability.class);
     declared.addAll(capabilities());
     for (Capability c : Capability.values()) {
-      boolean implemented = c.type().isInstance(storage);
+      boolean implemented = storage.capability(c.type()).isPresent();
       if (declared.contains(c) && !implemented) {
-        fail("%s declares %s but does not implement %s", storage.name(), c, c.type().getSimpleName());
+        fail("%s declares %s but capability(%s) finds none", storage.name(), c, c.type().getSimpleName());
       }
       if (!declared.contains(c) && implemented) {
-        fail("%s implements %s but does not declare %s in capabilities(), so its tests would be skipped",
+        fail("%s offers %s but does not declare %s in capabilities(), so its tests would be skipped",
             storage.name(), c.type().getSimpleName(), c);
       }
     }

@@ -3,6 +3,7 @@ package org.metricspipeline.adapters.memory;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -10,11 +11,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.atomic.AtomicLong;
 import org.metricspipeline.api.Delivery;
 import org.metricspipeline.api.HealthCheckResult;
 import org.metricspipeline.api.HealthStatus;
@@ -26,6 +25,8 @@ import org.metricspipeline.api.MetricsValidationException;
 import org.metricspipeline.api.MetricsValidationResult;
 import org.metricspipeline.api.MetricsValidator;
 import org.metricspipeline.api.OverloadedException;
+import org.metricspipeline.core.internal.channel.LongPollQueue;
+import org.metricspipeline.core.internal.channel.SettleOnceDelivery;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,21 +87,16 @@ public final class InMemoryIngestionAdapter implements IngestionAdapter {
   private final int maxRejectedKept;
   private final MetricsValidator validator;
   private final ScheduledThreadPoolExecutor scheduler;
-
-  private final ReentrantLock lock = new ReentrantLock();
-  // Everything below is guarded by lock.
-  private final ArrayDeque<MetricsData> queue = new ArrayDeque<>();
-  private final Set<MemoryDelivery> inFlight = new LinkedHashSet<>();
-  private final ArrayDeque<PendingPoll> pendingPolls = new ArrayDeque<>();
-  private final ArrayDeque<RejectedItem> rejected = new ArrayDeque<>();
-  private boolean dispatchScheduled;
-  private boolean closed;
-  private long ingestedCount;
-  private long deliveredCount;
-  private long ackedCount;
-  private long nackedCount;
-  private long rejectedCount;
-  private long refusedCount;
+  private final LongPollQueue<MemoryDelivery> queue;
+  // Deliveries handed out and not settled, in the order they were handed out.
+  private final Set<MemoryDelivery> inFlight = Collections.synchronizedSet(new LinkedHashSet<>());
+  private final ArrayDeque<RejectedItem> rejected = new ArrayDeque<>(); // guarded by itself
+  private final AtomicLong ingestedCount = new AtomicLong();
+  private final AtomicLong deliveredCount = new AtomicLong();
+  private final AtomicLong ackedCount = new AtomicLong();
+  private final AtomicLong nackedCount = new AtomicLong();
+  private final AtomicLong rejectedCount = new AtomicLong();
+  private final AtomicLong refusedCount = new AtomicLong();
 
   private InMemoryIngestionAdapter(Builder b) {
     this.capacity = b.capacity;
@@ -114,6 +110,10 @@ public final class InMemoryIngestionAdapter implements IngestionAdapter {
     });
     scheduler.setRemoveOnCancelPolicy(true);
     scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    this.queue = new LongPollQueue<>(capacity, scheduler, taken -> {
+      inFlight.addAll(taken);
+      deliveredCount.addAndGet(taken.size());
+    });
   }
 
   /** A builder with every default. */
@@ -138,13 +138,7 @@ public final class InMemoryIngestionAdapter implements IngestionAdapter {
     if (!result.valid()) {
       return CompletableFuture.failedFuture(new MetricsValidationException(result));
     }
-    MetricsPipelineException refused;
-    lock.lock();
-    try {
-      refused = offerLocked(data);
-    } finally {
-      lock.unlock();
-    }
+    MetricsPipelineException refused = offer(data);
     return refused == null ? CompletableFuture.completedFuture(null) : CompletableFuture.failedFuture(refused);
   }
 
@@ -156,38 +150,35 @@ public final class InMemoryIngestionAdapter implements IngestionAdapter {
     for (MetricsData data : batch) {
       results.add(validator.validate(Objects.requireNonNull(data, "batch item")));
     }
-    lock.lock();
-    try {
-      for (int i = 0; i < batch.size(); i++) {
-        MetricsValidationResult result = results.get(i);
-        if (!result.valid()) {
-          failures.add(MetricsBatchResult.Failure.invalid(i, result));
-          continue;
-        }
-        MetricsPipelineException refused = offerLocked(batch.get(i));
-        if (refused != null) {
-          failures.add(MetricsBatchResult.Failure.of(i, refused.getMessage()));
-        }
+    for (int i = 0; i < batch.size(); i++) {
+      MetricsValidationResult result = results.get(i);
+      if (!result.valid()) {
+        failures.add(MetricsBatchResult.Failure.invalid(i, result));
+        continue;
       }
-    } finally {
-      lock.unlock();
+      MetricsPipelineException refused = offer(batch.get(i));
+      if (refused != null) {
+        failures.add(MetricsBatchResult.Failure.of(i, refused.getMessage()));
+      }
     }
     return CompletableFuture.completedFuture(MetricsBatchResult.of(batch.size(), failures));
   }
 
   /** Adds an item, or says why not. */
-  private MetricsPipelineException offerLocked(MetricsData data) {
-    if (closed) {
-      return new MetricsPipelineException("memory ingestion channel is closed");
+  private MetricsPipelineException offer(MetricsData data) {
+    switch (queue.offer(new MemoryDelivery(data))) {
+      case ACCEPTED -> {
+        ingestedCount.incrementAndGet();
+        return null;
+      }
+      case FULL -> {
+        refusedCount.incrementAndGet();
+        return new OverloadedException("memory ingestion channel full: capacity=" + capacity, retryAfter);
+      }
+      default -> {
+        return new MetricsPipelineException("memory ingestion channel is closed");
+      }
     }
-    if (queue.size() + inFlight.size() >= capacity) {
-      refusedCount++;
-      return new OverloadedException("memory ingestion channel full: capacity=" + capacity, retryAfter);
-    }
-    queue.addLast(data);
-    ingestedCount++;
-    scheduleDispatchLocked();
-    return null;
   }
 
   @Override
@@ -211,109 +202,7 @@ public final class InMemoryIngestionAdapter implements IngestionAdapter {
     if (maxWait.isNegative()) {
       throw new IllegalArgumentException("maxWait must be >= 0, got " + maxWait);
     }
-    lock.lock();
-    try {
-      if (closed) {
-        return CompletableFuture.completedFuture(List.of());
-      }
-      if (!queue.isEmpty() && pendingPolls.isEmpty()) {
-        return CompletableFuture.completedFuture(takeLocked(maxDeliveries));
-      }
-      if (maxWait.isZero()) {
-        return CompletableFuture.completedFuture(List.of());
-      }
-      PendingPoll pending = new PendingPoll(maxDeliveries);
-      pendingPolls.addLast(pending);
-      long nanos = maxWait.compareTo(Duration.ofDays(365)) > 0 ? TimeUnit.DAYS.toNanos(365) : maxWait.toNanos();
-      pending.timeout = scheduler.schedule(() -> expire(pending), nanos, TimeUnit.NANOSECONDS);
-      scheduleDispatchLocked();
-      return pending.future;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  private List<Delivery> takeLocked(int max) {
-    int n = Math.min(max, queue.size());
-    List<Delivery> deliveries = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      MemoryDelivery d = new MemoryDelivery(queue.pollFirst());
-      inFlight.add(d);
-      deliveries.add(d);
-    }
-    deliveredCount += n;
-    return deliveries;
-  }
-
-  /** Makes sure the poll thread will hand queued items to waiting polls. */
-  private void scheduleDispatchLocked() {
-    if (!dispatchScheduled && !pendingPolls.isEmpty() && !queue.isEmpty() && !closed) {
-      dispatchScheduled = true;
-      scheduler.execute(this::dispatch);
-    }
-  }
-
-  private void dispatch() {
-    List<PendingPoll> served = new ArrayList<>();
-    List<List<Delivery>> answers = new ArrayList<>();
-    lock.lock();
-    try {
-      dispatchScheduled = false;
-      while (!pendingPolls.isEmpty() && !queue.isEmpty()) {
-        PendingPoll p = pendingPolls.pollFirst();
-        served.add(p);
-        answers.add(takeLocked(p.maxDeliveries));
-      }
-    } finally {
-      lock.unlock();
-    }
-    for (int i = 0; i < served.size(); i++) {
-      PendingPoll p = served.get(i);
-      p.timeout.cancel(false);
-      p.future.complete(answers.get(i));
-    }
-  }
-
-  private void expire(PendingPoll pending) {
-    boolean removed;
-    lock.lock();
-    try {
-      removed = pendingPolls.remove(pending);
-    } finally {
-      lock.unlock();
-    }
-    if (removed) {
-      pending.future.complete(List.of());
-    }
-  }
-
-  private void settle(MemoryDelivery d, Outcome outcome, MetricsValidationResult reason) {
-    lock.lock();
-    try {
-      if (!inFlight.remove(d)) {
-        return;
-      }
-      switch (outcome) {
-        case ACK -> ackedCount++;
-        case NACK -> {
-          nackedCount++;
-          queue.addFirst(d.data);
-          scheduleDispatchLocked();
-        }
-        case REJECT -> {
-          rejectedCount++;
-          if (maxRejectedKept > 0) {
-            if (rejected.size() == maxRejectedKept) {
-              rejected.pollFirst();
-            }
-            rejected.addLast(new RejectedItem(d.data, reason));
-          }
-        }
-        default -> throw new IllegalStateException("unknown outcome " + outcome);
-      }
-    } finally {
-      lock.unlock();
-    }
+    return queue.poll(maxDeliveries, maxWait);
   }
 
   /**
@@ -325,26 +214,20 @@ public final class InMemoryIngestionAdapter implements IngestionAdapter {
   @Override
   public CompletableFuture<HealthCheckResult> healthCheck() {
     Map<String, Object> details = new LinkedHashMap<>();
-    boolean isClosed;
-    int held;
-    lock.lock();
-    try {
-      isClosed = closed;
-      held = queue.size() + inFlight.size();
-      details.put("depth", queue.size());
-      details.put("in_flight", inFlight.size());
-      details.put("capacity", capacity);
-      details.put("waiting_polls", pendingPolls.size());
-      details.put("ingested", ingestedCount);
-      details.put("delivered", deliveredCount);
-      details.put("acked", ackedCount);
-      details.put("nacked", nackedCount);
-      details.put("rejected", rejectedCount);
-      details.put("refused_full", refusedCount);
-    } finally {
-      lock.unlock();
-    }
-    if (isClosed) {
+    int depth = queue.queued();
+    int unsettled = inFlight.size();
+    int held = depth + unsettled;
+    details.put("depth", depth);
+    details.put("in_flight", unsettled);
+    details.put("capacity", capacity);
+    details.put("waiting_polls", queue.waitingPolls());
+    details.put("ingested", ingestedCount.get());
+    details.put("delivered", deliveredCount.get());
+    details.put("acked", ackedCount.get());
+    details.put("nacked", nackedCount.get());
+    details.put("rejected", rejectedCount.get());
+    details.put("refused_full", refusedCount.get());
+    if (queue.isClosed()) {
       details.put("reason", "memory ingestion channel is closed");
       return CompletableFuture.completedFuture(
           new HealthCheckResult(HealthStatus.UNHEALTHY, details));
@@ -359,22 +242,12 @@ public final class InMemoryIngestionAdapter implements IngestionAdapter {
 
   /** Items queued, waiting to be polled. */
   public int depth() {
-    lock.lock();
-    try {
-      return queue.size();
-    } finally {
-      lock.unlock();
-    }
+    return queue.queued();
   }
 
   /** Deliveries handed out and not settled yet. */
   public int inFlight() {
-    lock.lock();
-    try {
-      return inFlight.size();
-    } finally {
-      lock.unlock();
-    }
+    return inFlight.size();
   }
 
   /** The configured capacity. */
@@ -384,71 +257,44 @@ public final class InMemoryIngestionAdapter implements IngestionAdapter {
 
   /** The latest rejected items, oldest first (at most {@link Builder#maxRejectedKept(int)}). */
   public List<RejectedItem> rejected() {
-    lock.lock();
-    try {
+    synchronized (rejected) {
       return List.copyOf(rejected);
-    } finally {
-      lock.unlock();
     }
   }
 
   /** How many deliveries were rejected since the channel was built. */
   public long rejectedCount() {
-    lock.lock();
-    try {
-      return rejectedCount;
-    } finally {
-      lock.unlock();
-    }
+    return rejectedCount.get();
   }
 
   /** Items the channel still holds: unsettled deliveries first, then the queue in order. */
   public List<MetricsData> undelivered() {
-    lock.lock();
-    try {
-      List<MetricsData> items = new ArrayList<>(inFlight.size() + queue.size());
+    List<MetricsData> items = new ArrayList<>();
+    synchronized (inFlight) {
       for (MemoryDelivery d : inFlight) {
         items.add(d.data);
       }
-      items.addAll(queue);
-      return items;
-    } finally {
-      lock.unlock();
     }
+    for (MemoryDelivery d : queue.snapshot()) {
+      items.add(d.data);
+    }
+    return items;
   }
 
   /** Whether {@link #close()} was called. */
   public boolean isClosed() {
-    lock.lock();
-    try {
-      return closed;
-    } finally {
-      lock.unlock();
-    }
+    return queue.isClosed();
   }
 
   @Override
   public void close() {
-    List<PendingPoll> waiting;
-    int unsettled;
-    int queued;
-    lock.lock();
-    try {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      waiting = new ArrayList<>(pendingPolls);
-      pendingPolls.clear();
-      unsettled = inFlight.size();
-      queued = queue.size();
-    } finally {
-      lock.unlock();
+    if (queue.isClosed()) {
+      return;
     }
+    queue.close();
     scheduler.shutdown();
-    for (PendingPoll p : waiting) {
-      p.future.complete(List.of());
-    }
+    int unsettled = inFlight.size();
+    int queued = queue.queued();
     if (unsettled + queued > 0) {
       LOG.warn("memory ingestion channel closed holding {} queued and {} unsettled items;"
           + " see undelivered()", queued, unsettled);
@@ -460,20 +306,8 @@ public final class InMemoryIngestionAdapter implements IngestionAdapter {
     return "InMemoryIngestionAdapter{capacity=" + capacity + "}";
   }
 
-  private enum Outcome { ACK, NACK, REJECT }
-
-  private static final class PendingPoll {
-    final int maxDeliveries;
-    final CompletableFuture<List<Delivery>> future = new CompletableFuture<>();
-    ScheduledFuture<?> timeout;
-
-    PendingPoll(int maxDeliveries) {
-      this.maxDeliveries = maxDeliveries;
-    }
-  }
-
   /** One delivery; the first settlement wins, later ones are ignored. */
-  private final class MemoryDelivery implements Delivery {
+  private final class MemoryDelivery extends SettleOnceDelivery {
     final MetricsData data;
 
     MemoryDelivery(MetricsData data) {
@@ -486,19 +320,32 @@ public final class InMemoryIngestionAdapter implements IngestionAdapter {
     }
 
     @Override
-    public void ack() {
-      settle(this, Outcome.ACK, null);
+    protected void onAck() {
+      inFlight.remove(this);
+      queue.release();
+      ackedCount.incrementAndGet();
     }
 
     @Override
-    public void nack(String reason) {
-      settle(this, Outcome.NACK, null);
+    protected void onNack(String reason) {
+      inFlight.remove(this);
+      nackedCount.incrementAndGet();
+      queue.requeue(new MemoryDelivery(data));
     }
 
     @Override
-    public void reject(MetricsValidationResult reason) {
-      Objects.requireNonNull(reason, "reason");
-      settle(this, Outcome.REJECT, reason);
+    protected void onReject(MetricsValidationResult reason) {
+      inFlight.remove(this);
+      queue.release();
+      rejectedCount.incrementAndGet();
+      if (maxRejectedKept > 0) {
+        synchronized (rejected) {
+          if (rejected.size() == maxRejectedKept) {
+            rejected.pollFirst();
+          }
+          rejected.addLast(new RejectedItem(data, reason));
+        }
+      }
     }
   }
 

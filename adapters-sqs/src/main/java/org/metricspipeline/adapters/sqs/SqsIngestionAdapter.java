@@ -94,7 +94,7 @@ import org.metricspipeline.api.MetricsValidator;
  * The adapter owns an Apache HTTP client (see {@link SqsConnection}), the SDK client, and its
  * daemon threads {@code metrics-sqs-receive-N}, {@code metrics-sqs-settle-N} (deletes, visibility
  * changes, dead-lettering), {@code metrics-sqs-health-1}, {@code metrics-sqs-send-N} and {@code metrics-sqs-timer-1}.
- * A poll that has to wait completes on a receiver or the timer thread. {@link #close()} stops
+ * A poll that has to wait completes on the timer thread. {@link #close()} stops
  * receiving, deletes what was acked, makes buffered and unsettled messages visible again at once,
  * and closes everything it owns.
  */

@@ -2,7 +2,6 @@ package org.metricspipeline.adapters.sqs.internal;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,7 +15,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -24,12 +22,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.ReentrantLock;
 import org.metricspipeline.api.Delivery;
 import org.metricspipeline.api.MetricsData;
 import org.metricspipeline.api.MetricsValidationException;
 import org.metricspipeline.api.MetricsValidationResult;
 import org.metricspipeline.core.MetricsJson;
+import org.metricspipeline.core.internal.channel.LongPollQueue;
+import org.metricspipeline.core.internal.channel.SettleOnceDelivery;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -93,10 +92,8 @@ public final class Consumer {
   private final ThreadPoolExecutor settlers;
   private final ReceiveMessageRequest receiveRequest;
 
-  private final ReentrantLock lock = new ReentrantLock();
-  // Guarded by lock.
-  private final ArrayDeque<SqsDelivery> buffer = new ArrayDeque<>();
-  private final ArrayDeque<PendingPoll> pendingPolls = new ArrayDeque<>();
+  // Received messages waiting for a poll; bounded by room, so unbounded itself.
+  private final LongPollQueue<SqsDelivery> buffer;
   private volatile boolean closed;
 
   private final Set<SqsDelivery> unsettled = ConcurrentHashMap.newKeySet();
@@ -137,6 +134,10 @@ public final class Consumer {
     timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     this.settlers = new ThreadPoolExecutor(settings.settlerConcurrency(), settings.settlerConcurrency(), 0,
         TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(SETTLE_QUEUE_CAPACITY), Threads.factory("settle"));
+    this.buffer = new LongPollQueue<>(Integer.MAX_VALUE, timer, taken -> {
+      room.release(taken.size());
+      delivered.add(taken.size());
+    });
     this.receiveRequest = ReceiveMessageRequest.builder()
         .queueUrl(queueUrl)
         .maxNumberOfMessages(settings.receiveBatchSize())
@@ -210,7 +211,7 @@ public final class Consumer {
         } catch (MetricsValidationException e) {
           undecodable.increment();
           SqsDelivery poison = new SqsDelivery(m, null, now);
-          poison.state.set(1);
+          poison.settle(); // never handed out: settled here, by the dead-letter move
           runOnSettler(() -> deadLetter(poison, "not metrics JSON: " + e.getMessage()), true);
           continue;
         }
@@ -225,98 +226,29 @@ public final class Consumer {
   }
 
   private void offer(List<SqsDelivery> deliveries) {
-    List<PendingPoll> served = new ArrayList<>();
-    List<List<Delivery>> answers = new ArrayList<>();
-    int taken = 0;
-    boolean isClosed;
-    lock.lock();
-    try {
-      isClosed = closed;
-      if (!isClosed) {
-        buffer.addAll(deliveries);
-        while (!pendingPolls.isEmpty() && !buffer.isEmpty()) {
-          PendingPoll p = pendingPolls.pollFirst();
-          List<Delivery> answer = takeLocked(p.max);
-          taken += answer.size();
-          served.add(p);
-          answers.add(answer);
-        }
-      }
-    } finally {
-      lock.unlock();
-    }
-    if (isClosed) {
-      // Closed while this receive was under way: give the messages back at once.
-      room.release(deliveries.size());
-      unsettled.removeAll(deliveries);
-      changeVisibility(new ArrayList<>(deliveries), 0);
+    if (buffer.offerAll(deliveries) == LongPollQueue.Offer.ACCEPTED) {
       return;
     }
-    room.release(taken);
-    for (int i = 0; i < served.size(); i++) {
-      PendingPoll p = served.get(i);
-      if (p.timeout != null) {
-        p.timeout.cancel(false);
-      }
-      p.future.complete(answers.get(i));
-    }
+    // Closed while this receive was under way: give the messages back at once.
+    room.release(deliveries.size());
+    unsettled.removeAll(deliveries);
+    changeVisibility(new ArrayList<>(deliveries), 0);
   }
 
   /** Up to {@code max} buffered deliveries, waiting up to {@code maxWait} for the first. */
   public CompletableFuture<List<Delivery>> poll(int max, Duration maxWait) {
-    List<Delivery> answer;
-    lock.lock();
-    try {
-      if (closed) {
-        return CompletableFuture.completedFuture(List.of());
-      }
-      if (buffer.isEmpty() || !pendingPolls.isEmpty()) {
-        if (maxWait.isZero()) {
-          return CompletableFuture.completedFuture(List.of());
-        }
-        PendingPoll p = new PendingPoll(max);
-        pendingPolls.addLast(p);
-        long nanos = Math.min(maxWait.toNanos(), TimeUnit.DAYS.toNanos(1));
-        p.timeout = timer.schedule(() -> expire(p), nanos, TimeUnit.NANOSECONDS);
-        return p.future;
-      }
-      answer = takeLocked(max);
-    } finally {
-      lock.unlock();
-    }
-    room.release(answer.size());
-    return CompletableFuture.completedFuture(answer);
-  }
-
-  private List<Delivery> takeLocked(int max) {
-    int n = Math.min(max, buffer.size());
-    List<Delivery> out = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      out.add(buffer.pollFirst());
-    }
-    delivered.add(n);
-    return out;
-  }
-
-  private void expire(PendingPoll p) {
-    boolean removed;
-    lock.lock();
-    try {
-      removed = pendingPolls.remove(p);
-    } finally {
-      lock.unlock();
-    }
-    if (removed) {
-      p.future.complete(List.of());
-    }
+    return buffer.poll(max, maxWait);
   }
 
   // ---- settling -------------------------------------------------------------------------------
 
+  /** A delivery the pipeline settled: no longer extended, and no longer taking its place. */
+  private void settled(SqsDelivery d) {
+    unsettled.remove(d);
+    buffer.release();
+  }
+
   private void ack(SqsDelivery d) {
-    if (!d.settle()) {
-      return;
-    }
     acked.increment();
     toDelete.add(d);
     if (toDeleteCount.incrementAndGet() >= SQS_BATCH) {
@@ -325,9 +257,6 @@ public final class Consumer {
   }
 
   private void nack(SqsDelivery d, String reason) {
-    if (!d.settle()) {
-      return;
-    }
     nacked.increment();
     int receiveCount = d.receiveCount();
     long delay = settings.nackBackoff().toSeconds() << Math.min(20, Math.max(0, receiveCount - 1));
@@ -337,9 +266,6 @@ public final class Consumer {
   }
 
   private void reject(SqsDelivery d, MetricsValidationResult reason) {
-    if (!d.settle()) {
-      return;
-    }
     rejected.increment();
     runOnSettler(() -> deadLetter(d, "invalid metrics: " + reason.describe()), true);
   }
@@ -418,7 +344,7 @@ public final class Consumer {
       long now = System.nanoTime();
       List<SqsDelivery> due = new ArrayList<>();
       for (SqsDelivery d : unsettled) {
-        if (d.state.get() == 0 && d.visibleUntil - now < visibilityNanos / 2) {
+        if (!d.isSettled() && d.visibleUntil - now < visibilityNanos / 2) {
           due.add(d);
         }
       }
@@ -507,14 +433,7 @@ public final class Consumer {
 
   /** Counters for health details. */
   public void describe(Map<String, Object> details) {
-    int buffered;
-    lock.lock();
-    try {
-      buffered = buffer.size();
-    } finally {
-      lock.unlock();
-    }
-    details.put("buffered", buffered);
+    details.put("buffered", buffer.queued());
     details.put("buffer_capacity", settings.bufferCapacity());
     details.put("unsettled", unsettled.size());
     long oldestSent = Long.MAX_VALUE;
@@ -551,35 +470,26 @@ public final class Consumer {
    * receives still waiting.
    */
   public void close(boolean graceful) {
-    List<PendingPoll> waiting;
-    List<SqsDelivery> release;
-    lock.lock();
-    try {
+    synchronized (this) {
       if (closed) {
         return;
       }
       closed = true;
-      waiting = new ArrayList<>(pendingPolls);
-      pendingPolls.clear();
-      release = new ArrayList<>(buffer);
-      buffer.clear();
-    } finally {
-      lock.unlock();
+    }
+    buffer.close(); // answers waiting polls empty; later receives give their messages back
+    List<SqsDelivery> release = buffer.drain();
+    for (SqsDelivery d : release) {
+      d.settle();
+      unsettled.remove(d);
     }
     stopSignal.countDown();
-    for (PendingPoll p : waiting) {
-      if (p.timeout != null) {
-        p.timeout.cancel(false);
-      }
-      p.future.complete(List.of());
-    }
     timer.shutdownNow();
     if (graceful) {
       settlers.shutdown();
       awaitQuietly(settlers, Duration.ofSeconds(10));
       flushDeletes(true);
       for (SqsDelivery d : unsettled) {
-        if (d.settle()) {
+        if (d.settle()) { // claimed: a late settlement of the pipeline is ignored
           release.add(d);
         }
       }
@@ -621,35 +531,16 @@ public final class Consumer {
     }
   }
 
-  private static final class PendingPoll {
-    final int max;
-    final CompletableFuture<List<Delivery>> future = new CompletableFuture<>();
-    ScheduledFuture<?> timeout;
-
-    PendingPoll(int max) {
-      this.max = max;
-    }
-  }
-
   /** One received message; the first settlement wins. */
-  private final class SqsDelivery implements Delivery {
+  private final class SqsDelivery extends SettleOnceDelivery {
     final Message message;
     final MetricsData data;
-    final AtomicInteger state = new AtomicInteger();
     volatile long visibleUntil;
 
     SqsDelivery(Message message, MetricsData data, long receivedAtNanos) {
       this.message = message;
       this.data = data;
       this.visibleUntil = receivedAtNanos + visibilityNanos;
-    }
-
-    boolean settle() {
-      if (state.compareAndSet(0, 1)) {
-        unsettled.remove(this);
-        return true;
-      }
-      return false;
     }
 
     int receiveCount() {
@@ -676,18 +567,20 @@ public final class Consumer {
     }
 
     @Override
-    public void ack() {
+    protected void onAck() {
+      settled(this);
       Consumer.this.ack(this);
     }
 
     @Override
-    public void nack(String reason) {
-      Consumer.this.nack(this, reason == null ? "" : reason);
+    protected void onNack(String reason) {
+      settled(this);
+      Consumer.this.nack(this, reason);
     }
 
     @Override
-    public void reject(MetricsValidationResult reason) {
-      Objects.requireNonNull(reason, "reason");
+    protected void onReject(MetricsValidationResult reason) {
+      settled(this);
       Consumer.this.reject(this, reason);
     }
 
