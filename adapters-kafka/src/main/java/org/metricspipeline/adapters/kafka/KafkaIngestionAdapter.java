@@ -58,9 +58,9 @@ import org.metricspipeline.api.MetricsValidator;
  * <ul>
  *   <li>{@code ack}: the record is stored; the commit point moves past it once every earlier
  *       record of its partition is stored too.
- *   <li>{@code nack}: the partition is sought back to the record after
- *       {@code nackBackoff * 2^(attempts-1)} (at most {@code maxNackBackoff}); only that record is
- *       delivered again (records after it that are held or stored are skipped).
+ *   <li>{@code nack}: the record (held in memory until stored) is delivered again after
+ *       {@code nackBackoff * 2^(attempts-1)} (at most {@code maxNackBackoff}), before newer
+ *       buffered records; its offset holds the commit point meanwhile, so a crash re-reads it.
  *   <li>{@code reject}, and any record that does not decode: it is written to the dead-letter
  *       topic ({@code {topic}.dlq} by default) with key, value and headers unchanged plus
  *       {@value KafkaHeaders#DLQ_REASON}, {@value KafkaHeaders#DLQ_TOPIC},

@@ -245,6 +245,10 @@ class KafkaIngestionAdapterIT {
   }
 
   static List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int expected) {
+    return readAll(bootstrap, topic, expected);
+  }
+
+  static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic, int expected) {
     List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
         ConsumerConfig.GROUP_ID_CONFIG, topic + "-reader", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),

@@ -141,7 +141,6 @@ public final class ConsumerLoop implements ConsumerRebalanceListener {
       long failures = 0;
       while (!closed) {
         try {
-          seekDueRedeliveries();
           applyPauses();
           ConsumerRecords<byte[], byte[]> records = consumer.poll(settings.pollTimeout());
           failures = 0;
@@ -184,13 +183,15 @@ public final class ConsumerLoop implements ConsumerRebalanceListener {
         fetched.increment();
         PartitionTracker.Entry e = tracker.fetched(r.offset());
         if (e != null) {
-          if (tracker.attempts(e) > 0) {
-            redelivered.increment();
-          }
           fresh.add(new KafkaDelivery(r, tracker, e, this));
         }
       }
     }
+    offer(fresh, false);
+  }
+
+  /** Buffers deliveries (at the front: nacked ones come before newer records) and serves waiting polls. */
+  private void offer(List<KafkaDelivery> fresh, boolean front) {
     if (fresh.isEmpty()) {
       return;
     }
@@ -198,7 +199,17 @@ public final class ConsumerLoop implements ConsumerRebalanceListener {
     List<List<KafkaDelivery>> answers = new ArrayList<>();
     lock.lock();
     try {
-      buffer.addAll(fresh);
+      if (closed) {
+        fresh.forEach(d -> d.tracker.release(d.entry)); // read again by the partition's next owner
+        return;
+      }
+      if (front) {
+        for (int i = fresh.size() - 1; i >= 0; i--) {
+          buffer.addFirst(fresh.get(i));
+        }
+      } else {
+        buffer.addAll(fresh);
+      }
       while (!pendingPolls.isEmpty() && !buffer.isEmpty()) {
         PendingPoll p = pendingPolls.pollFirst();
         served.add(p);
@@ -253,20 +264,6 @@ public final class ConsumerLoop implements ConsumerRebalanceListener {
     paused = want.size();
   }
 
-  private void seekDueRedeliveries() {
-    long now = clock.millis();
-    for (PartitionTracker t : trackers.values()) {
-      long seekTo = t.dueRedelivery(now);
-      if (seekTo >= 0) {
-        try {
-          consumer.seek(t.partition(), seekTo);
-        } catch (IllegalStateException e) {
-          // no longer assigned: the new owner reads it from the committed offset
-        }
-      }
-    }
-  }
-
   private void maybeCommit(boolean sync) {
     long now = clock.millis();
     if (!sync && now < nextCommitMillis) {
@@ -294,7 +291,7 @@ public final class ConsumerLoop implements ConsumerRebalanceListener {
     }
     if (sync) {
       try {
-        consumer.commitSync(offsets, settings.closeTimeout());
+        consumer.commitSync(offsets, clientTimeout());
         offsets.forEach((tp, o) -> by.get(tp).committed(o.offset()));
         commits.increment();
       } catch (KafkaException e) {
@@ -387,11 +384,17 @@ public final class ConsumerLoop implements ConsumerRebalanceListener {
       LOG.warn("committing on close failed: {}", e.toString());
     } finally {
       try {
-        consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(settings.closeTimeout()));
+        consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(clientTimeout()));
       } catch (RuntimeException e) {
         LOG.debug("closing the consumer failed: {}", e.toString());
       }
     }
+  }
+
+  /** The wait of a synchronous commit and of leaving the group: at least 5 s, so a short close timeout still commits. */
+  private Duration clientTimeout() {
+    Duration min = Duration.ofSeconds(5);
+    return settings.closeTimeout().compareTo(min) > 0 ? settings.closeTimeout() : min;
   }
 
   // ---- the pipeline's side ----------------------------------------------------------------------
@@ -404,7 +407,9 @@ public final class ConsumerLoop implements ConsumerRebalanceListener {
       if (closed) {
         return CompletableFuture.completedFuture(List.of());
       }
-      if (buffer.isEmpty() || !pendingPolls.isEmpty()) {
+      // Buffered records go to whoever asks: waiting polls are served when records arrive, so a
+      // poll must not queue behind them while records wait (they would starve until the next fetch).
+      if (buffer.isEmpty()) {
         if (maxWait.isZero()) {
           return CompletableFuture.completedFuture(List.of());
         }
@@ -476,8 +481,25 @@ public final class ConsumerLoop implements ConsumerRebalanceListener {
     int attempts = d.tracker.attempts(d.entry);
     long backoff = Math.min(settings.maxNackBackoff().toMillis(),
         settings.nackBackoff().toMillis() << Math.min(20, attempts));
-    LOG.debug("record {} nacked ({}), read again in {} ms", d, reason, backoff);
-    d.tracker.nack(d.entry, clock.millis() + backoff);
+    LOG.debug("record {} nacked ({}), delivered again in {} ms", d, reason, backoff);
+    d.tracker.nack(d.entry);
+    // The record is held in memory until stored: it comes again after the backoff, before newer
+    // records, without re-reading the partition (its offset holds the commit point meanwhile).
+    Runnable again = () -> {
+      if (d.tracker.redeliver(d.entry)) {
+        redelivered.increment();
+        offer(List.of(new KafkaDelivery(d.record, d.tracker, d.entry, this)), true);
+      }
+    };
+    if (backoff <= 0) {
+      again.run();
+    } else {
+      try {
+        timer.schedule(again, backoff, TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // closing: the record is read again by the partition's next owner
+      }
+    }
   }
 
   /** Sends the record to the dead-letter topic with the reason; acked once the broker has it. */
@@ -501,13 +523,13 @@ public final class ConsumerLoop implements ConsumerRebalanceListener {
         } else {
           deadLetterFailures.increment();
           LOG.warn("moving record {} to {} failed; it will be read again: {}", d, topic, error.toString());
-          d.tracker.nack(d.entry, clock.millis() + settings.nackBackoff().toMillis());
+          nack(d, "moving it to the dead-letter topic failed");
         }
       });
     } catch (RuntimeException e) {
       deadLetterFailures.increment();
       LOG.warn("moving record {} to {} failed; it will be read again: {}", d, topic, e.toString());
-      d.tracker.nack(d.entry, clock.millis() + settings.nackBackoff().toMillis());
+      nack(d, "moving it to the dead-letter topic failed");
     }
   }
 
@@ -588,7 +610,7 @@ public final class ConsumerLoop implements ConsumerRebalanceListener {
     stopSignal.countDown();
     consumer.wakeup();
     try {
-      thread.join(settings.closeTimeout().toMillis() * 3 + 5_000);
+      thread.join(settings.closeTimeout().toMillis() + clientTimeout().toMillis() * 3 + 5_000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -2,7 +2,6 @@ package org.metricspipeline.adapters.kafka.internal;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.PriorityQueue;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -17,15 +16,13 @@ public final class PartitionTracker {
 
   static final byte IN_FLIGHT = 0;
   static final byte ACKED = 1;
-  static final byte NACKED = 2;
-  static final byte REDELIVER = 3;
+  static final byte REDELIVER = 2;
 
   /** One fetched record. */
   public static final class Entry {
     final long offset;
     byte state = IN_FLIGHT;
     int attempts;
-    long dueMillis;
 
     Entry(long offset) {
       this.offset = offset;
@@ -44,7 +41,6 @@ public final class PartitionTracker {
   private long lastCommitted = -1;
   private int inFlight;
   private boolean detached;
-  private final PriorityQueue<Entry> nacked = new PriorityQueue<>((a, b) -> Long.compare(a.dueMillis, b.dueMillis));
 
   /** A tracker of {@code partition}. */
   public PartitionTracker(TopicPartition partition) {
@@ -57,27 +53,21 @@ public final class PartitionTracker {
   }
 
   /**
-   * Decides what to do with a fetched record: a new entry (deliver), the entry of a record to read
-   * again after a nack (deliver), or null (skip: already held, stored, or committed).
+   * Decides what to do with a fetched record: a new entry (deliver), or null (skip: a record this
+   * tracker already holds or that is committed, read again after a seek).
    */
   public synchronized Entry fetched(long offset) {
-    if (offset >= nextFetch) {
-      Entry e = new Entry(offset);
-      entries.add(e);
-      nextFetch = offset + 1;
-      inFlight++;
-      return e;
+    if (offset < nextFetch) {
+      return null;
     }
-    Entry e = find(offset);
-    if (e != null && e.state == REDELIVER) {
-      e.state = IN_FLIGHT;
-      inFlight++;
-      return e;
-    }
-    return null;
+    Entry e = new Entry(offset);
+    entries.add(e);
+    nextFetch = offset + 1;
+    inFlight++;
+    return e;
   }
 
-  private Entry find(long offset) {
+  Entry find(long offset) {
     int lo = head;
     int hi = entries.size() - 1;
     while (lo <= hi) {
@@ -114,19 +104,17 @@ public final class PartitionTracker {
     return moved;
   }
 
-  /** The record must be read again at {@code dueMillis} or later. */
-  public synchronized void nack(Entry e, long dueMillis) {
+  /** The record could not be stored: it waits to be delivered again (it still holds the commit point). */
+  public synchronized void nack(Entry e) {
     if (e.state != IN_FLIGHT) {
       return;
     }
-    e.state = NACKED;
     e.attempts++;
-    e.dueMillis = dueMillis;
-    nacked.add(e);
+    e.state = REDELIVER;
     settled();
   }
 
-  /** A record taken out of the buffer unseen (released on revocation): it counts as not in flight. */
+  /** A record taken out of the buffer unseen (on revocation or close): no longer in flight. */
   public synchronized void release(Entry e) {
     if (e.state == IN_FLIGHT) {
       e.state = REDELIVER;
@@ -134,27 +122,21 @@ public final class PartitionTracker {
     }
   }
 
+  /** A nacked record is delivered again; false when the partition is no longer ours. */
+  public synchronized boolean redeliver(Entry e) {
+    if (detached || e.state != REDELIVER) {
+      return false;
+    }
+    e.state = IN_FLIGHT;
+    inFlight++;
+    return true;
+  }
+
   private void settled() {
     inFlight--;
     if (inFlight == 0) {
       notifyAll();
     }
-  }
-
-  /**
-   * The lowest offset to read again now (nacked records whose backoff is over are marked to be
-   * delivered again), or -1.
-   */
-  public synchronized long dueRedelivery(long nowMillis) {
-    long seekTo = -1;
-    while (!nacked.isEmpty() && nacked.peek().dueMillis <= nowMillis) {
-      Entry e = nacked.poll();
-      if (e.state == NACKED) {
-        e.state = REDELIVER;
-        seekTo = seekTo < 0 ? e.offset : Math.min(seekTo, e.offset);
-      }
-    }
-    return seekTo;
   }
 
   /** How many attempts the record had (for its backoff). */

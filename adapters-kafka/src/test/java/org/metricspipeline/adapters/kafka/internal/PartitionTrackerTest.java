@@ -24,23 +24,31 @@ class PartitionTrackerTest {
   }
 
   @Test
-  void aNackedRecordIsDeliveredAgainAfterItsBackoffAndOthersAreSkipped() {
+  void aNackedRecordHoldsTheCommitPointUntilDeliveredAgainAndStored() {
     PartitionTracker.Entry a = t.fetched(0);
     PartitionTracker.Entry b = t.fetched(1);
     PartitionTracker.Entry c = t.fetched(2);
     t.ack(a);
-    t.nack(b, 1_000);
-    assertThat(t.dueRedelivery(999)).isEqualTo(-1);
-    assertThat(t.dueRedelivery(1_000)).isEqualTo(1);
-    // the seek re-reads 1 and 2: only 1 comes back, 2 is still held
-    assertThat(t.fetched(1)).isSameAs(b);
-    assertThat(t.fetched(2)).isNull();
-    assertThat(t.fetched(0)).isNull();
-    assertThat(t.attempts(b)).isEqualTo(1);
-    assertThat(t.commitPoint()).isEqualTo(1);
+    t.nack(b);
     t.ack(c);
+    assertThat(t.commitPoint()).isEqualTo(1);
+    assertThat(t.inFlight()).isZero();
+    // a seek back re-reads held records: they are skipped, not delivered twice
+    assertThat(t.fetched(1)).isNull();
+    assertThat(t.fetched(2)).isNull();
+    assertThat(t.redeliver(b)).isTrue();
+    assertThat(t.redeliver(b)).isFalse();
+    assertThat(t.attempts(b)).isEqualTo(1);
     t.ack(b);
     assertThat(t.commitPoint()).isEqualTo(3);
+  }
+
+  @Test
+  void aDetachedTrackerDeliversNothingAgain() {
+    PartitionTracker.Entry a = t.fetched(0);
+    t.nack(a);
+    t.detach();
+    assertThat(t.redeliver(a)).isFalse();
   }
 
   @Test
