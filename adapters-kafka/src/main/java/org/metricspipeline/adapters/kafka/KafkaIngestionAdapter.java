@@ -20,6 +20,7 @@ import org.metricspipeline.adapters.kafka.events.EventTypes;
 import org.metricspipeline.adapters.kafka.events.SchemaGenerator;
 import org.metricspipeline.adapters.kafka.internal.ClusterHealth;
 import org.metricspipeline.adapters.kafka.internal.ConsumerLoop;
+import org.metricspipeline.adapters.kafka.internal.Lazy;
 import org.metricspipeline.adapters.kafka.internal.RecordCodec;
 import org.metricspipeline.api.Delivery;
 import org.metricspipeline.api.HealthCheckResult;
@@ -89,8 +90,8 @@ import org.metricspipeline.api.MetricsValidator;
  *
  * <h2>Threads</h2>
  * {@code metrics-kafka-poll-1} owns the consumer; {@code metrics-kafka-timer-1} ends waiting polls;
- * the Kafka clients' own network threads serve the dead-letter producer, the health check's Admin
- * client and, once {@link #ingest} is used, the producer. {@link #close()} stops polling, waits up
+ * the Kafka clients' own network threads serve the consumer and, each created on first use, the
+ * dead-letter producer, the health check's Admin client and the {@link #ingest} producer. {@link #close()} stops polling, waits up
  * to {@link Builder#closeTimeout(Duration) closeTimeout} for handed-out records, commits what is
  * stored, leaves the group and closes everything it owns.
  */
@@ -123,8 +124,8 @@ public final class KafkaIngestionAdapter implements IngestionAdapter {
 
   private final Map<String, Object> connection;
   private final ConsumerLoop loop;
-  private final KafkaProducer<byte[], byte[]> deadLetters;
-  private final ClusterHealth health;
+  private final Lazy<KafkaProducer<byte[], byte[]>> deadLetters;
+  private final Lazy<ClusterHealth> health;
   private final MetricsValidator validator;
   private final Function<MetricsData, String> ingestTopic;
   private final Object publisherLock = new Object();
@@ -142,8 +143,11 @@ public final class KafkaIngestionAdapter implements IngestionAdapter {
     producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     producerProps.put(ProducerConfig.CLIENT_ID_CONFIG, b.clientId + "-dlq");
     producerProps.keySet().retainAll(ProducerConfig.configNames());
-    this.deadLetters = new KafkaProducer<>(producerProps, new ByteArraySerializer(), new ByteArraySerializer());
-    this.health = new ClusterHealth(connection, b.clientId + "-health", b.healthTimeout);
+    this.deadLetters = new Lazy<>(() -> new KafkaProducer<>(producerProps, new ByteArraySerializer(),
+        new ByteArraySerializer()), p -> p.close(DEFAULT_CLOSE_TIMEOUT));
+    String healthClient = b.clientId + "-health";
+    Duration healthTimeout = b.healthTimeout;
+    this.health = new Lazy<>(() -> new ClusterHealth(connection, healthClient, healthTimeout), ClusterHealth::close);
     Map<String, Object> consumerProps = new HashMap<>(connection);
     consumerProps.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, b.maxPollRecords);
     consumerProps.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, b.clientId);
@@ -229,7 +233,7 @@ public final class KafkaIngestionAdapter implements IngestionAdapter {
     }
     Map<String, Object> local = new LinkedHashMap<>();
     loop.describe(local);
-    return health.check(local).thenApply(r -> r.isHealthy() && !loop.lastPollError().isEmpty()
+    return health.get().check(local).thenApply(r -> r.isHealthy() && !loop.lastPollError().isEmpty()
         ? new HealthCheckResult(HealthStatus.DEGRADED, r.details()) : r);
   }
 
@@ -260,7 +264,7 @@ public final class KafkaIngestionAdapter implements IngestionAdapter {
     try {
       loop.close();
     } finally {
-      deadLetters.close(DEFAULT_CLOSE_TIMEOUT);
+      deadLetters.close();
       health.close();
       synchronized (publisherLock) {
         if (publisher != null) {

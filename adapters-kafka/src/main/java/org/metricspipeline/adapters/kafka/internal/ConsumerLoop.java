@@ -72,7 +72,7 @@ public final class ConsumerLoop implements ConsumerRebalanceListener {
 
   private final Settings settings;
   private final RecordCodec codec;
-  private final KafkaProducer<byte[], byte[]> deadLetters;
+  private final java.util.function.Supplier<KafkaProducer<byte[], byte[]>> deadLetters;
   private final Clock clock;
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final Thread thread;
@@ -108,7 +108,8 @@ public final class ConsumerLoop implements ConsumerRebalanceListener {
   private final LongAdder pauses = new LongAdder();
 
   /** A loop with its own consumer; {@link #start()} subscribes and begins polling. */
-  public ConsumerLoop(Settings settings, RecordCodec codec, KafkaProducer<byte[], byte[]> deadLetters, Clock clock) {
+  public ConsumerLoop(Settings settings, RecordCodec codec,
+      java.util.function.Supplier<KafkaProducer<byte[], byte[]>> deadLetters, Clock clock) {
     this.settings = settings;
     this.codec = codec;
     this.deadLetters = deadLetters;
@@ -515,7 +516,7 @@ public final class ConsumerLoop implements ConsumerRebalanceListener {
     headers.add(KafkaHeaders.DLQ_GROUP, utf8(settings.groupId()));
     String topic = settings.deadLetterTopic().apply(r.topic());
     try {
-      deadLetters.send(new ProducerRecord<>(topic, null, r.timestamp(), r.key(), r.value(), headers), (m, error) -> {
+      deadLetters.get().send(new ProducerRecord<>(topic, null, r.timestamp(), r.key(), r.value(), headers), (m, error) -> {
         if (error == null) {
           deadLettered.increment();
           LOG.warn("record {} moved to dead-letter topic {}: {}", d, topic, shortReason);
