@@ -52,6 +52,16 @@ if [[ -z "${POSTGRES_URL:-}" ]]; then
   echo "== PostgreSQL for the tests at ${POSTGRES_URL%%\?*} (scripts/postgres.sh)"
 fi
 
+# Kafka for the adapters-kafka ITs: a KRaft broker (scripts/kafka.sh) with data under target/,
+# unless KAFKA_BOOTSTRAP already names one. Stopped on exit (before what an earlier trap stops).
+if [[ -z "${KAFKA_BOOTSTRAP:-}" ]]; then
+  KAFKA_BOOTSTRAP=$(scripts/kafka.sh start)
+  export KAFKA_BOOTSTRAP
+  earlier_exit_trap=$(trap -p EXIT | sed -E "s/^trap -- '(.*)' EXIT\$/\1/")
+  trap "scripts/kafka.sh stop${earlier_exit_trap:+; $earlier_exit_trap}" EXIT
+  echo "== Kafka for the tests at $KAFKA_BOOTSTRAP (scripts/kafka.sh)"
+fi
+
 # The chdb statement check: every statement shape the adapter generates, on the current engine.
 run_chdb_check() {
   [[ "${VERIFY_CHDB:-yes}" == no ]] && return 0

@@ -1,0 +1,2 @@
+/** Implementation details; not part of the API. */
+package org.metricspipeline.adapters.kafka.internal;
