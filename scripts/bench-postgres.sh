@@ -3,7 +3,8 @@
 #  1. the same 1M rows inserted through the adapter (from MetricsData objects, one batchStore: binary
 #     COPY in one transaction) and through `psql \copy ... (FORMAT binary)` of the same rows,
 #     alternating for 3 rounds: both rates (median) and their ratio (goal: adapter >= 0.9 x psql);
-#  2. a 1-minute-step avg over 10M points from raw points and from the 1m rollup through the
+#  2. a 1-minute-step avg over 10M points (encoded by the adapter, loaded with one psql \copy; rolled up
+#     by the adapter's own rollup) from raw points and from the 1m rollup through the
 #     adapter, beside the same SQL run by psql with \timing.
 # Uses POSTGRES_URL when set, else starts a cluster with scripts/postgres.sh and stops it afterwards.
 #
