@@ -199,6 +199,8 @@ class MetricsPipelineTest {
     assertNoCallBeyond(1);
     clock.advance(Duration.ofMillis(1));
     await("the retry after 1 s on the clock", () -> storage.calls.get() == 2);
+    await("the second backoff", () -> pipeline.stats().retries() == 2);
+    assertNoCallBeyond(2); // the writer now waits for its 2 s backoff, due on the clock
     clock.advance(Duration.ofMillis(1_999));
     assertNoCallBeyond(2);
     assertThat(stored).isNotDone();
