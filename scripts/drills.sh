@@ -12,7 +12,7 @@
 #                             graceful stop (StopDuringOutageIT)   goal: every unstored item reported
 #   SQS kill -9 drill         a child JVM consuming 20,000 SQS messages (ElasticMQ) with 4 receivers
 #                             killed with SIGKILL, a second one finishes (ConsumerCrashIT)
-#                             goal: 0 lost, duplicates <= the receive budget (bufferCapacity, 200)
+#                             goal: 0 lost, duplicates <= the in-flight window (batch 10 x 4 = 40)
 #
 # Usage: scripts/drills.sh     (starts a ClickHouse with scripts/clickhouse.sh unless CLICKHOUSE_URL
 #                               is set, and stops what it started)

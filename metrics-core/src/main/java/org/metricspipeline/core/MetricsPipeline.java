@@ -41,6 +41,7 @@ import org.metricspipeline.api.StorageAdapter;
 import org.metricspipeline.api.StorageUnavailableException;
 import org.metricspipeline.api.ValidationError;
 import org.metricspipeline.core.internal.BatchTracker;
+import org.metricspipeline.core.internal.ClockWaits;
 import org.metricspipeline.core.internal.NamedThreads;
 import org.metricspipeline.core.internal.PipelineEntry;
 import org.metricspipeline.api.telemetry.Measurement;
@@ -79,7 +80,8 @@ import org.slf4j.LoggerFactory;
  *       waited {@code processingInterval}, or at once when it holds a delivery a producer waits for
  *       ({@link Delivery#awaited()}, such as an HTTP request acknowledged once stored).
  *   <li>When the store completes exceptionally, the batch is retried per the {@link RetryPolicy},
- *       after a backoff scheduled on the pipeline's timer ({@code metrics-pipeline-timer-1}). An
+ *       after a backoff measured on the pipeline's {@link Builder#clock clock} (a zero backoff
+ *       retries at once; the timer {@code metrics-pipeline-timer-1} checks the clock). An
  *       attempt not finished within {@code storeTimeout} is logged at WARN and waited for up to as
  *       long again before it counts as failed, so a retry never overlaps an attempt that answers. A {@link MetricsValidationException} from the store is
  *       not retried. Items the store rejects one by one ({@link MetricsBatchResult#failures()}) are
@@ -137,6 +139,8 @@ public final class MetricsPipeline implements AutoCloseable, SelfMeasuring {
   private static final Duration POLL_GRACE = Duration.ofSeconds(30);
   private static final Duration POLL_FAILURE_PAUSE = Duration.ofSeconds(1);
   private static final Duration PAUSED_POLL_WAIT = Duration.ofMillis(50);
+  /** How often pending retry backoffs compare the pipeline's clock with their due time. */
+  static final Duration BACKOFF_TICK = Duration.ofMillis(5);
   private static final Duration HEALTH_CHECK_TIMEOUT = Duration.ofSeconds(5);
   private static final double QUEUE_DEGRADED_SHARE = 0.9;
   private static final PipelineEntry[] NO_ENTRIES = new PipelineEntry[0];
@@ -187,6 +191,7 @@ public final class MetricsPipeline implements AutoCloseable, SelfMeasuring {
   private Thread poller;
   private Thread[] writers = new Thread[0];
   private ScheduledThreadPoolExecutor timer; // backoff waits and the drain deadline
+  private ClockWaits clockWaits; // backoff waits measured on the injected clock
   private final Set<CompletableFuture<Void>> backoffs = ConcurrentHashMap.newKeySet();
   private volatile boolean drainDeadlinePassed;
   private long[] atStop; // stored, nacked, dead-lettered when the stop began
@@ -243,6 +248,7 @@ public final class MetricsPipeline implements AutoCloseable, SelfMeasuring {
       }
       timer = new ScheduledThreadPoolExecutor(1, r -> NamedThreads.create(COMPONENT, "timer", 1, r));
       timer.setRemoveOnCancelPolicy(true);
+      clockWaits = new ClockWaits(clock, timer, BACKOFF_TICK);
       startedAtMillis = clock.millis();
       state = State.RUNNING;
       if (timeSeries != null) {
@@ -930,7 +936,10 @@ public final class MetricsPipeline implements AutoCloseable, SelfMeasuring {
     }
   }
 
-  /** Waits for a retry's backoff on the timer; the drain deadline ends the wait early. */
+  /**
+   * Waits for a retry's backoff, measured on the pipeline's clock (checked on the timer every
+   * {@link #BACKOFF_TICK}); the drain deadline ends the wait early.
+   */
   private void awaitBackoff(Duration backoff) {
     CompletableFuture<Void> wake = new CompletableFuture<>();
     backoffs.add(wake);
@@ -939,7 +948,7 @@ public final class MetricsPipeline implements AutoCloseable, SelfMeasuring {
         return;
       }
       try {
-        timer.schedule(() -> wake.complete(null), backoff.toNanos(), TimeUnit.NANOSECONDS);
+        clockWaits.after(backoff).thenRun(() -> wake.complete(null));
       } catch (java.util.concurrent.RejectedExecutionException e) {
         return; // the timer is shut down: the stop is over the deadline
       }
@@ -1355,7 +1364,10 @@ public final class MetricsPipeline implements AutoCloseable, SelfMeasuring {
       return this;
     }
 
-    /** The clock for timestamps in health details and for the default validator [system UTC]. */
+    /**
+     * The clock for timestamps in health details, for the default validator and for retry
+     * backoffs (a test moves a mutable clock past a backoff instead of waiting for it) [system UTC].
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;

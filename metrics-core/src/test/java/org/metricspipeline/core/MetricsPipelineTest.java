@@ -55,6 +55,12 @@ class MetricsPipelineTest {
     return pipeline;
   }
 
+  /** Real time passes (well over the backoff tick) and the clock does not: no further attempt. */
+  private void assertNoCallBeyond(int calls) throws InterruptedException {
+    Thread.sleep(MetricsPipeline.BACKOFF_TICK.toMillis() * 20);
+    assertThat(storage.calls.get()).as("store calls while the clock stands still").isEqualTo(calls);
+  }
+
   @AfterEach
   void stop() {
     storage.release();
@@ -180,11 +186,27 @@ class MetricsPipelineTest {
   }
 
   @Test
-  void retriesAFailedStoreAndThenSucceeds() {
+  void retriesAFailedStoreAfterBackoffsMeasuredOnThePipelineClock() throws Exception {
     storage.failNext(2);
-    start(builder());
+    StreamingJobTest.MovingClock clock = new StreamingJobTest.MovingClock();
+    start(builder().clock(clock).retryPolicy(RetryPolicy.builder().maxAttempts(3)
+        .initialBackoff(Duration.ofSeconds(1)).multiplier(2).maxBackoff(Duration.ofSeconds(2)).jitter(0).build()));
 
-    assertThat(pipeline.processMetrics(item("a", 1))).succeedsWithin(WAIT);
+    CompletableFuture<Void> stored = pipeline.processMetrics(item("a", 1));
+    await("the first attempt", () -> storage.calls.get() == 1);
+    assertNoCallBeyond(1);
+    clock.advance(Duration.ofMillis(999));
+    assertNoCallBeyond(1);
+    clock.advance(Duration.ofMillis(1));
+    await("the retry after 1 s on the clock", () -> storage.calls.get() == 2);
+    await("the second backoff", () -> pipeline.stats().retries() == 2);
+    assertNoCallBeyond(2); // the writer now waits for its 2 s backoff, due on the clock
+    clock.advance(Duration.ofMillis(1_999));
+    assertNoCallBeyond(2);
+    assertThat(stored).isNotDone();
+    clock.advance(Duration.ofMillis(1));
+
+    assertThat(stored).succeedsWithin(WAIT);
     assertThat(storage.calls.get()).isEqualTo(3);
     assertThat(pipeline.stats().retries()).isEqualTo(2);
     assertThat(pipeline.stats().stored()).isEqualTo(1);

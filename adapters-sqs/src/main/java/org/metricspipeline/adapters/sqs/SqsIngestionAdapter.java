@@ -68,11 +68,15 @@ import org.metricspipeline.api.MetricsValidator;
  * messages; {@link #poll} hands buffered messages out. {@code bufferCapacity} is a budget for every
  * message not yet done with (buffered, in the pipeline, or acked and not yet deleted): a permit
  * comes back only once the delete is answered, so deletes keep up with receives and a kill -9
- * re-delivers at most {@code bufferCapacity} stored messages. Settling a delivery:
+ * re-delivers at most {@code bufferCapacity} stored messages. By default the budget is the
+ * in-flight window, {@code receiveBatchSize x receiverConcurrency}; while it is spent, deliveries
+ * are {@link Delivery#awaited() awaited} (the receivers wait for them), so the pipeline stores them
+ * without waiting for a fuller batch. Settling a delivery:
  * <ul>
  *   <li>{@code ack} (the pipeline calls it after storage accepted the item): the message is
- *       deleted, in {@code DeleteMessageBatch} calls of 10 (or whatever is waiting after
- *       {@link Builder#deleteFlushInterval(Duration) deleteFlushInterval}).
+ *       deleted at once, in {@code DeleteMessageBatch} calls of up to 10 (what has been acked
+ *       while the previous delete was under way; {@link Builder#deleteFlushInterval(Duration)
+ *       deleteFlushInterval} is a backstop).
  *   <li>{@code nack}: the message becomes visible again after {@code nackBackoff * 2^(receives-1)}
  *       whole seconds, at most {@code maxNackBackoff} ({@code ChangeMessageVisibility}; a backoff
  *       of zero makes it visible at once).
@@ -113,8 +117,11 @@ public final class SqsIngestionAdapter implements IngestionAdapter {
   public static final Duration DEFAULT_RECEIVE_WAIT = Duration.ofSeconds(20);
   /** Default visibility timeout of received messages. */
   public static final Duration DEFAULT_VISIBILITY_TIMEOUT = Duration.ofSeconds(30);
-  /** Default most messages received and not yet deleted (or released): the receive budget. */
-  public static final int DEFAULT_BUFFER_CAPACITY = 200;
+  /**
+   * Default receive budget (most messages received and not yet deleted or released): 0 stands for
+   * the in-flight window, {@code receiveBatchSize x receiverConcurrency}.
+   */
+  public static final int DEFAULT_BUFFER_CAPACITY = 0;
   /**
    * Least threads for deletes, visibility changes and dead-lettering; by default there are as many
    * as receivers, and at least this many, so deletes keep up with receives.
@@ -348,8 +355,8 @@ public final class SqsIngestionAdapter implements IngestionAdapter {
 
     /**
      * The receive budget: most messages received and not yet done with (buffered, in the pipeline,
-     * or acked and not yet deleted): 1 to 100,000, at least receiveBatchSize
-     * [{@value SqsIngestionAdapter#DEFAULT_BUFFER_CAPACITY}]. A message's permit comes back only once
+     * or acked and not yet deleted): 1 to 100,000, at least receiveBatchSize [the in-flight window,
+     * receiveBatchSize x receiverConcurrency]. A message's permit comes back only once
      * its delete (or visibility change) is answered, so receives never outrun deletes, and a crash
      * re-delivers at most this many messages that were already stored.
      */
@@ -464,6 +471,9 @@ public final class SqsIngestionAdapter implements IngestionAdapter {
     public SqsIngestionAdapter build() {
       if (connection == null) {
         throw new IllegalStateException("connection is required: call connection(SqsConnection)");
+      }
+      if (bufferCapacity == DEFAULT_BUFFER_CAPACITY) {
+        bufferCapacity = receiveBatchSize * receiverConcurrency;
       }
       if (bufferCapacity < receiveBatchSize) {
         throw new IllegalStateException("bufferCapacity (" + bufferCapacity + ") must be at least receiveBatchSize ("

@@ -33,10 +33,14 @@ public final class ConsumingChild {
     String queueUrl = args[1];
     SqsConnection connection = SqsConnection.builder().queueUrl(queueUrl)
         .endpointOverride(java.net.URI.create(endpoint)).region("us-east-1").staticCredentials("x", "x").build();
-    SqsIngestionAdapter sqs = SqsIngestionAdapter.builder().connection(connection)
-        .receiverConcurrency(Integer.parseInt(args[3])).bufferCapacity(Integer.parseInt(args[4]))
-        .visibilityTimeout(Duration.ofSeconds(Integer.parseInt(args[5]))).receiveWait(Duration.ofSeconds(1))
-        .build();
+    SqsIngestionAdapter.Builder builder = SqsIngestionAdapter.builder().connection(connection)
+        .receiverConcurrency(Integer.parseInt(args[3]))
+        .visibilityTimeout(Duration.ofSeconds(Integer.parseInt(args[5]))).receiveWait(Duration.ofSeconds(1));
+    int budget = Integer.parseInt(args[4]);
+    if (budget > 0) { // 0: the default budget
+      builder.bufferCapacity(budget);
+    }
+    SqsIngestionAdapter sqs = builder.build();
     MetricsPipeline pipeline = MetricsPipeline.builder().storage(new FileStorage(args[2])).ingestion(sqs)
         .batchSize(100).processingInterval(Duration.ofMillis(20)).build();
     pipeline.startProcessing();

@@ -140,7 +140,7 @@ public final class SqsAdapterBenchmark {
     InMemoryStorageAdapter storage = InMemoryStorageAdapter.create();
     SqsIngestionAdapter adapter = SqsIngestionAdapter.builder().connection(connection(sqs, queue))
         .receiverConcurrency(concurrency).settlerConcurrency(2).receiveWait(Duration.ofSeconds(1))
-        .bufferCapacity(400).build();
+        .build(); // the default receive budget: the in-flight window, 10 x concurrency
     long start = System.nanoTime();
     try (MetricsPipeline pipeline = MetricsPipeline.builder().storage(storage).ingestion(adapter)
         .batchSize(100).processingInterval(Duration.ofMillis(20)).maxConcurrentStores(2).build()) {

@@ -258,8 +258,11 @@ public final class Consumer {
   private void ack(SqsDelivery d) {
     acked.increment();
     toDelete.add(d);
-    if (toDeleteCount.incrementAndGet() >= SQS_BATCH) {
-      runOnSettler(() -> flushDeletes(false), true);
+    // Delete promptly: the first ack after an empty queue starts a flush of everything waiting, and
+    // every further full batch another one, so an acked message waits for a delete call, not for 10.
+    int waiting = toDeleteCount.incrementAndGet();
+    if (waiting == 1 || waiting % SQS_BATCH == 0) {
+      runOnSettler(() -> flushDeletes(waiting == 1), true);
     }
   }
 
@@ -597,6 +600,12 @@ public final class Consumer {
     @Override
     public MetricsData data() {
       return data;
+    }
+
+    /** While the receive budget is spent, the receivers wait for this delivery's settlement. */
+    @Override
+    public boolean awaited() {
+      return room.availablePermits() < settings.receiveBatchSize();
     }
 
     @Override
