@@ -10,6 +10,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -38,6 +40,8 @@ import org.metricspipeline.api.MetricsPipelineException;
 import org.metricspipeline.api.MetricsValidationException;
 import org.metricspipeline.api.MetricsValidationResult;
 import org.metricspipeline.api.MetricsValidator;
+import org.metricspipeline.api.OverloadedException;
+import org.metricspipeline.api.StorageUnavailableException;
 import org.metricspipeline.core.MetricsJson;
 
 /**
@@ -63,8 +67,14 @@ import org.metricspipeline.core.MetricsJson;
  * says which. The producer is idempotent with {@code acks=all} by default and compresses with
  * {@link #DEFAULT_COMPRESSION} ({@code none}, {@code gzip}, {@code snappy}, {@code lz4},
  * {@code zstd}); any other producer setting (TLS, SASL) passes through {@link Builder#property}.
- * Sends never block the caller: a future completes when the broker acknowledged the record.
- * Thread-safe.
+ *
+ * <p>Sends never block the caller: a record is queued (at most {@link Builder#maxQueuedRecords}, then
+ * the future fails at once with an {@link OverloadedException}) and handed to the producer, in order,
+ * by one thread ({@code metrics-kafka-send-1}); its future completes when the broker acknowledged
+ * the record. While no broker answers, that thread waits up to {@link Builder#maxBlock} per record
+ * for the topic's metadata or buffer space, then fails the record with a
+ * {@link StorageUnavailableException}; records already handed over are retried by the producer until
+ * {@code delivery.timeout.ms}. Thread-safe.
  */
 public final class KafkaMetricsPublisher implements AutoCloseable {
 
@@ -76,6 +86,15 @@ public final class KafkaMetricsPublisher implements AutoCloseable {
   public static final Duration DEFAULT_FLUSH_TIMEOUT = Duration.ofSeconds(10);
   /** Default longest wait for a health check's answer. */
   public static final Duration DEFAULT_HEALTH_TIMEOUT = Duration.ofSeconds(5);
+  /** Default longest wait of the send thread for a topic's metadata or buffer space ({@code max.block.ms}). */
+  public static final Duration DEFAULT_MAX_BLOCK = Duration.ofSeconds(10);
+  /** Default capacity of the send queue. */
+  public static final int DEFAULT_MAX_QUEUED_RECORDS = 100_000;
+
+  /** A record waiting for the send thread, or a flush barrier ({@code record == null}). */
+  private record Outgoing(ProducerRecord<byte[], byte[]> record, CompletableFuture<Void> result) {}
+
+  private static final Outgoing STOP = new Outgoing(null, null);
 
   private static final Set<String> COMPRESSIONS = Set.of("none", "gzip", "snappy", "lz4", "zstd");
 
@@ -89,6 +108,11 @@ public final class KafkaMetricsPublisher implements AutoCloseable {
   private final LongAdder sent = new LongAdder();
   private final LongAdder errors = new LongAdder();
   private final AtomicLong pending = new AtomicLong();
+  private final BlockingQueue<Outgoing> outbox;
+  private final int maxQueued;
+  private final Duration maxBlock;
+  private final Thread sender;
+  private volatile boolean senderDone;
   private volatile boolean closed;
 
   private KafkaMetricsPublisher(Builder b) {
@@ -99,6 +123,7 @@ public final class KafkaMetricsPublisher implements AutoCloseable {
     p.put(ProducerConfig.LINGER_MS_CONFIG, (int) b.linger.toMillis());
     p.put(ProducerConfig.BATCH_SIZE_CONFIG, b.batchBytes);
     p.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, b.clientId);
+    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, b.maxBlock.toMillis());
     p.putAll(b.properties);
     this.codec = new RecordCodec(b.eventTypes, new SchemaGenerator(b.namespace));
     this.encoding = b.encoding;
@@ -109,6 +134,11 @@ public final class KafkaMetricsPublisher implements AutoCloseable {
     this.health = new ClusterHealth(b.connection(), b.clientId + "-health", b.healthTimeout);
     this.flusher = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(16),
         Threads.factory("flush"));
+    this.maxQueued = b.maxQueuedRecords;
+    this.maxBlock = b.maxBlock;
+    this.outbox = new ArrayBlockingQueue<>(b.maxQueuedRecords);
+    this.sender = Threads.named("send", 1, this::sendLoop);
+    sender.start();
   }
 
   /** A builder; {@link Builder#bootstrapServers(String)} is required. */
@@ -245,25 +275,90 @@ public final class KafkaMetricsPublisher implements AutoCloseable {
     CompletableFuture<Void> result = new CompletableFuture<>();
     byte[] k = key == null ? null : key.getBytes(StandardCharsets.UTF_8);
     pending.incrementAndGet();
+    if (!outbox.offer(new Outgoing(new ProducerRecord<>(topic, null, null, k, value, headers), result))) {
+      pending.decrementAndGet();
+      errors.increment();
+      result.completeExceptionally(new OverloadedException("Kafka publisher's send queue is full (maxQueuedRecords="
+          + maxQueued + "): the broker is slow or unreachable", Duration.ofSeconds(1)));
+    } else if (senderDone) {
+      failLeftovers(); // closed while this record was queued
+    }
+    return result;
+  }
+
+  /** The send thread: hands queued records to the producer in order until {@link #close()}. */
+  private void sendLoop() {
+    List<Outgoing> batch = new ArrayList<>(256);
     try {
-      producer.send(new ProducerRecord<>(topic, null, null, k, value, headers), (metadata, error) -> {
-        pending.decrementAndGet();
+      while (true) {
+        batch.add(outbox.take());
+        outbox.drainTo(batch, 255);
+        for (int i = 0; i < batch.size(); i++) {
+          Outgoing o = batch.get(i);
+          if (o == STOP) {
+            for (int j = i + 1; j < batch.size(); j++) {
+              fail(batch.get(j), new MetricsPipelineException("Kafka publisher is closed"));
+            }
+            return;
+          }
+          if (o.record() == null) {
+            o.result().complete(null); // flush barrier: every record before it is handed over
+          } else {
+            dispatch(o);
+          }
+        }
+        batch.clear();
+      }
+    } catch (InterruptedException e) {
+      for (Outgoing o : batch) {
+        if (o != STOP && !o.result().isDone()) {
+          fail(o, new MetricsPipelineException("Kafka publisher is closed"));
+        }
+      }
+    } finally {
+      senderDone = true;
+      failLeftovers();
+    }
+  }
+
+  private void dispatch(Outgoing o) {
+    String topic = o.record().topic();
+    try {
+      producer.send(o.record(), (metadata, error) -> {
         if (error == null) {
+          pending.decrementAndGet();
           sent.increment();
-          result.complete(null);
+          o.result().complete(null);
         } else {
-          errors.increment();
-          result.completeExceptionally(new MetricsPipelineException("Kafka did not take the record for " + topic
-              + ": " + error, error));
+          fail(o, unavailable(topic, error));
         }
       });
     } catch (RuntimeException e) {
+      fail(o, unavailable(topic, e));
+    }
+  }
+
+  private MetricsPipelineException unavailable(String topic, Throwable error) {
+    if (error instanceof org.apache.kafka.common.errors.TimeoutException) {
+      return new StorageUnavailableException("Kafka broker unreachable: the record for " + topic
+          + " was not taken in time (maxBlock " + maxBlock + ", then delivery.timeout.ms): " + error.getMessage(), error);
+    }
+    return new MetricsPipelineException("Kafka did not take the record for " + topic + ": " + error, error);
+  }
+
+  private void fail(Outgoing o, MetricsPipelineException e) {
+    if (o.result() != null && o.result().completeExceptionally(e) && o.record() != null) {
       pending.decrementAndGet();
       errors.increment();
-      result.completeExceptionally(new MetricsPipelineException("Kafka did not take the record for " + topic
-          + ": " + e, e));
     }
-    return result;
+  }
+
+  private void failLeftovers() {
+    for (Outgoing o; (o = outbox.poll()) != null; ) {
+      if (o != STOP) {
+        fail(o, new MetricsPipelineException("Kafka publisher is closed"));
+      }
+    }
   }
 
   private CompletableFuture<Void> failed(RuntimeException e) {
@@ -301,7 +396,17 @@ public final class KafkaMetricsPublisher implements AutoCloseable {
     Objects.requireNonNull(timeout, "timeout");
     CompletableFuture<Void> done;
     try {
-      done = CompletableFuture.runAsync(producer::flush, flusher);
+      done = CompletableFuture.runAsync(() -> {
+        CompletableFuture<Void> barrier = new CompletableFuture<>();
+        try {
+          outbox.put(new Outgoing(null, barrier)); // waits for room: the queue drains ahead of it
+          barrier.get();
+        } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+          Thread.currentThread().interrupt();
+          throw new java.util.concurrent.CompletionException(e);
+        }
+        producer.flush();
+      }, flusher);
     } catch (java.util.concurrent.RejectedExecutionException e) {
       return false;
     }
@@ -337,15 +442,32 @@ public final class KafkaMetricsPublisher implements AutoCloseable {
     return health.check(local);
   }
 
-  /** Flushes for up to {@link #DEFAULT_FLUSH_TIMEOUT}, then closes the producer and its threads. */
+  /**
+   * Hands the queued records to the producer and flushes for up to {@link #DEFAULT_FLUSH_TIMEOUT}
+   * in all, then closes the producer and its threads; records not sent by then fail.
+   */
   @Override
   public void close() {
     if (closed) {
       return;
     }
     closed = true;
+    long deadline = System.nanoTime() + DEFAULT_FLUSH_TIMEOUT.toNanos();
     try {
-      producer.close(DEFAULT_FLUSH_TIMEOUT);
+      if (!outbox.offer(STOP, DEFAULT_FLUSH_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS)) {
+        sender.interrupt();
+      }
+      sender.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+      if (sender.isAlive()) {
+        sender.interrupt();
+        sender.join(1000);
+      }
+    } catch (InterruptedException e) {
+      sender.interrupt();
+      Thread.currentThread().interrupt();
+    }
+    try {
+      producer.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     } finally {
       flusher.shutdownNow();
       health.close();
@@ -368,6 +490,8 @@ public final class KafkaMetricsPublisher implements AutoCloseable {
     private int batchBytes = 64 * 1024;
     private String clientId = "metrics-publisher";
     private Duration healthTimeout = DEFAULT_HEALTH_TIMEOUT;
+    private Duration maxBlock = DEFAULT_MAX_BLOCK;
+    private int maxQueuedRecords = DEFAULT_MAX_QUEUED_RECORDS;
     private MetricsValidator validator = MetricsValidator.defaults();
 
     private Builder() {}
@@ -463,6 +587,25 @@ public final class KafkaMetricsPublisher implements AutoCloseable {
     /** Longest wait for a health check's answer, 100 ms to 1 min [5 s]. */
     public Builder healthTimeout(Duration healthTimeout) {
       this.healthTimeout = between("healthTimeout", healthTimeout, Duration.ofMillis(100), Duration.ofMinutes(1));
+      return this;
+    }
+
+    /**
+     * Longest wait of the send thread (never the caller's) for a topic's metadata or buffer space
+     * before the record fails with a {@link StorageUnavailableException}: the producer's
+     * {@code max.block.ms}, 0 to 5 min [10 s].
+     */
+    public Builder maxBlock(Duration maxBlock) {
+      this.maxBlock = between("maxBlock", maxBlock, Duration.ZERO, Duration.ofMinutes(5));
+      return this;
+    }
+
+    /** Records queued for the send thread at most, 1 to 10,000,000 [100,000]; beyond, sends fail with an {@link OverloadedException}. */
+    public Builder maxQueuedRecords(int maxQueuedRecords) {
+      if (maxQueuedRecords < 1 || maxQueuedRecords > 10_000_000) {
+        throw new IllegalArgumentException("maxQueuedRecords must be between 1 and 10000000, got " + maxQueuedRecords);
+      }
+      this.maxQueuedRecords = maxQueuedRecords;
       return this;
     }
 

@@ -48,10 +48,11 @@ class BrokerRestartIT {
     KafkaIngestionAdapter adapter = KafkaIngestionAdapter.builder().bootstrapServers(bootstrap).topics(topic)
         .groupId(topic).healthTimeout(Duration.ofSeconds(3)).build();
     HealthCheckResult whileDown;
+    long sendWhileDownNanos;
     List<CompletableFuture<Void>> sent = new ArrayList<>();
     try (KafkaMetricsPublisher publisher = KafkaMetricsPublisher.builder().bootstrapServers(bootstrap)
-            .topicNamer(t -> topic).property("delivery.timeout.ms", 300_000).property("request.timeout.ms", 10_000)
-            .build();
+            .topicNamer(t -> topic).maxBlock(Duration.ofMinutes(3)).property("delivery.timeout.ms", 300_000)
+            .property("request.timeout.ms", 10_000).build();
         MetricsPipeline pipeline = KafkaIngestionAdapterIT.pipeline(store, adapter, 10_000)) {
       pipeline.startProcessing();
       assertThat(adapter.healthCheck().get(30, TimeUnit.SECONDS).isHealthy()).isTrue();
@@ -61,16 +62,21 @@ class BrokerRestartIT {
       KafkaIngestionAdapterIT.await(() -> store.distinct() >= total / 4, Duration.ofSeconds(60), "a quarter stored");
       KafkaTestBroker.script(DIR, "stop"); // mid-stream: records are in flight to the consumer
       whileDown = adapter.healthCheck().get(30, TimeUnit.SECONDS);
-      assertThat(KafkaTestBroker.script(DIR, "start")).isEqualTo(bootstrap); // same port, same data
-      // Sent once the broker is back: KafkaProducer.send blocks its caller for up to max.block.ms
-      // when it has to refresh metadata while the broker is down (see the README's limitations).
+      // Sent while no broker answers: send never blocks its caller (the send thread waits for the
+      // metadata, up to maxBlock per record), the records go out once the broker is back.
+      long before = System.nanoTime();
       for (int i = total / 2; i < total; i++) {
         sent.add(publisher.send(KafkaIngestionAdapterIT.item(i)));
       }
+      sendWhileDownNanos = System.nanoTime() - before;
+      assertThat(KafkaTestBroker.script(DIR, "start")).isEqualTo(bootstrap); // same port, same data
       CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(240, TimeUnit.SECONDS);
       KafkaIngestionAdapterIT.await(() -> store.distinct() == total, Duration.ofSeconds(180), "every record stored");
       System.out.printf("broker restart: %d records, %d stored, %d duplicates%n", total, store.stored.sum(),
           store.duplicates());
+      // 1500 sends while the broker is down: the caller never waited for it (a blocked send would
+      // take max.block.ms, here 3 min).
+      assertThat(Duration.ofNanos(sendWhileDownNanos)).isLessThan(Duration.ofSeconds(60));
       assertThat(whileDown.status()).isEqualTo(HealthStatus.UNHEALTHY);
       assertThat(String.valueOf(whileDown.details().get("reason"))).contains("broker unreachable");
       KafkaIngestionAdapterIT.await(() -> adapter.healthCheck().join().isHealthy(), Duration.ofSeconds(60),

@@ -8,10 +8,14 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -44,11 +48,34 @@ final class KafkaTestBroker {
     return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
   }
 
-  /** Creates topics with {@code partitions} partitions each. */
+  /**
+   * Creates topics with {@code partitions} partitions each, waiting for a broker that is still
+   * starting (a loaded machine): each attempt is bounded, retried until 120 s have passed; a topic
+   * that already exists (an earlier attempt created it) counts as created.
+   */
   static void createTopics(String bootstrap, int partitions, String... topics) throws Exception {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-      admin.createTopics(java.util.Arrays.stream(topics).map(t -> new NewTopic(t, partitions, (short) 1)).toList())
-          .all().get(60, TimeUnit.SECONDS);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000))) {
+      for (String topic : topics) {
+        while (true) {
+          try {
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            break;
+          } catch (ExecutionException e) {
+            if (e.getCause() instanceof TopicExistsException) {
+              break;
+            }
+            if (!(e.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
+              throw e;
+            }
+          } catch (TimeoutException e) {
+            if (System.nanoTime() > deadline) {
+              throw e;
+            }
+          }
+        }
+      }
     }
   }
 
