@@ -1,0 +1,2 @@
+/** The {@code metrics-pipeline} command, built on {@code metrics-runtime}. */
+package org.metricspipeline.cli;
