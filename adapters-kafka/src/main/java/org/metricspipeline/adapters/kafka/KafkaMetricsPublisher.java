@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -21,9 +22,11 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.metricspipeline.adapters.kafka.events.EventMapping;
@@ -68,13 +71,16 @@ import org.metricspipeline.core.MetricsJson;
  * {@link #DEFAULT_COMPRESSION} ({@code none}, {@code gzip}, {@code snappy}, {@code lz4},
  * {@code zstd}); any other producer setting (TLS, SASL) passes through {@link Builder#property}.
  *
- * <p>Sends never block the caller: a record is queued (at most {@link Builder#maxQueuedRecords}, then
- * the future fails at once with an {@link OverloadedException}) and handed to the producer, in order,
- * by one thread ({@code metrics-kafka-send-1}); its future completes when the broker acknowledged
- * the record. While no broker answers, that thread waits up to {@link Builder#maxBlock} per record
- * for the topic's metadata or buffer space, then fails the record with a
- * {@link StorageUnavailableException}; records already handed over are retried by the producer until
- * {@code delivery.timeout.ms}. Thread-safe.
+ * <p>Sends never block the caller. The producer runs with {@code max.block.ms=0}, so it takes a
+ * record at once or refuses it at once; the caller hands its record straight to the producer when
+ * the topic's metadata is known, there is buffer space and nothing waits in the send queue.
+ * Otherwise the record is queued (at most {@link Builder#maxQueuedRecords}, then the future fails at
+ * once with an {@link OverloadedException}) and one thread ({@code metrics-kafka-send-1}) hands the
+ * queued records over in order, retrying each for up to {@link Builder#maxBlock} while the metadata
+ * or buffer space is missing (no broker answers), then failing it with a
+ * {@link StorageUnavailableException}. The future completes when the broker acknowledged the
+ * record; records handed over are retried by the producer until {@code delivery.timeout.ms}. A
+ * caller's records keep their order (per partition key). Thread-safe.
  */
 public final class KafkaMetricsPublisher implements AutoCloseable {
 
@@ -91,10 +97,11 @@ public final class KafkaMetricsPublisher implements AutoCloseable {
   /** Default capacity of the send queue. */
   public static final int DEFAULT_MAX_QUEUED_RECORDS = 100_000;
 
-  /** A record waiting for the send thread, or a flush barrier ({@code record == null}). */
-  private record Outgoing(ProducerRecord<byte[], byte[]> record, CompletableFuture<Void> result) {}
-
-  private static final Outgoing STOP = new Outgoing(null, null);
+  private static final byte[] JSON_ENCODING = KafkaHeaders.JSON.getBytes(StandardCharsets.UTF_8);
+  private static final byte[] AVRO_ENCODING = KafkaHeaders.AVRO.getBytes(StandardCharsets.UTF_8);
+  /** First and longest wait of the send thread between two tries to hand a record over. */
+  private static final long FIRST_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+  private static final long MAX_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
   private static final Set<String> COMPRESSIONS = Set.of("none", "gzip", "snappy", "lz4", "zstd");
 
@@ -109,6 +116,10 @@ public final class KafkaMetricsPublisher implements AutoCloseable {
   private final LongAdder errors = new LongAdder();
   private final AtomicLong pending = new AtomicLong();
   private final BlockingQueue<Outgoing> outbox;
+  /** Records queued for the send thread or being handed over by it: callers go direct only at 0. */
+  private final AtomicLong queued = new AtomicLong();
+  private final CountDownLatch abort = new CountDownLatch(1);
+  private final Outgoing stop = new Outgoing(null, null);
   private final int maxQueued;
   private final Duration maxBlock;
   private final Thread sender;
@@ -123,8 +134,16 @@ public final class KafkaMetricsPublisher implements AutoCloseable {
     p.put(ProducerConfig.LINGER_MS_CONFIG, (int) b.linger.toMillis());
     p.put(ProducerConfig.BATCH_SIZE_CONFIG, b.batchBytes);
     p.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, b.clientId);
-    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, b.maxBlock.toMillis());
     p.putAll(b.properties);
+    // The producer never waits: a missing topic metadata or buffer space is retried by the send
+    // thread for up to maxBlock (a max.block.ms given as a property sets maxBlock).
+    Duration blockLimit = b.maxBlock;
+    Object given = b.properties.get(ProducerConfig.MAX_BLOCK_MS_CONFIG);
+    if (given != null) {
+      blockLimit = Builder.between(ProducerConfig.MAX_BLOCK_MS_CONFIG,
+          Duration.ofMillis(Long.parseLong(given.toString().trim())), Duration.ZERO, Duration.ofMinutes(5));
+    }
+    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 0L);
     this.codec = new RecordCodec(b.eventTypes, new SchemaGenerator(b.namespace));
     this.encoding = b.encoding;
     String prefix = b.topicPrefix;
@@ -135,7 +154,7 @@ public final class KafkaMetricsPublisher implements AutoCloseable {
     this.flusher = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(16),
         Threads.factory("flush"));
     this.maxQueued = b.maxQueuedRecords;
-    this.maxBlock = b.maxBlock;
+    this.maxBlock = blockLimit;
     this.outbox = new ArrayBlockingQueue<>(b.maxQueuedRecords);
     this.sender = Threads.named("send", 1, this::sendLoop);
     sender.start();
@@ -274,8 +293,22 @@ public final class KafkaMetricsPublisher implements AutoCloseable {
     }
     CompletableFuture<Void> result = new CompletableFuture<>();
     byte[] k = key == null ? null : key.getBytes(StandardCharsets.UTF_8);
+    Outgoing o = new Outgoing(new ProducerRecord<>(topic, null, null, k, value, headers), result);
     pending.incrementAndGet();
-    if (!outbox.offer(new Outgoing(new ProducerRecord<>(topic, null, null, k, value, headers), result))) {
+    if (queued.get() == 0) {
+      // Nothing of this caller waits in the queue, so handing the record over now keeps its order.
+      Exception refused = o.handOver();
+      if (refused == null) {
+        return result;
+      }
+      if (!wouldBlock(refused)) {
+        fail(o, unavailable(topic, refused));
+        return result;
+      }
+    }
+    queued.incrementAndGet();
+    if (!outbox.offer(o)) {
+      queued.decrementAndGet();
       pending.decrementAndGet();
       errors.increment();
       result.completeExceptionally(new OverloadedException("Kafka publisher's send queue is full (maxQueuedRecords="
@@ -284,6 +317,11 @@ public final class KafkaMetricsPublisher implements AutoCloseable {
       failLeftovers(); // closed while this record was queued
     }
     return result;
+  }
+
+  /** Whether the producer refused a record only because it would have had to wait (metadata, buffer space). */
+  private static boolean wouldBlock(Exception e) {
+    return e instanceof org.apache.kafka.common.errors.TimeoutException; // BufferExhaustedException too
   }
 
   /** The send thread: hands queued records to the producer in order until {@link #close()}. */
@@ -295,23 +333,27 @@ public final class KafkaMetricsPublisher implements AutoCloseable {
         outbox.drainTo(batch, 255);
         for (int i = 0; i < batch.size(); i++) {
           Outgoing o = batch.get(i);
-          if (o == STOP) {
+          if (o == stop) {
             for (int j = i + 1; j < batch.size(); j++) {
               fail(batch.get(j), new MetricsPipelineException("Kafka publisher is closed"));
             }
             return;
           }
-          if (o.record() == null) {
-            o.result().complete(null); // flush barrier: every record before it is handed over
+          if (o.record == null) {
+            o.result.complete(null); // flush barrier: every record before it is handed over
           } else {
-            dispatch(o);
+            try {
+              dispatch(o);
+            } finally {
+              queued.decrementAndGet();
+            }
           }
         }
         batch.clear();
       }
     } catch (InterruptedException e) {
       for (Outgoing o : batch) {
-        if (o != STOP && !o.result().isDone()) {
+        if (o != stop && !o.result.isDone()) {
           fail(o, new MetricsPipelineException("Kafka publisher is closed"));
         }
       }
@@ -321,20 +363,24 @@ public final class KafkaMetricsPublisher implements AutoCloseable {
     }
   }
 
-  private void dispatch(Outgoing o) {
-    String topic = o.record().topic();
-    try {
-      producer.send(o.record(), (metadata, error) -> {
-        if (error == null) {
-          pending.decrementAndGet();
-          sent.increment();
-          o.result().complete(null);
-        } else {
-          fail(o, unavailable(topic, error));
-        }
-      });
-    } catch (RuntimeException e) {
-      fail(o, unavailable(topic, e));
+  /** Hands a queued record over, retrying while the producer would have to wait, for up to maxBlock. */
+  private void dispatch(Outgoing o) throws InterruptedException {
+    long start = System.nanoTime();
+    long wait = FIRST_RETRY_NANOS;
+    while (true) {
+      Exception refused = o.handOver();
+      if (refused == null) {
+        return;
+      }
+      long left = maxBlock.toNanos() - (System.nanoTime() - start);
+      if (!wouldBlock(refused) || left <= 0) {
+        fail(o, unavailable(o.record.topic(), refused));
+        return;
+      }
+      if (abort.await(Math.min(wait, left), TimeUnit.NANOSECONDS)) {
+        throw new InterruptedException("closing");
+      }
+      wait = Math.min(MAX_RETRY_NANOS, wait * 2);
     }
   }
 
@@ -347,7 +393,7 @@ public final class KafkaMetricsPublisher implements AutoCloseable {
   }
 
   private void fail(Outgoing o, MetricsPipelineException e) {
-    if (o.result() != null && o.result().completeExceptionally(e) && o.record() != null) {
+    if (o.result != null && o.result.completeExceptionally(e) && o.record != null) {
       pending.decrementAndGet();
       errors.increment();
     }
@@ -355,7 +401,7 @@ public final class KafkaMetricsPublisher implements AutoCloseable {
 
   private void failLeftovers() {
     for (Outgoing o; (o = outbox.poll()) != null; ) {
-      if (o != STOP) {
+      if (o != stop) {
         fail(o, new MetricsPipelineException("Kafka publisher is closed"));
       }
     }
@@ -369,13 +415,13 @@ public final class KafkaMetricsPublisher implements AutoCloseable {
 
   private static RecordHeaders jsonHeaders() {
     RecordHeaders h = new RecordHeaders();
-    h.add(KafkaHeaders.ENCODING, KafkaHeaders.JSON.getBytes(StandardCharsets.UTF_8));
+    h.add(KafkaHeaders.ENCODING, JSON_ENCODING); // header values are only read: one array serves all
     return h;
   }
 
   private RecordHeaders avroHeaders(String eventType) {
     RecordHeaders h = new RecordHeaders();
-    h.add(KafkaHeaders.ENCODING, KafkaHeaders.AVRO.getBytes(StandardCharsets.UTF_8));
+    h.add(KafkaHeaders.ENCODING, AVRO_ENCODING);
     h.add(KafkaHeaders.EVENT_TYPE, eventType.getBytes(StandardCharsets.UTF_8));
     h.add(KafkaHeaders.AVRO_FINGERPRINT, codec.fingerprint(eventType));
     return h;
@@ -454,11 +500,12 @@ public final class KafkaMetricsPublisher implements AutoCloseable {
     closed = true;
     long deadline = System.nanoTime() + DEFAULT_FLUSH_TIMEOUT.toNanos();
     try {
-      if (!outbox.offer(STOP, DEFAULT_FLUSH_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS)) {
+      if (!outbox.offer(stop, DEFAULT_FLUSH_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS)) {
         sender.interrupt();
       }
       sender.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
       if (sender.isAlive()) {
+        abort.countDown();
         sender.interrupt();
         sender.join(1000);
       }
@@ -471,6 +518,47 @@ public final class KafkaMetricsPublisher implements AutoCloseable {
     } finally {
       flusher.shutdownNow();
       health.close();
+    }
+  }
+
+  /** A record on its way to the producer, or a flush barrier ({@code record == null}). */
+  private final class Outgoing implements Callback {
+    final ProducerRecord<byte[], byte[]> record;
+    final CompletableFuture<Void> result;
+    /** The thread inside {@link #handOver()}: a callback on it is the producer refusing the record. */
+    private Thread handingOver;
+    private Exception refused;
+
+    Outgoing(ProducerRecord<byte[], byte[]> record, CompletableFuture<Void> result) {
+      this.record = record;
+      this.result = result;
+    }
+
+    /** Gives the record to the producer (which never waits); null when taken, else why not. */
+    Exception handOver() {
+      refused = null;
+      handingOver = Thread.currentThread();
+      try {
+        producer.send(record, this);
+      } catch (RuntimeException e) {
+        refused = e;
+      } finally {
+        handingOver = null;
+      }
+      return refused;
+    }
+
+    @Override
+    public void onCompletion(RecordMetadata metadata, Exception error) {
+      if (error != null && Thread.currentThread() == handingOver) {
+        refused = error; // refused inside send(): handOver's caller decides (retry or fail)
+      } else if (error == null) {
+        pending.decrementAndGet();
+        sent.increment();
+        result.complete(null);
+      } else {
+        fail(this, unavailable(record.topic(), error));
+      }
     }
   }
 
@@ -591,9 +679,10 @@ public final class KafkaMetricsPublisher implements AutoCloseable {
     }
 
     /**
-     * Longest wait of the send thread (never the caller's) for a topic's metadata or buffer space
-     * before the record fails with a {@link StorageUnavailableException}: the producer's
-     * {@code max.block.ms}, 0 to 5 min [10 s].
+     * How long the send thread (never the caller) keeps trying to hand a record over while its
+     * topic's metadata or buffer space is missing, before the record fails with a
+     * {@link StorageUnavailableException}, 0 to 5 min [10 s]; a {@code max.block.ms} property sets
+     * it too (the producer itself runs with {@code max.block.ms=0}).
      */
     public Builder maxBlock(Duration maxBlock) {
       this.maxBlock = between("maxBlock", maxBlock, Duration.ZERO, Duration.ofMinutes(5));

@@ -46,55 +46,68 @@ public final class KafkaBenchmark {
     String bootstrap = System.getenv("KAFKA_BOOTSTRAP");
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+    // -Dbench.only=produce|consume1|consume3 (comma-separated) runs only those pairs (profiling).
+    List<String> pairs = List.of(System.getProperty("bench.only", "produce,consume1,consume3").split(","));
     List<MetricsData> items = items(n);
     long points = items.stream().mapToLong(d -> d.metrics().size()).sum();
-    System.out.printf("Kafka benchmark: %d records (%d points) per run, %d partitions, %d rounds, broker %s, Java %s%n",
-        n, points, PARTITIONS, rounds, bootstrap, Runtime.version());
-    String warm = topic(bootstrap, "warm");
-    produceBare(bootstrap, warm, items.subList(0, n / 5));
-    consumeAdapter(bootstrap, warm, n / 5, 1);
-    consumeBare(bootstrap, warm, n / 5, 1);
-
+    System.out.printf("Kafka benchmark: %d records (%d points) per run, %d partitions, %d rounds + 1 warm-up,"
+        + " broker %s, Java %s%n", n, points, PARTITIONS, rounds, bootstrap, Runtime.version());
     Map<String, double[]> rate = new HashMap<>();
-    String[] keys = {"produce-bare", "produce-publisher", "consume1-bare", "consume1-adapter", "consume3-bare",
-        "consume3-adapter"};
-    for (String k : keys) {
-      rate.put(k, new double[rounds]);
+    for (String pair : pairs) {
+      rate.put(pair + "-bare", new double[rounds]);
+      rate.put(pair + "-ours", new double[rounds]);
     }
-    for (int r = 0; r < rounds; r++) {
+    for (int r = -1; r < rounds; r++) { // round -1 warms the JIT up on every path and is not counted
+      List<MetricsData> data = r < 0 ? items.subList(0, n / 2) : items;
       String a = topic(bootstrap, "bare");
       String b = topic(bootstrap, "publisher");
-      boolean bareFirst = r % 2 == 0;
-      if (bareFirst) {
-        rate.get("produce-bare")[r] = produceBare(bootstrap, a, items);
-        rate.get("produce-publisher")[r] = producePublisher(bootstrap, b, items);
-      } else {
-        rate.get("produce-publisher")[r] = producePublisher(bootstrap, b, items);
-        rate.get("produce-bare")[r] = produceBare(bootstrap, a, items);
+      boolean bareFirst = r % 2 == 0; // alternate the order, so a load change hits both sides
+      StringBuilder line = new StringBuilder(r < 0 ? "warm-up:" : "round " + (r + 1) + ":");
+      if (!pairs.contains("produce")) {
+        produceBare(bootstrap, a, data);
       }
-      for (int consumers : new int[] {1, 3}) {
-        String k = "consume" + consumers;
-        if (bareFirst) {
-          rate.get(k + "-bare")[r] = consumeBare(bootstrap, a, n, consumers);
-          rate.get(k + "-adapter")[r] = consumeAdapter(bootstrap, a, n, consumers);
+      for (String pair : pairs) {
+        double bare;
+        double ours;
+        if (pair.equals("produce")) {
+          bare = bareFirst ? produceBare(bootstrap, a, data) : 0;
+          ours = producePublisher(bootstrap, b, data);
+          bare = bareFirst ? bare : produceBare(bootstrap, a, data);
         } else {
-          rate.get(k + "-adapter")[r] = consumeAdapter(bootstrap, a, n, consumers);
-          rate.get(k + "-bare")[r] = consumeBare(bootstrap, a, n, consumers);
+          int consumers = Integer.parseInt(pair.substring("consume".length()));
+          bare = bareFirst ? consumeBare(bootstrap, a, data.size(), consumers) : 0;
+          ours = consumeAdapter(bootstrap, a, data.size(), consumers);
+          bare = bareFirst ? bare : consumeBare(bootstrap, a, data.size(), consumers);
+        }
+        line.append(String.format(" %s bare %.0f/s ours %.0f/s (%.2f);", pair, bare, ours, ours / bare));
+        if (r >= 0) {
+          rate.get(pair + "-bare")[r] = bare;
+          rate.get(pair + "-ours")[r] = ours;
         }
       }
-      System.out.printf("round %d: produce bare %.0f/s publisher %.0f/s; consume x1 bare %.0f/s adapter %.0f/s;"
-          + " consume x3 bare %.0f/s adapter %.0f/s (records)%n", r + 1, rate.get("produce-bare")[r],
-          rate.get("produce-publisher")[r], rate.get("consume1-bare")[r], rate.get("consume1-adapter")[r],
-          rate.get("consume3-bare")[r], rate.get("consume3-adapter")[r]);
+      System.out.println(line.append(" records/s, ").append(loadAverage()));
     }
     double perRecord = (double) points / n;
-    System.out.println("medians (records/s, points/s; ratio = ours / bare, goal >= 0.90):");
-    for (String[] pair : new String[][] {{"produce-publisher", "produce-bare"}, {"consume1-adapter", "consume1-bare"},
-        {"consume3-adapter", "consume3-bare"}}) {
-      double ours = median(rate.get(pair[0]));
-      double bare = median(rate.get(pair[1]));
-      System.out.printf("  %-18s %9.0f rec/s %9.0f pts/s | %-14s %9.0f rec/s %9.0f pts/s | ratio %.2f%n", pair[0], ours,
-          ours * perRecord, pair[1], bare, bare * perRecord, ours / bare);
+    System.out.println("medians (records/s, points/s; ratio = median of the rounds' ours / bare, goal >= 0.90):");
+    for (String pair : pairs) {
+      double[] ours = rate.get(pair + "-ours");
+      double[] bare = rate.get(pair + "-bare");
+      double[] ratios = new double[rounds];
+      for (int r = 0; r < rounds; r++) {
+        ratios[r] = ours[r] / bare[r];
+      }
+      System.out.printf("  %-9s ours %8.0f rec/s %9.0f pts/s | bare %8.0f rec/s %9.0f pts/s | ratio %.2f (rounds %s)%n",
+          pair, median(ours), median(ours) * perRecord, median(bare), median(bare) * perRecord, median(ratios),
+          Arrays.toString(Arrays.stream(ratios).map(x -> Math.round(x * 100) / 100.0).toArray()));
+    }
+  }
+
+  private static String loadAverage() {
+    try { // the 1, 5 and 15 min load averages (Linux)
+      String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ");
+      return "load " + f[0] + " " + f[1] + " " + f[2];
+    } catch (java.io.IOException | RuntimeException e) {
+      return "load unknown";
     }
   }
 
