@@ -18,6 +18,6 @@ mvn -B -q test-compile dependency:build-classpath -pl adapters-kafka -am \
   -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=test
 # BENCH_JAVA_OPTS adds JVM options (a JFR recording: -XX:StartFlightRecording=filename=kafka.jfr).
 # shellcheck disable=SC2086
-java -Xmx1g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn ${BENCH_JAVA_OPTS:-} \
+java -Xms1g -Xmx1g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn ${BENCH_JAVA_OPTS:-} \
   -cp "adapters-kafka/target/test-classes:adapters-kafka/target/classes:$(cat "$cp_file")" \
   org.metricspipeline.adapters.kafka.KafkaBenchmark "$@"

@@ -20,6 +20,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -79,6 +80,8 @@ public final class ConsumerLoop implements ConsumerRebalanceListener {
   private final ScheduledThreadPoolExecutor timer;
 
   private final ReentrantLock lock = new ReentrantLock();
+  /** Signalled when the pipeline's polls have taken the buffer down to half its capacity, and on close. */
+  private final Condition room = lock.newCondition();
   // Guarded by lock.
   private final ArrayDeque<KafkaDelivery> buffer = new ArrayDeque<>();
   private final ArrayDeque<PendingPoll> pendingPolls = new ArrayDeque<>();
@@ -142,8 +145,15 @@ public final class ConsumerLoop implements ConsumerRebalanceListener {
       long failures = 0;
       while (!closed) {
         try {
-          applyPauses();
-          ConsumerRecords<byte[], byte[]> records = consumer.poll(settings.pollTimeout());
+          boolean full = applyPauses();
+          if (full) {
+            // Every partition is paused for the buffer: a poll would only wait out its timeout.
+            // Wait for the pipeline to take records instead, then resume at once.
+            awaitRoom();
+            full = applyPauses();
+          }
+          // A full buffer still polls (without waiting): rebalances, commit callbacks, liveness.
+          ConsumerRecords<byte[], byte[]> records = consumer.poll(full ? Duration.ZERO : settings.pollTimeout());
           failures = 0;
           lastPollError = "";
           if (!records.isEmpty()) {
@@ -165,6 +175,21 @@ public final class ConsumerLoop implements ConsumerRebalanceListener {
       LOG.error("the Kafka poll loop stopped", e);
     } finally {
       finish();
+    }
+  }
+
+  /** Waits up to the poll timeout until the buffer is down to half its capacity or the loop closes. */
+  private void awaitRoom() {
+    long nanos = settings.pollTimeout().toNanos();
+    lock.lock();
+    try {
+      while (!closed && buffer.size() > settings.bufferCapacity() / 2 && nanos > 0) {
+        nanos = room.awaitNanos(nanos);
+      }
+    } catch (InterruptedException e) {
+      // owned thread; the loop re-checks closed
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -228,8 +253,11 @@ public final class ConsumerLoop implements ConsumerRebalanceListener {
     }
   }
 
-  /** Pauses every partition while the buffer is full, and each partition holding too many unsettled records. */
-  private void applyPauses() {
+  /**
+   * Pauses every partition while the buffer is full, and each partition holding too many unsettled
+   * records; returns whether every partition is paused for the full buffer.
+   */
+  private boolean applyPauses() {
     Set<TopicPartition> assignment = consumer.assignment();
     assigned = assignment.size();
     int buffered;
@@ -263,6 +291,7 @@ public final class ConsumerLoop implements ConsumerRebalanceListener {
     pausedByUs.clear();
     pausedByUs.addAll(want);
     paused = want.size();
+    return full && !assignment.isEmpty();
   }
 
   private void maybeCommit(boolean sync) {
@@ -433,6 +462,9 @@ public final class ConsumerLoop implements ConsumerRebalanceListener {
     for (int i = 0; i < n; i++) {
       out.add(buffer.pollFirst());
     }
+    if (n > 0 && buffer.size() <= settings.bufferCapacity() / 2) {
+      room.signal();
+    }
     return out;
   }
 
@@ -597,6 +629,7 @@ public final class ConsumerLoop implements ConsumerRebalanceListener {
         return;
       }
       closed = true;
+      room.signalAll();
       waiting = new ArrayList<>(pendingPolls);
       pendingPolls.clear();
     } finally {
