@@ -259,11 +259,8 @@ public final class ConfigSchema {
 
   /** The key whose name ends a path holds a secret: shown as {@code ****}, never in plain text. */
   public static boolean isSecretKey(String path) {
-    String name = path.substring(Math.max(path.lastIndexOf('.'), path.lastIndexOf(']')) + 1).toLowerCase(java.util.Locale.ROOT);
-    int bracket = name.indexOf('[');
-    if (bracket >= 0) {
-      name = name.substring(0, bracket);
-    }
+    String p = path.replaceAll("(\\[\\d+])+$", "");
+    String name = p.substring(p.lastIndexOf('.') + 1).toLowerCase(java.util.Locale.ROOT);
     return name.contains("password") || name.contains("secret") || name.contains("token") || name.contains("api-key")
         || name.contains("api_key") || name.contains("webhook") || name.contains("jaas") || name.contains("credential");
   }
