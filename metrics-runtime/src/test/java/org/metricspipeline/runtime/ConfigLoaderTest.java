@@ -138,6 +138,7 @@ class ConfigLoaderTest {
     assertThat(c.visualization()).hasValueSatisfying(v -> assertThat(v.provider()).isEqualTo("memory"));
     assertThat(c.guard()).hasValueSatisfying(g -> assertThat(g.failureThreshold()).isEqualTo(5));
     assertThat(c.secrets().backend()).isEqualTo("env");
+    assertThat(loader(dir, env()).build().secretResolver(c).health().isHealthy()).isTrue();
     assertThat(c.toString()).doesNotContain("tok-0123456789abcdef-0123456789");
   }
 
