@@ -127,7 +127,7 @@ class ConfigLoaderTest {
     assertThat(c.http().bearerTokens()).containsExactly("tok-0123456789abcdef-0123456789");
     assertThat(c.http().rateLimits()).containsEntry(EndpointKind.GENERAL, 50).containsEntry(EndpointKind.HEALTH, 300);
     assertThat(c.http().jwt()).containsEntry("issuer", "https://issuer.example")
-        .containsEntry("audience", List.of("metrics")).containsEntry("clock_skew", Duration.ofSeconds(30))
+        .containsEntry("audience", "metrics").containsEntry("clock_skew", "30s")
         .containsEntry("jwks_file", dir.resolve("jwks.json").toAbsolutePath().toString())
         .containsEntry("scopes", Map.of("ingest", List.of("metrics.write"), "admin", List.of("metrics.admin")));
     assertThat(c.eventTypes()).containsKey("event_types");
