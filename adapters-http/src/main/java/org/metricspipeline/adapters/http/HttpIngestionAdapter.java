@@ -26,6 +26,7 @@ import org.metricspipeline.adapters.http.internal.IdempotencyKeys;
 import org.metricspipeline.adapters.http.internal.InfluxWriteEndpoint;
 import org.metricspipeline.adapters.http.internal.IngestionRequests;
 import org.metricspipeline.adapters.http.internal.RateLimiter;
+import org.metricspipeline.adapters.http.internal.RemoteWriteEndpoint;
 import org.metricspipeline.adapters.http.internal.RequestStats;
 import org.metricspipeline.adapters.http.internal.EndpointHandler;
 import org.metricspipeline.adapters.http.internal.JsonErrorHandler;
@@ -217,6 +218,7 @@ public final class HttpIngestionAdapter implements IngestionAdapter, SelfMeasuri
     List<HttpEndpoint> all = new ArrayList<>(mb.build().endpoints());
     all.add(new OtlpMetricsEndpoint(this::offer, b.validator, b.clock, b.capacity).endpoint());
     all.addAll(new InfluxWriteEndpoint(this::offer, b.validator, b.clock, b.capacity).endpoints());
+    all.add(new RemoteWriteEndpoint(this::offer, b.validator, b.clock, b.capacity).endpoint());
     // A contributed endpoint replaces a built-in one with the same method and path (the guard's /health).
     java.util.Set<String> contributed = new java.util.HashSet<>();
     b.endpoints.forEach(e -> contributed.add(e.method() + " " + e.pathPattern()));

@@ -71,6 +71,11 @@ final class PartialWrite {
     weights.add(count);
   }
 
+  /** Whether anything was rejected so far. */
+  boolean hasErrors() {
+    return errorCount > 0;
+  }
+
   /** The valid items so far. */
   int size() {
     return items.size();
