@@ -136,6 +136,14 @@ class InfluxWriteEndpointTest {
   }
 
   @Test
+  void aRepeatedFieldKeyKeepsItsLastValue() {
+    write("", "m a=1,b=2,a=3 1764763200000000000\nn " + "x=1,".repeat(20_000) + "y=2,x=4");
+    assertThat(sunk.get(0).metrics()).extracting(Metric::name, Metric::value)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("m_b", 2.0), org.assertj.core.groups.Tuple.tuple("m_a", 3.0));
+    assertThat(sunk.get(1).metrics()).extracting(Metric::name).containsExactly("n_y", "n_x");
+  }
+
+  @Test
   void aLineWithoutTimestampGetsTheArrivalTime() {
     write("", "m v=1");
     assertThat(sunk.get(0).timestamp()).isEqualTo(CLOCK.instant());
