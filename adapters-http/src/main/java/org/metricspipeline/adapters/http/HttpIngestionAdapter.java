@@ -99,6 +99,16 @@ import org.slf4j.LoggerFactory;
  * {@code partial_success} counts rejected data points (invalid ones, such as NaN values, and
  * exponential histograms, which are not supported), in both {@link AckMode}s.
  *
+ * <h2>InfluxDB line protocol and Prometheus remote write</h2>
+ * {@code POST /write} and {@code POST /api/v2/write} take InfluxDB line protocol ({@code precision},
+ * gzip): each line is one item of metric type {@code influx} with a metric per field named
+ * {@code {measurement}_{field}} as VictoriaMetrics names it, tagged with the line's tags (and
+ * {@code db} from the {@code db} or {@code bucket} parameter). {@code POST /api/v1/write} takes
+ * Prometheus remote write 1.0 (protobuf, snappy block format, its declared size checked against
+ * {@link Builder#maxBodyBytes(int)} before decompressing): each sample is one item of metric type
+ * {@code prometheus} named by {@code __name__}; staleness markers are skipped. Both answer 204, and
+ * a 400 naming each bad line or sample while the valid ones are written.
+ *
  * <h2>Server</h2>
  * Listens on {@value #DEFAULT_HOST} unless configured; the port is bound by {@link Builder#build()}
  * ({@code 0} picks a free one, see {@link #port()}). Requests run on an owned, bounded pool
