@@ -86,6 +86,15 @@ else
   echo "verify.sh: promtool could not be installed; PrometheusIT will skip" >&2
 fi
 
+# adapters-http's PrometheusRemoteWriteIT runs a real Prometheus server (scripts/prometheus.sh, which the IT
+# calls itself): install the package when missing. Without it the IT fails under CI=true and skips elsewhere.
+if PROMETHEUS=$(scripts/prometheus.sh install); then
+  export PROMETHEUS
+else
+  [[ "${CI:-}" == true ]] && { echo "verify.sh: Prometheus could not be installed (scripts/prometheus.sh install)" >&2; exit 1; }
+  echo "verify.sh: Prometheus could not be installed; PrometheusRemoteWriteIT will skip" >&2
+fi
+
 echo "== mvn -B verify with $(java -version 2>&1 | head -1)"
 mvn -B verify "$@"
 run_chdb_check

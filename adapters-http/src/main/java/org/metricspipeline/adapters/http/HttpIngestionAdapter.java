@@ -23,8 +23,10 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.metricspipeline.adapters.http.internal.BearerAuth;
 import org.metricspipeline.adapters.http.internal.ChannelBuffer;
 import org.metricspipeline.adapters.http.internal.IdempotencyKeys;
+import org.metricspipeline.adapters.http.internal.InfluxWriteEndpoint;
 import org.metricspipeline.adapters.http.internal.IngestionRequests;
 import org.metricspipeline.adapters.http.internal.RateLimiter;
+import org.metricspipeline.adapters.http.internal.RemoteWriteEndpoint;
 import org.metricspipeline.adapters.http.internal.RequestStats;
 import org.metricspipeline.adapters.http.internal.EndpointHandler;
 import org.metricspipeline.adapters.http.internal.JsonErrorHandler;
@@ -96,6 +98,16 @@ import org.slf4j.LoggerFactory;
  * It answers 200 with an {@code ExportMetricsServiceResponse} in the request's encoding whose
  * {@code partial_success} counts rejected data points (invalid ones, such as NaN values, and
  * exponential histograms, which are not supported), in both {@link AckMode}s.
+ *
+ * <h2>InfluxDB line protocol and Prometheus remote write</h2>
+ * {@code POST /write} and {@code POST /api/v2/write} take InfluxDB line protocol ({@code precision},
+ * gzip): each line is one item of metric type {@code influx} with a metric per field named
+ * {@code {measurement}_{field}} as VictoriaMetrics names it, tagged with the line's tags (and
+ * {@code db} from the {@code db} or {@code bucket} parameter). {@code POST /api/v1/write} takes
+ * Prometheus remote write 1.0 (protobuf, snappy block format, its declared size checked against
+ * {@link Builder#maxBodyBytes(int)} before decompressing): each sample is one item of metric type
+ * {@code prometheus} named by {@code __name__}; staleness markers are skipped. Both answer 204, and
+ * a 400 naming each bad line or sample while the valid ones are written.
  *
  * <h2>Server</h2>
  * Listens on {@value #DEFAULT_HOST} unless configured; the port is bound by {@link Builder#build()}
@@ -216,6 +228,8 @@ public final class HttpIngestionAdapter implements IngestionAdapter, SelfMeasuri
     }
     List<HttpEndpoint> all = new ArrayList<>(mb.build().endpoints());
     all.add(new OtlpMetricsEndpoint(this::offer, b.validator, b.clock, b.capacity).endpoint());
+    all.addAll(new InfluxWriteEndpoint(this::offer, b.validator, b.clock, b.capacity).endpoints());
+    all.add(new RemoteWriteEndpoint(this::offer, b.validator, b.clock, b.capacity).endpoint());
     // A contributed endpoint replaces a built-in one with the same method and path (the guard's /health).
     java.util.Set<String> contributed = new java.util.HashSet<>();
     b.endpoints.forEach(e -> contributed.add(e.method() + " " + e.pathPattern()));

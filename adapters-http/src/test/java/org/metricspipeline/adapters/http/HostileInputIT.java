@@ -98,12 +98,12 @@ class HostileInputIT {
   }
 
   /** Sends, then checks the rule: below 500, and a 2xx stored every expected point. */
-  private static void check(String path, byte[] body, List<Expected> expected, String... headers) throws Exception {
+  private static int check(String path, byte[] body, List<Expected> expected, String... headers) throws Exception {
     HttpResponse<byte[]> r = send("POST", path, body, headers);
     String text = new String(r.body(), StandardCharsets.UTF_8);
     assertThat(r.statusCode()).as("status of %s: %s", path, text).isLessThan(500);
     if (r.statusCode() / 100 != 2) {
-      return;
+      return r.statusCode();
     }
     long rejected = 0;
     if (path.equals("/v1/metrics")) {
@@ -113,7 +113,7 @@ class HostileInputIT {
     if (rejected > 0) {
       // OTLP's way of saying "not stored": every case body carries one point (two for the framing cases)
       assertThat(rejected).as("rejected points").isLessThanOrEqualTo(Math.max(1, expected.size()));
-      return;
+      return r.statusCode();
     }
     for (Expected e : expected) {
       List<MetricsData> items = storage.query(MetricsQuery.builder().metricNames(e.name()).range(TimeRange.all())
@@ -127,6 +127,12 @@ class HostileInputIT {
       assertThat(item.timestamp().toEpochMilli()).as("%s: timestamp", e.name())
           .isEqualTo(e.timestamp().toEpochMilli());
     }
+    return r.statusCode();
+  }
+
+  /** {@link #check}, and the body must have been taken whole: 204, the answer of both write protocols. */
+  private static void stored(String path, byte[] body, List<Expected> expected, String... headers) throws Exception {
+    assertThat(check(path, body, expected, headers)).as("status of %s", path).isEqualTo(204);
   }
 
   private static boolean isProtobuf(String... headers) {
@@ -482,6 +488,216 @@ class HostileInputIT {
     return tests.stream();
   }
 
+  // ---- InfluxDB line protocol and Prometheus remote write ----
+
+  private static final long TS_NANOS = 1_764_763_200_000_000_000L;
+  private static final long TS_MILLIS = 1_764_763_200_000L;
+  private static final String[] LP = {"Content-Type", "text/plain; charset=utf-8"};
+  private static final String[] RW = {"Content-Type", "application/x-protobuf", "Content-Encoding", "snappy",
+      "X-Prometheus-Remote-Write-Version", "0.1.0"};
+
+  /** One line: measurement {@code m}, field {@code v}, stored as {@code m_v}. */
+  private static String line(String measurement, String value) {
+    return measurement + ",h=x v=" + value + " " + TS_NANOS;
+  }
+
+  private static byte[] remoteWrite(String name, double value) {
+    return RemoteWriteRequests.request().series(name, Map.of("h", "x"), value, TS_MILLIS).body();
+  }
+
+  private static String[] with(String[] base, String... more) {
+    String[] all = java.util.Arrays.copyOf(base, base.length + more.length);
+    System.arraycopy(more, 0, all, base.length, more.length);
+    return all;
+  }
+
+  @TestFactory
+  Stream<DynamicTest> lineProtocol() {
+    List<DynamicTest> tests = new ArrayList<>();
+    for (String path : List.of("/write", "/api/v2/write")) {
+      for (String sep : List.of("\n", "\r\n", "\n\n", "\n# comment\n", "\n   ", " \n")) {
+        tests.add(test(path + " two lines sep '" + sep.replace("\n", "\\n").replace("\r", "\\r") + "'", () -> {
+          String a = name();
+          String b = name();
+          stored(path, utf8(line(a, "1") + sep + line(b, "2") + "\n"), List.of(new Expected(a + "_v", 1, Instant.parse(TS)),
+              new Expected(b + "_v", 2, Instant.parse(TS))), LP);
+        }));
+      }
+    }
+    List<String> broken = List.of("", "\n", "m", "m ", "m v", "m v=", "m v=1,", "m v=1 ,", "m,=x v=1", "m,t= v=1",
+        "m,t v=1", "m =1", "m v=1 1 2", "m v=1 1.5", "m v=1 x", "m v=1 99999999999999999999", ",", " ", "=", "m,t=a=b v=1",
+        "m v=1;n v=2", "m v=1,n v=2", "m\\", "m,t=a\\", "m v\\", "m,t\\=x v=1 1\\", "m s=\"abc", "m s=\"abc\\\"",
+        "m s=\"a\"b", "m s=\"a\nb\" 1", "m s=\"\"\"", "m v=1i2", "m v=--1", "m v=1e", "m v=.", "m v=1..2",
+        "m v=0x10", "m v=+1", "m v=1_000", "m v=1f", "m v=1d", "m v=tru", "m v=18446744073709551616u", "m v=-1u",
+        "m v=9223372036854775808i", "m\t v=1", "\u0000 v=1", "m v=1 " + "9".repeat(5000), "m," + "t=v,".repeat(5000) + "t=v v=1",
+        "m " + "v=1,".repeat(20_000) + "v=1", "m".repeat(100_000) + " v=1", "m v=\"" + "x".repeat(100_000) + "\"");
+    for (int i = 0; i < broken.size(); i++) {
+      byte[] body = utf8(broken.get(i));
+      int n = i;
+      tests.add(test("broken line " + n + " to /write", () -> check("/write", body, List.of(), LP)));
+    }
+    tests.add(test("escapes round trip", () -> {
+      String n = name();
+      stored("/write", utf8(n + ",k=a\\ b\\,c\\=d v=3 " + TS_NANOS), List.of(new Expected(n + "_v", 3, Instant.parse(TS))), LP);
+    }));
+    for (String type : List.of("application/json", "application/x-protobuf", "text/plain; charset=iso-8859-1",
+        "text/plain; charset=utf-16", "multipart/form-data")) {
+      tests.add(test("/write content type " + type, () -> assertThat(check("/write", utf8(line(name(), "1")), List.of(),
+          "Content-Type", type)).isEqualTo(415)));
+    }
+    List<byte[]> invalid = List.of(new byte[] {(byte) 0xC3, 0x28}, new byte[] {(byte) 0xC0, (byte) 0xAF},
+        new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, new byte[] {(byte) 0xFF}, new byte[] {(byte) 0xE2, (byte) 0x82});
+    for (int i = 0; i < invalid.size(); i++) {
+      byte[] bad = invalid.get(i);
+      for (String where : List.of("measurement", "tag key", "tag value", "field key", "string value")) {
+        tests.add(test("invalid utf-8 #" + i + " in the " + where, () -> {
+          String n = name();
+          String text = switch (where) {
+            case "measurement" -> n + "@@ v=1 " + TS_NANOS;
+            case "tag key" -> n + ",@@=x v=1 " + TS_NANOS;
+            case "tag value" -> n + ",t=@@ v=1 " + TS_NANOS;
+            case "field key" -> n + " v@@=1 " + TS_NANOS;
+            default -> n + " s=\"@@\",v=1 " + TS_NANOS;
+          };
+          int at = text.indexOf("@@");
+          check("/write", concat(utf8(text.substring(0, at)), bad, utf8(text.substring(at + 2))), List.of(), LP);
+        }));
+      }
+    }
+    for (String bad : List.of("NaN", "nan", "Inf", "+Inf", "-Inf", "Infinity", "1e309", "-1e309")) {
+      tests.add(test("/write non-finite " + bad, () -> check("/write", utf8(line(name(), bad)),
+          List.of(new Expected("never-stored", 0, Instant.EPOCH)), LP)));
+    }
+    Random random = new Random(18);
+    for (int i = 0; i < 12; i++) {
+      double d = Double.longBitsToDouble(random.nextLong());
+      if (!Double.isFinite(d)) {
+        continue;
+      }
+      tests.add(test("/write value " + d, () -> {
+        String n = name();
+        stored("/write", utf8(line(n, Double.toString(d))), List.of(new Expected(n + "_v", d, Instant.parse(TS))), LP);
+      }));
+    }
+    Map<String, String> precisions = Map.of("ns", Long.toString(TS_NANOS), "u", Long.toString(TS_NANOS / 1000),
+        "ms", Long.toString(TS_MILLIS), "s", Long.toString(TS_MILLIS / 1000), "m", Long.toString(TS_MILLIS / 60_000),
+        "h", Long.toString(TS_MILLIS / 3_600_000));
+    precisions.forEach((p, ts) -> tests.add(test("/write precision " + p, () -> {
+      String n = name();
+      stored("/write?precision=" + p, utf8(n + " v=1 " + ts), List.of(new Expected(n + "_v", 1, Instant.parse(TS))), LP);
+    })));
+    for (String p : List.of("x", "", "NS", "m", "h", "n")) {
+      tests.add(test("/api/v2/write precision '" + p + "'", () -> check("/api/v2/write?precision=" + p,
+          utf8(name() + " v=1 1764763200"), List.of(), LP)));
+    }
+    tests.add(test("/write negative and huge timestamps", () -> {
+      for (String ts : List.of("-1", "-9223372036854775808", "9223372036854775807")) {
+        check("/write", utf8(name() + " v=1 " + ts), List.of(), LP);
+      }
+      check("/write?precision=h", utf8(name() + " v=1 9223372036854775807"), List.of(), LP);
+    }));
+    tests.add(test("/write gzip", () -> {
+      String n = name();
+      stored("/write", gzip(utf8(line(n, "1.5"))), List.of(new Expected(n + "_v", 1.5, Instant.parse(TS))),
+          with(LP, "Content-Encoding", "gzip"));
+    }));
+    tests.add(test("/write gzip bomb", () -> assertThat(check("/write", gzip(new byte[8 << 20]), List.of(),
+        with(LP, "Content-Encoding", "gzip"))).isEqualTo(413)));
+    tests.add(test("/write gzip truncated", () -> {
+      byte[] z = gzip(utf8(line(name(), "1")));
+      check("/write", java.util.Arrays.copyOf(z, z.length / 2), List.of(), with(LP, "Content-Encoding", "gzip"));
+    }));
+    tests.add(test("/write snappy", () -> check("/write", RemoteWriteRequests.snappy(utf8(line(name(), "1"))), List.of(),
+        with(LP, "Content-Encoding", "snappy"))));
+    tests.add(test("/write more lines than the buffer holds", () -> assertThat(check("/write",
+        utf8((line(name(), "1") + "\n").repeat(10_001)), List.of(), LP)).isEqualTo(413)));
+    return tests.stream();
+  }
+
+  @TestFactory
+  Stream<DynamicTest> remoteWrite() {
+    List<DynamicTest> tests = new ArrayList<>();
+    tests.add(test("remote write one sample", () -> {
+      String n = name();
+      stored("/api/v1/write", remoteWrite(n, 2.5), List.of(new Expected(n, 2.5, Instant.parse(TS))), RW);
+    }));
+    tests.add(test("snappy garbage", () -> assertThat(check("/api/v1/write", new byte[] {(byte) 0xff, 1, 2, 3, 4},
+        List.of(), RW)).isEqualTo(400)));
+    tests.add(test("snappy truncated", () -> {
+      byte[] body = remoteWrite(name(), 1);
+      check("/api/v1/write", java.util.Arrays.copyOf(body, body.length - 3), List.of(), RW);
+    }));
+    tests.add(test("snappy framed stream format", () -> check("/api/v1/write", concat(new byte[] {(byte) 0xff, 6, 0, 0},
+        utf8("sNaPpY"), remoteWrite(name(), 1)), List.of(), RW)));
+    tests.add(test("snappy header declaring 4 GiB", () -> assertThat(check("/api/v1/write",
+        new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f, 0}, List.of(), RW)).isEqualTo(413)));
+    tests.add(test("snappy bomb: 8 MiB of zeros", () -> assertThat(check("/api/v1/write",
+        RemoteWriteRequests.snappy(new byte[8 << 20]), List.of(), RW)).isEqualTo(413)));
+    tests.add(test("snappy twice", () -> check("/api/v1/write", RemoteWriteRequests.snappy(remoteWrite(name(), 1)),
+        List.of(), RW)));
+    tests.add(test("protobuf garbage inside valid snappy", () -> check("/api/v1/write",
+        RemoteWriteRequests.snappy(new byte[] {(byte) 0xff, 1, 2, 3}), List.of(), RW)));
+    tests.add(test("json inside valid snappy", () -> check("/api/v1/write",
+        RemoteWriteRequests.snappy(utf8(seed000(name(), "1", "\"" + TS + "\""))), List.of(), RW)));
+    tests.add(test("remote write without Content-Encoding", () -> check("/api/v1/write",
+        RemoteWriteRequests.request().series(name(), Map.of(), 1, TS_MILLIS).protobuf(), List.of(),
+        "Content-Type", "application/x-protobuf")));
+    tests.add(test("remote write gzip", () -> check("/api/v1/write",
+        gzip(RemoteWriteRequests.request().series(name(), Map.of(), 1, TS_MILLIS).protobuf()), List.of(),
+        "Content-Type", "application/x-protobuf", "Content-Encoding", "gzip")));
+    tests.add(test("remote write 2.0", () -> assertThat(check("/api/v1/write", remoteWrite(name(), 1), List.of(),
+        "Content-Type", "application/x-protobuf;proto=io.prometheus.write.v2.Request", "Content-Encoding", "snappy"))
+        .isEqualTo(415)));
+    tests.add(test("remote write as json", () -> check("/api/v1/write", remoteWrite(name(), 1), List.of(),
+        "Content-Type", "application/json", "Content-Encoding", "snappy")));
+    for (double d : new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY,
+        Double.longBitsToDouble(0x7ff0000000000001L)}) {
+      tests.add(test("remote write non-finite " + Long.toHexString(Double.doubleToRawLongBits(d)), () ->
+          check("/api/v1/write", remoteWrite(name(), d), List.of(new Expected("never-stored", 0, Instant.EPOCH)), RW)));
+    }
+    tests.add(test("remote write staleness marker only", () -> {
+      String n = name();
+      check("/api/v1/write", remoteWrite(n, Double.longBitsToDouble(0x7ff0000000000002L)), List.of(), RW);
+      assertThat(storage.query(MetricsQuery.builder().metricNames(n).range(TimeRange.all()).build()).join()).isEmpty();
+    }));
+    Random random = new Random(19);
+    for (int i = 0; i < 12; i++) {
+      double d = Double.longBitsToDouble(random.nextLong());
+      if (!Double.isFinite(d)) {
+        continue;
+      }
+      tests.add(test("remote write value " + d, () -> {
+        String n = name();
+        stored("/api/v1/write", remoteWrite(n, d), List.of(new Expected(n, d, Instant.parse(TS))), RW);
+      }));
+    }
+    for (long ms : new long[] {-1, Long.MIN_VALUE, Long.MAX_VALUE, 0}) {
+      tests.add(test("remote write timestamp " + ms, () -> {
+        String n = name();
+        byte[] body = RemoteWriteRequests.request().series(n, Map.of(), 1, ms).body();
+        check("/api/v1/write", body, ms == 0 ? List.of(new Expected(n, 1, Instant.EPOCH)) : List.of(), RW);
+      }));
+    }
+    tests.add(test("remote write invalid utf-8 label", () -> {
+      byte[] raw = RemoteWriteRequests.request().series(name(), Map.of("k", "é"), 1, TS_MILLIS).protobuf();
+      for (int i = 0; i + 1 < raw.length; i++) {
+        if (raw[i] == (byte) 0xC3 && raw[i + 1] == (byte) 0xA9) {
+          raw[i + 1] = 0x28;
+        }
+      }
+      check("/api/v1/write", RemoteWriteRequests.snappy(raw), List.of(), RW);
+    }));
+    tests.add(test("remote write more samples than the buffer holds", () -> {
+      double[] pairs = new double[2 * 10_001];
+      for (int i = 0; i < pairs.length; i += 2) {
+        pairs[i] = i;
+        pairs[i + 1] = TS_MILLIS + i;
+      }
+      check("/api/v1/write", RemoteWriteRequests.request().series(name(), Map.of(), pairs).body(), List.of(), RW);
+    }));
+    return tests.stream();
+  }
+
   // ---- query cost bombs ----
 
   @TestFactory
@@ -620,7 +836,7 @@ class HostileInputIT {
   @org.junit.jupiter.api.Test
   void thereAreAtLeast200Cases() throws Exception {
     long count = Stream.of(framing().flatMap(c -> c.getChildren().map(x -> (Object) x)), encodings(), numbers(),
-        timestamps(), gzipBodies(), queryCostBombs(), rawHttpAbuse()).flatMap(s -> s.map(x -> (Object) x)).count();
+        timestamps(), gzipBodies(), lineProtocol(), remoteWrite(), queryCostBombs(), rawHttpAbuse()).flatMap(s -> s.map(x -> (Object) x)).count();
     assertThat(count).isGreaterThanOrEqualTo(200);
   }
 }

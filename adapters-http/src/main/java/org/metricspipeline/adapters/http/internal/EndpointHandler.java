@@ -174,20 +174,22 @@ public final class EndpointHandler extends Handler.Abstract {
       byte[] body = raw;
       String encoding = bare.header("Content-Encoding").orElse("identity").trim().toLowerCase(Locale.ROOT);
       if (!encoding.equals("identity") && !encoding.isEmpty()) {
-        if (!ingestion || !encoding.equals("gzip")) {
+        if (!ingestion || !(encoding.equals("gzip") || encoding.equals("snappy"))) {
           write(response, callback, ErrorBody.response(415, ErrorBody.UNSUPPORTED_MEDIA_TYPE,
-              "Content-Encoding '" + encoding + "' is not supported here" + (ingestion ? "; use gzip" : ""),
+              "Content-Encoding '" + encoding + "' is not supported here"
+                  + (ingestion ? "; use gzip (or snappy for Prometheus remote write)" : ""),
               Map.of("content_encoding", encoding), clock));
           return;
         }
         try {
-          body = gunzip(raw);
-        } catch (TooLarge e) {
+          // snappy: Prometheus remote write's block format, its declared length checked before allocating
+          body = encoding.equals("gzip") ? gunzip(raw) : Snappy.decompress(raw, maxBodyBytes);
+        } catch (TooLarge | Snappy.TooLargeException e) {
           write(response, callback, tooLarge());
           return;
         } catch (IOException e) {
           write(response, callback, ErrorBody.response(400, ErrorBody.UNSUPPORTED_MEDIA_TYPE,
-              "the gzip body cannot be decompressed: " + e.getMessage(), Map.of(), clock));
+              "the " + encoding + " body cannot be decompressed: " + e.getMessage(), Map.of(), clock));
           return;
         }
       }
