@@ -3,9 +3,12 @@ module org.metricspipeline.core {
   requires transitive org.metricspipeline.api;
   requires com.fasterxml.jackson.databind;
   requires org.slf4j;
+  // YAML secrets files only; optional (a properties file needs nothing)
+  requires static com.fasterxml.jackson.dataformat.yaml;
 
   exports org.metricspipeline.core;
   exports org.metricspipeline.core.http;
+  exports org.metricspipeline.core.config;
   // the long-poll queue and settle-once deliveries every channel shares; not an API
   exports org.metricspipeline.core.internal.channel to
       org.metricspipeline.adapters.memory,
