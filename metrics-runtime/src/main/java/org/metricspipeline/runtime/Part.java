@@ -3,7 +3,7 @@ package org.metricspipeline.runtime;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -35,8 +35,8 @@ public interface Part {
   void stop() throws Exception;
 
   /** How long the orchestrator waits for {@link #stop()}; empty: the orchestrator's default. */
-  default java.util.Optional<Duration> stopTimeout() {
-    return java.util.Optional.empty();
+  default Optional<Duration> stopTimeout() {
+    return Optional.empty();
   }
 
   /**
@@ -47,56 +47,21 @@ public interface Part {
     return Map.of();
   }
 
-  /** A part from its parts: a start and a stop action, and optional details. */
+  /** A part from its parts: a start and a stop action. */
   static Part of(String name, PartKind kind, List<String> dependsOn, Action start, Action stop) {
-    return of(name, kind, dependsOn, start, stop, Map::of);
+    return new FunctionPart(name, kind, dependsOn, Optional.empty(), start, stop, Map::of);
   }
 
   /** A part from its parts, with details shown in the status. */
   static Part of(String name, PartKind kind, List<String> dependsOn, Action start, Action stop,
       Supplier<Map<String, Object>> details) {
-    Objects.requireNonNull(name, "name");
-    Objects.requireNonNull(kind, "kind");
-    List<String> deps = List.copyOf(dependsOn);
-    Objects.requireNonNull(start, "start");
-    Objects.requireNonNull(stop, "stop");
-    Objects.requireNonNull(details, "details");
-    return new Part() {
-      @Override
-      public String name() {
-        return name;
-      }
+    return new FunctionPart(name, kind, dependsOn, Optional.empty(), start, stop, details);
+  }
 
-      @Override
-      public PartKind kind() {
-        return kind;
-      }
-
-      @Override
-      public List<String> dependsOn() {
-        return deps;
-      }
-
-      @Override
-      public void start() throws Exception {
-        start.run();
-      }
-
-      @Override
-      public void stop() throws Exception {
-        stop.run();
-      }
-
-      @Override
-      public Map<String, Object> details() {
-        return details.get();
-      }
-
-      @Override
-      public String toString() {
-        return kind.wireName() + " " + name;
-      }
-    };
+  /** A part from its parts, with details and its own {@link #stopTimeout()}. */
+  static Part of(String name, PartKind kind, List<String> dependsOn, Duration stopTimeout, Action start, Action stop,
+      Supplier<Map<String, Object>> details) {
+    return new FunctionPart(name, kind, dependsOn, Optional.of(stopTimeout), start, stop, details);
   }
 
   /** A start or stop action that may throw. */

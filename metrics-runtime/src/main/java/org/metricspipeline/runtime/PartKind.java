@@ -4,7 +4,8 @@ import java.util.Locale;
 
 /**
  * What an orchestrated {@link Part} is, in the order the {@link Orchestrator} starts parts whose
- * dependencies are met: storage first, jobs last (and stops them the other way round).
+ * dependencies are met: storage first, then pipelines, channels, visualization, the HTTP server, the
+ * guard, its collector, and jobs last (and stops them the other way round).
  */
 public enum PartKind {
   /** A store: everything else writes to or reads from it. */
@@ -13,6 +14,8 @@ public enum PartKind {
   PIPELINE,
   /** An ingestion channel feeding a pipeline (SQS, Kafka, in-process). */
   CHANNEL,
+  /** A visualization adapter (its dashboards are mounted on the HTTP server). */
+  VISUALIZATION,
   /** The HTTP server: ingestion endpoints, the query API, status endpoints. */
   HTTP_SERVER,
   /** The self-healing guard. */
