@@ -1,0 +1,57 @@
+package org.metricspipeline.cli;
+
+import java.util.concurrent.Callable;
+import org.metricspipeline.runtime.Orchestrator;
+import org.metricspipeline.runtime.OrchestratorException;
+import org.metricspipeline.runtime.PipelineRuntime;
+import org.metricspipeline.runtime.RuntimeConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code run}: starts everything a config declares and serves until SIGTERM or Ctrl-C. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+    description = {"Starts what the config declares (storage, pipelines, channels, HTTP server, guard, collector,",
+        "jobs, in that order) and runs until SIGTERM or Ctrl-C, which stop everything gracefully in reverse order.",
+        "A part that fails to start stops what was started and exits 1 naming the part."})
+final class RunCommand implements Callable<Integer> {
+
+  @ParentCommand
+  MetricsPipelineCommand parent;
+
+  @Mixin
+  ConfigOptions config;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    RuntimeConfig loaded = config.loader().load();
+    PipelineRuntime runtime = PipelineRuntime.builder(loaded).build();
+    Thread hook = new Thread(runtime::close, "metrics-cli-shutdown-1");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      runtime.start();
+    } catch (OrchestratorException e) {
+      parent.err.println("cannot start: " + e.getMessage());
+      removeHook(hook);
+      return ExitCodes.FAILURE;
+    }
+    parent.out.println("Metrics Pipeline running from " + config.describe() + ": " + runtime.startOrder().size()
+        + " parts " + runtime.startOrder());
+    runtime.httpUri().ifPresent(uri -> {
+      parent.out.println("Serving " + uri + " (query API, ingestion, /health, /metrics)");
+      parent.out.println("Status: curl -s " + uri + Orchestrator.STATUS_PATH
+          + "   or: metrics-pipeline status --url " + uri);
+    });
+    parent.out.println("Ctrl-C or SIGTERM (kill " + ProcessHandle.current().pid() + ") stops it gracefully");
+    runtime.awaitStopped();
+    return ExitCodes.OK;
+  }
+
+  private static void removeHook(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // already shutting down: the hook runs and finds everything stopped
+    }
+  }
+}
