@@ -21,8 +21,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import org.metricspipeline.api.HealthCheckResult;
+import org.metricspipeline.core.config.References;
+import org.metricspipeline.core.config.SecretException;
+import org.metricspipeline.core.config.SecretResolver;
 
 /**
  * Loads, validates, saves and writes a sample of the guard's YAML configuration (seed 001's
@@ -34,9 +36,10 @@ import java.util.regex.Pattern;
  * }</pre>
  *
  * <p>Any string value may contain {@code ${env:NAME}} (an environment variable) or
- * {@code ${secret:NAME}} (a key of the secrets file: a flat YAML map, given to the builder or as
- * {@code secrets_file} in the config, relative to the config's folder; seed 002's file backend).
- * Resolved values never appear in problems, exceptions, logs, {@link GuardConfig#toString()} or a
+ * {@code ${secret:NAME}} (looked up through a {@link SecretResolver} given to the builder, or else in
+ * the config's {@code secrets_file}: a flat YAML or properties file relative to the config's folder,
+ * refused when group or others may read it; seed 002's backends), resolved by core's
+ * {@link References} (nested references too, cycles reported). Resolved values never appear in problems, exceptions, logs, {@link GuardConfig#toString()} or a
  * saved file: those show the reference.
  *
  * <p>Loading reports every problem at once, each with its field path ({@link GuardConfigException}):
@@ -45,7 +48,23 @@ import java.util.regex.Pattern;
 public final class ConfigManager {
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-  private static final Pattern REFERENCE = Pattern.compile("\\$\\{(env|secret):([A-Za-z0-9_.-]+)}");
+  /** Where {@code ${secret:..}} fails when neither the builder nor the config names a secrets file. */
+  private static final SecretResolver NO_SECRETS_FILE = new SecretResolver() {
+    @Override
+    public Optional<String> lookup(String key) {
+      throw new SecretException("no secrets_file is configured");
+    }
+
+    @Override
+    public String backend() {
+      return "none";
+    }
+
+    @Override
+    public HealthCheckResult health() {
+      return HealthCheckResult.unhealthy("no secrets_file is configured");
+    }
+  };
   private static final Map<String, Set<String>> FIELDS = new LinkedHashMap<>();
 
   static {
@@ -60,11 +79,11 @@ public final class ConfigManager {
   }
 
   private final Map<String, String> environment;
-  private final Path secretsFile; // null: from the config
+  private final SecretResolver secrets; // null: the config's secrets_file
 
   private ConfigManager(Builder b) {
     this.environment = b.environment;
-    this.secretsFile = b.secretsFile;
+    this.secrets = b.secrets;
   }
 
   /** A builder. */
@@ -124,7 +143,7 @@ public final class ConfigManager {
         r.number("baselines.threshold", d.baselineThreshold()),
         r.integer("baselines.points_outside", d.baselinePointsOutside()),
         r.seconds("collector.interval_seconds", d.collectorInterval()),
-        r.references);
+        r.referencesByPath);
     List<ConfigProblem> problems = new ArrayList<>(r.problems);
     for (ConfigProblem p : validate(config)) {
       if (problems.stream().noneMatch(q -> q.parameter().equals(p.parameter()))) {
@@ -135,6 +154,13 @@ public final class ConfigManager {
       throw new GuardConfigException(problems);
     }
     return config;
+  }
+
+  /** Every setting this format knows, as dotted paths ({@code recovery.max_attempts}); sections included. */
+  public static Set<String> knownSettings() {
+    Set<String> out = new java.util.TreeSet<>();
+    FIELDS.forEach((section, names) -> names.forEach(n -> out.add(section.isEmpty() ? n : section + "." + n)));
+    return out;
   }
 
   /** Every range problem of a config, each with its field path; empty when valid. */
@@ -301,8 +327,8 @@ public final class ConfigManager {
   private final class Reader {
     final JsonNode root;
     final List<ConfigProblem> problems = new ArrayList<>();
-    final Map<String, String> references = new LinkedHashMap<>();
-    Map<String, String> secrets; // null: no secrets file
+    final Map<String, String> referencesByPath = new LinkedHashMap<>();
+    References references;
 
     Reader(JsonNode root) {
       this.root = root;
@@ -328,27 +354,21 @@ public final class ConfigManager {
     }
 
     void loadSecrets(Path baseDir) {
-      Path file = secretsFile;
-      if (file == null) {
+      SecretResolver resolver = secrets;
+      if (resolver == null) {
         Optional<String> fromConfig = raw("secrets_file").map(JsonNode::asText);
-        if (fromConfig.isEmpty()) {
-          return;
+        if (fromConfig.isPresent()) {
+          Path file = baseDir == null ? Path.of(fromConfig.get()) : baseDir.resolve(fromConfig.get());
+          resolver = SecretResolver.file(file);
+          HealthCheckResult health = resolver.health();
+          if (!health.isHealthy()) {
+            // the reason names the file and what is wrong with it, never its content
+            problems.add(new ConfigProblem("secrets_file", file.toString(), String.valueOf(health.details().get("reason"))));
+          }
         }
-        file = baseDir == null ? Path.of(fromConfig.get()) : baseDir.resolve(fromConfig.get());
       }
-      try {
-        JsonNode tree = YAML.readTree(Files.readString(file, StandardCharsets.UTF_8));
-        secrets = new LinkedHashMap<>();
-        if (tree != null && tree.isObject()) {
-          tree.fields().forEachRemaining(e -> secrets.put(e.getKey(), e.getValue().asText()));
-        } else {
-          problems.add(new ConfigProblem("secrets_file", file.toString(), "must be a YAML mapping of names to values"));
-        }
-      } catch (IOException e) {
-        // the message of a parse error may quote the file's content: never show it
-        problems.add(new ConfigProblem("secrets_file", file.toString(), "must be a readable YAML file ("
-            + e.getClass().getSimpleName() + ")"));
-      }
+      references = References.builder().environment(environment)
+          .secrets(resolver == null ? NO_SECRETS_FILE : resolver).build();
     }
 
     Optional<JsonNode> raw(String path) {
@@ -376,41 +396,18 @@ public final class ConfigManager {
     }
 
     Optional<String> resolve(String path, String value) {
-      Matcher m = REFERENCE.matcher(value);
-      if (!m.find()) {
+      if (!References.containsReference(value)) {
         return Optional.of(value);
       }
-      m.reset();
-      StringBuilder out = new StringBuilder();
-      boolean ok = true;
-      while (m.find()) {
-        String kind = m.group(1);
-        String name = m.group(2);
-        String v;
-        if (kind.equals("env")) {
-          v = environment.get(name);
-          if (v == null) {
-            problems.add(new ConfigProblem(path, value, "references environment variable " + name + ", which is not set"));
-          }
-        } else if (secrets == null) {
-          v = null;
-          problems.add(new ConfigProblem(path, value, "references secret " + name
-              + ", but no secrets_file is configured"));
-        } else {
-          v = secrets.get(name);
-          if (v == null) {
-            problems.add(new ConfigProblem(path, value, "references secret " + name + ", which the secrets file lacks"));
-          }
-        }
-        if (v == null) {
-          ok = false;
-          v = "";
-        }
-        m.appendReplacement(out, Matcher.quoteReplacement(v));
+      referencesByPath.put(path, value);
+      try {
+        return Optional.of(references.resolve(path, value));
+      } catch (SecretException e) {
+        String message = e.getMessage();
+        problems.add(new ConfigProblem(path, value, message.startsWith(path + ": ") ? message.substring(path.length() + 2)
+            : message));
+        return Optional.empty();
       }
-      m.appendTail(out);
-      references.put(path, value);
-      return ok ? Optional.of(out.toString()) : Optional.empty();
     }
 
     int integer(String path, int dflt) {
@@ -520,14 +517,14 @@ public final class ConfigManager {
 
     /** What a problem may show of a value: the reference it came from, never a resolved value. */
     String shownRaw(String path, String value) {
-      return references.getOrDefault(path, GuardConfig.SENSITIVE.contains(path) ? "****" : value);
+      return referencesByPath.getOrDefault(path, GuardConfig.SENSITIVE.contains(path) ? "****" : value);
     }
   }
 
   /** Builds a {@link ConfigManager}. */
   public static final class Builder {
     private Map<String, String> environment = System.getenv();
-    private Path secretsFile;
+    private SecretResolver secrets;
 
     private Builder() {}
 
@@ -537,9 +534,17 @@ public final class ConfigManager {
       return this;
     }
 
-    /** Where {@code ${secret:NAME}} is looked up [the config's {@code secrets_file}]. */
+    /**
+     * Where {@code ${secret:NAME}} is looked up: a flat YAML or properties file that group and others
+     * may not read (mode 600) [the config's {@code secrets_file}].
+     */
     public Builder secretsFile(Path file) {
-      this.secretsFile = Objects.requireNonNull(file, "file");
+      return secrets(SecretResolver.file(Objects.requireNonNull(file, "file")));
+    }
+
+    /** Where {@code ${secret:NAME}} is looked up: any backend (env, file, vault) [the config's {@code secrets_file}]. */
+    public Builder secrets(SecretResolver resolver) {
+      this.secrets = Objects.requireNonNull(resolver, "resolver");
       return this;
     }
 

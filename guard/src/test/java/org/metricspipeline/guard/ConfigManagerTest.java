@@ -1,6 +1,7 @@
 package org.metricspipeline.guard;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.net.URI;
@@ -25,6 +26,8 @@ class ConfigManagerTest {
 
   private ConfigManager manager() throws Exception {
     Files.writeString(dir.resolve("secrets.yaml"), "slack_webhook: " + SLACK + "\napi_token: " + TOKEN + "\n");
+    // a secrets file others may read is refused (seed 002's file backend, core's SecretResolver.file)
+    Files.setPosixFilePermissions(dir.resolve("secrets.yaml"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     return ConfigManager.builder().environment(Map.of("GUARD_PORT", "9090"))
         .secretsFile(dir.resolve("secrets.yaml")).build();
   }
@@ -136,5 +139,28 @@ class ConfigManagerTest {
         Baselines.Method.EWMA, 60, 3.5, 3, c.collectorInterval(), Map.of())))
         .extracting(ConfigProblem::parameter)
         .containsExactly("check_interval_seconds", "failure_threshold", "http.host", "http.port");
+  }
+
+  @Test
+  void refusesASecretsFileThatOthersMayRead() throws Exception {
+    Path secrets = dir.resolve("open-secrets.yaml");
+    Files.writeString(secrets, "api_token: " + TOKEN + "\n");
+    Files.setPosixFilePermissions(secrets, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    assertThatThrownBy(() -> ConfigManager.builder().environment(Map.of()).build()
+        .parse("secrets_file: open-secrets.yaml\nhttp:\n  bearer_tokens: [\"${secret:api_token}\"]\n", dir))
+        .isInstanceOf(GuardConfigException.class)
+        .satisfies(e -> assertThat(((GuardConfigException) e).problems()).extracting(ConfigProblem::parameter)
+            .contains("secrets_file"))
+        .hasMessageContaining("chmod 600")
+        .hasMessageNotContaining(TOKEN);
+  }
+
+  @Test
+  void resolvesSecretsThroughAnyBackendGivenToTheBuilder() {
+    ConfigManager m = ConfigManager.builder().environment(Map.of())
+        .secrets(org.metricspipeline.core.config.SecretResolver.environment(Map.of("api_token", TOKEN))).build();
+    GuardConfig c = m.parse("http:\n  bearer_tokens: [\"${secret:api_token}\"]\n", dir);
+    assertThat(c.bearerTokens()).containsExactly(TOKEN);
+    assertThat(c.references()).containsEntry("http.bearer_tokens[0]", "${secret:api_token}");
   }
 }

@@ -1,10 +1,15 @@
 package org.metricspipeline.runtime;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.metricspipeline.core.config.SecretResolver;
+import org.metricspipeline.runtime.internal.ConfigReader;
+import org.metricspipeline.runtime.internal.ConfigTree;
 
 /**
  * Loads a config directory (seed 002's {@code ConfigLoader}): {@code platform.yaml}, then
@@ -21,6 +26,8 @@ public final class ConfigLoader {
 
   /** Prefix of environment variables that override config values; {@code __} separates path segments. */
   public static final String ENV_PREFIX = "METRICS_PIPELINE__";
+  /** The base layer's file name. */
+  public static final String PLATFORM_FILE = "platform.yaml";
 
   private final Path configDir;
   private final Optional<String> env;
@@ -47,7 +54,7 @@ public final class ConfigLoader {
    * @throws ConfigException listing every problem found
    */
   public RuntimeConfig load() {
-    throw new UnsupportedOperationException("not yet");
+    return new ConfigReader(merge(), environmentVariables, secretResolver).read();
   }
 
   /**
@@ -56,7 +63,32 @@ public final class ConfigLoader {
    * @throws ConfigException when a file is missing or not valid YAML
    */
   public MergedConfig merge() {
-    throw new UnsupportedOperationException("not yet");
+    ConfigTree tree = new ConfigTree();
+    List<Path> files = new ArrayList<>();
+    Path platform = configDir.resolve(PLATFORM_FILE);
+    if (!Files.isRegularFile(platform)) {
+      tree.problems().add(new ConfigProblem("", platform.toString(), "", "is required: the base layer every config directory has"));
+    } else {
+      files.add(platform);
+    }
+    env.ifPresent(e -> layer(configDir.resolve("environments").resolve(e + ".yaml"), "environment " + e, files, tree));
+    domain.ifPresent(d -> layer(configDir.resolve("domains").resolve(d + ".yaml"), "domain " + d, files, tree));
+    for (Path f : files) {
+      tree.mergeFile(f);
+    }
+    tree.applyEnvironment(environmentVariables, ENV_PREFIX);
+    if (!tree.problems().isEmpty()) {
+      throw new ConfigException(tree.problems());
+    }
+    return new MergedConfig(configDir, files, tree.root(), tree.origins());
+  }
+
+  private static void layer(Path file, String what, List<Path> files, ConfigTree tree) {
+    if (Files.isRegularFile(file)) {
+      files.add(file);
+    } else {
+      tree.problems().add(new ConfigProblem("", file.toString(), "", "is required: " + what + " was asked for"));
+    }
   }
 
   /** Builds a {@link ConfigLoader}. */

@@ -96,7 +96,7 @@ public final class References {
       if (m.group(1).equals("env")) {
         found = Optional.ofNullable(environment.get(name));
         if (found.isEmpty()) {
-          throw new SecretException(field + ": " + reference + " names an environment variable that is not set");
+          throw new SecretException(field + ": " + reference + " names environment variable " + name + ", which is not set");
         }
       } else {
         try {
@@ -105,7 +105,8 @@ public final class References {
           throw new SecretException(field + ": " + reference + ": " + e.getMessage(), e);
         }
         if (found.isEmpty()) {
-          throw new SecretException(field + ": " + reference + " is not in the " + secrets.backend() + " secret backend");
+          throw new SecretException(field + ": " + reference + " names secret " + name + ", which the " + secrets.backend()
+              + " secret backend lacks");
         }
       }
       chain.addLast(reference);

@@ -1,0 +1,54 @@
+package org.metricspipeline.runtime.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.metricspipeline.core.config.SecretResolver;
+import org.metricspipeline.guard.ConfigManager;
+import org.metricspipeline.guard.GuardConfig;
+import org.metricspipeline.guard.GuardConfigException;
+import org.metricspipeline.runtime.ConfigProblem;
+import org.metricspipeline.runtime.MergedConfig;
+
+/**
+ * The {@code guard} section, read by the guard's own {@link ConfigManager} (one parser for the
+ * guard's format) with the runtime's secret backend; its problems are reported under {@code guard.}
+ * with their source file, and an unknown key gets the nearest known one.
+ */
+final class GuardSection {
+
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+  private GuardSection() {}
+
+  static Optional<GuardConfig> parse(Map<?, ?> section, MergedConfig merged, Map<String, String> environment,
+      SecretResolver secrets, List<ConfigProblem> problems) {
+    String text;
+    try {
+      text = YAML.writeValueAsString(section);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a parsed YAML map could not be written back", e);
+    }
+    try {
+      return Optional.of(ConfigManager.builder().environment(environment).secrets(secrets).build()
+          .parse(text, merged.configDir()));
+    } catch (GuardConfigException e) {
+      for (org.metricspipeline.guard.ConfigProblem p : e.problems()) {
+        String path = p.parameter().isEmpty() ? "guard" : "guard." + p.parameter();
+        String constraint = p.constraint();
+        if (constraint.startsWith("is not a known setting")) {
+          String name = p.parameter().substring(p.parameter().lastIndexOf('.') + 1);
+          String parent = p.parameter().contains(".") ? p.parameter().substring(0, p.parameter().lastIndexOf('.') + 1) : "";
+          List<String> siblings = ConfigManager.knownSettings().stream().filter(k -> k.startsWith(parent)
+              && k.indexOf('.', parent.length()) < 0).map(k -> k.substring(parent.length())).toList();
+          constraint = "is not a known setting" + Suggestions.hint(name, siblings) + "; known here: " + siblings;
+        }
+        problems.add(new ConfigProblem(path, merged.originOf(path), p.value(), constraint));
+      }
+      return Optional.empty();
+    }
+  }
+}
