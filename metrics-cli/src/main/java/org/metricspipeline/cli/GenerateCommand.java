@@ -22,7 +22,7 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code generate}: seed 004's data generator, posting a synthetic series to a running server. */
 @Command(name = "generate", mixinStandardHelpOptions = true,
-    description = {"Posts a synthetic series to a running server (POST /api/v1/ingest, seed 004's data generator):",
+    description = {"Posts synthetic data to a running server (seed 004's generator).", "Posts a synthetic series to a running server (POST /api/v1/ingest, seed 004's data generator):",
         "one point every --interval over the --duration ending now, following --pattern, tagged pattern=P plus",
         "any --label. Deterministic under --seed. Exits 1 when the server refused any point."})
 final class GenerateCommand implements Callable<Integer> {

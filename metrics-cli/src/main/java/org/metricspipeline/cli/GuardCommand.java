@@ -11,7 +11,7 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code guard}: seed 001's guard CLI modes against a running server. */
 @Command(name = "guard", mixinStandardHelpOptions = true,
-    description = {"Asks the guard of a running server (run with a guard section) over its HTTP API.",
+    description = {"Asks a running guard: --status, --alerts, --baselines, --analyze.", "Asks the guard of a running server (run with a guard section) over its HTTP API.",
         "--status exits 1 when the guard reports critical or failed."})
 final class GuardCommand implements Callable<Integer> {
 

@@ -26,10 +26,10 @@ import picocli.CommandLine.Command;
     subcommands = {RunCommand.class, ValidateCommand.class, ScanCommand.class, StatusCommand.class,
         SampleConfigCommand.class, GenerateCommand.class, RollupCommand.class, RetentionCommand.class,
         GuardCommand.class, CommandLine.HelpCommand.class},
-    footer = {"", "Exit codes: 0 ok; 1 runtime failure (a part failed to start, a job failed, server unreachable or",
-        "not all running); 2 usage or configuration error; 3 scan found HIGH findings.",
-        "Docs: docs/command.md"})
-public final class MetricsPipelineCommand implements Runnable {
+    footer = {"", "Exit codes:", "  0  ok",
+        "  1  runtime failure: a part failed to start, a job failed, the server is unreachable or not all running",
+        "  2  usage or configuration error", "  3  scan found HIGH findings", "Docs: docs/command.md"})
+public final class MetricsPipelineCommand implements java.util.concurrent.Callable<Integer> {
 
   PrintStream out = System.out;
   PrintStream err = System.err;
@@ -71,9 +71,11 @@ public final class MetricsPipelineCommand implements Runnable {
     return cl;
   }
 
-  /** Without a subcommand: the help, and a usage error. */
+  /** Without a subcommand: the usage, and a usage error. */
   @Override
-  public void run() {
-    throw new CommandLine.ParameterException(new CommandLine(this), "a subcommand is required (see --help)");
+  public Integer call() {
+    err.println("a subcommand is required");
+    new CommandLine(new MetricsPipelineCommand()).usage(err);
+    return ExitCodes.USAGE;
   }
 }

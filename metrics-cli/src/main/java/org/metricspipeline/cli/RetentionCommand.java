@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 
 /** {@code retention}: seed 004's retention job, run once. */
 @Command(name = "retention", mixinStandardHelpOptions = true,
-    description = {"Runs the retention job once (seed 004's retention_job) against each pipeline's store, deleting",
+    description = {"Runs the retention job once.", "Runs the retention job once (seed 004's retention_job) against each pipeline's store, deleting",
         "raw points and rollup buckets older than the pipeline's retention settings (the defaults when it has",
         "none: raw 7d, 1m 30d, 5m 90d, 1h 365d). For the embedded store with a data-dir, stop its server first."})
 final class RetentionCommand extends TimeSeriesJobCommand {

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 
 /** {@code rollup}: seed 004's rollup job, run once. */
 @Command(name = "rollup", mixinStandardHelpOptions = true,
-    description = {"Runs the rollup job once (1m, 5m, 1h buckets; seed 004's rollup_job) against each pipeline's",
+    description = {"Runs the rollup job once.", "Runs the rollup job once (1m, 5m, 1h buckets; seed 004's rollup_job) against each pipeline's",
         "store, with the pipeline's rollups settings (the defaults when it has none). For the embedded store with",
         "a data-dir, stop the server that uses it first."})
 final class RollupCommand extends TimeSeriesJobCommand {

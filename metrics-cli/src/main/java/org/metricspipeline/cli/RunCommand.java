@@ -11,7 +11,7 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code run}: starts everything a config declares and serves until SIGTERM or Ctrl-C. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-    description = {"Starts what the config declares (storage, pipelines, channels, HTTP server, guard, collector,",
+    description = {"Runs what a config declares until SIGTERM or Ctrl-C.", "Starts what the config declares (storage, pipelines, channels, HTTP server, guard, collector,",
         "jobs, in that order) and runs until SIGTERM or Ctrl-C, which stop everything gracefully in reverse order.",
         "A part that fails to start stops what was started and exits 1 naming the part."})
 final class RunCommand implements Callable<Integer> {

@@ -14,7 +14,7 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code sample-config}: writes a commented config directory that runs as is. */
 @Command(name = "sample-config", mixinStandardHelpOptions = true,
-    description = {"Writes a commented sample config directory that runs as is on the embedded default store",
+    description = {"Writes a sample config directory that runs as is.", "Writes a commented sample config directory that runs as is on the embedded default store",
         "(HTTP ingestion, durable memory store with rollups and retention, dashboards, the guard), with a dev and",
         "a prod environment and a domain. Refuses to overwrite files unless --force."})
 final class SampleConfigCommand implements Callable<Integer> {

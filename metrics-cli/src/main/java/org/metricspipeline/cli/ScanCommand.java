@@ -11,7 +11,7 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code scan}: the security scan of a merged config and its files. */
 @Command(name = "scan", mixinStandardHelpOptions = true,
-    description = {"Checks a merged config and its files before deploy: authentication, rate limits, plain-text",
+    description = {"Security scan of a config before deploy; exits 3 on HIGH findings.", "Checks a merged config and its files before deploy: authentication, rate limits, plain-text",
         "secrets, secrets files readable by others, plain http:// URLs and TLS to remote hosts, short tokens.",
         "Each finding has a severity, the field path and a fix. Exits 3 when any finding is HIGH."})
 final class ScanCommand implements Callable<Integer> {

@@ -11,7 +11,7 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code status}: asks a running server for its orchestrator status (seed 001's {@code --status}). */
 @Command(name = "status", mixinStandardHelpOptions = true,
-    description = {"Prints a running server's orchestrator status (GET /api/v1/orchestrator/status): every part's",
+    description = {"Prints a running server's orchestrator status.", "Prints a running server's orchestrator status (GET /api/v1/orchestrator/status): every part's",
         "state, uptime and last error. Exits 0 when every part runs, 1 otherwise or when nothing answers."})
 final class StatusCommand implements Callable<Integer> {
 

@@ -9,7 +9,7 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code validate}: loads, merges and validates a config and checks it can be wired, without starting anything. */
 @Command(name = "validate", mixinStandardHelpOptions = true,
-    description = {"Loads and validates a config directory (every problem with its field path and file) and checks",
+    description = {"Validates a config directory without starting anything.", "Loads and validates a config directory (every problem with its field path and file) and checks",
         "that the runtime can wire it, without starting anything. Secrets are resolved, never printed."})
 final class ValidateCommand implements Callable<Integer> {
 
