@@ -1,8 +1,11 @@
 package org.metricspipeline.cli;
 
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.metricspipeline.runtime.Orchestrator;
 import org.metricspipeline.runtime.OrchestratorException;
+import org.metricspipeline.runtime.PartState;
+import org.metricspipeline.runtime.PartStatus;
 import org.metricspipeline.runtime.PipelineRuntime;
 import org.metricspipeline.runtime.RuntimeConfig;
 import picocli.CommandLine.Command;
@@ -44,7 +47,14 @@ final class RunCommand implements Callable<Integer> {
     });
     parent.out.println("Ctrl-C or SIGTERM (kill " + ProcessHandle.current().pid() + ") stops it gracefully");
     runtime.awaitStopped();
-    return ExitCodes.OK;
+    List<PartStatus> failed = runtime.status().parts().stream().filter(p -> p.state() != PartState.STOPPED).toList();
+    if (failed.isEmpty()) {
+      parent.out.println("Stopped gracefully: " + runtime.startOrder().size() + " parts, in reverse order");
+    } else {
+      failed.forEach(p -> parent.err.println("part " + p.name() + " did not stop cleanly: " + p.lastError().orElse("")));
+    }
+    parent.out.flush();
+    return failed.isEmpty() ? ExitCodes.OK : ExitCodes.FAILURE;
   }
 
   private static void removeHook(Thread hook) {

@@ -22,10 +22,11 @@ final class CommandProcess implements AutoCloseable {
 
   private final Process process;
   private final List<String> lines = new CopyOnWriteArrayList<>();
+  private final Thread reader;
 
   private CommandProcess(Process process) {
     this.process = process;
-    Thread reader = new Thread(this::read, "command-output-" + process.pid());
+    reader = new Thread(this::read, "command-output-" + process.pid());
     reader.setDaemon(true);
     reader.start();
   }
@@ -83,12 +84,18 @@ final class CommandProcess implements AutoCloseable {
 
   /** Sends SIGTERM (what {@code kill PID} and a service manager's stop send). */
   void sigterm() {
-    process.destroy();
+    // through the handle: Process.destroy() would also close this side of the child's output pipe,
+    // losing what the child prints while it stops
+    process.toHandle().destroy();
   }
 
-  /** The exit code, or -1 when it did not exit within the wait. */
+  /** The exit code, or -1 when it did not exit within the wait; once it exited, its output is complete. */
   int awaitExit(Duration wait) throws InterruptedException {
-    return process.waitFor(wait.toNanos(), TimeUnit.NANOSECONDS) ? process.exitValue() : -1;
+    if (!process.waitFor(wait.toNanos(), TimeUnit.NANOSECONDS)) {
+      return -1;
+    }
+    reader.join(TimeUnit.SECONDS.toMillis(10));
+    return process.exitValue();
   }
 
   @Override
