@@ -1,12 +1,12 @@
 package org.metricspipeline.guard;
 
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.metricspipeline.api.ConfigurationException;
+import org.metricspipeline.core.http.ErrorBody;
 
 /**
  * A guard configuration with problems: every one of them, each with its field path. Secret values
@@ -42,7 +42,7 @@ public final class GuardConfigException extends ConfigurationException {
    * problems {@code details} is {@code {"errors": [...]}}.
    */
   public Map<String, Object> toErrorBody(Clock clock) {
-    List<Object> list = new ArrayList<>();
+    List<Map<String, Object>> list = new ArrayList<>();
     for (ConfigProblem p : problems) {
       Map<String, Object> d = new LinkedHashMap<>();
       d.put("parameter", p.parameter());
@@ -50,12 +50,6 @@ public final class GuardConfigException extends ConfigurationException {
       d.put("constraint", p.constraint());
       list.add(d);
     }
-    Map<String, Object> error = new LinkedHashMap<>();
-    error.put("type", "ConfigurationError");
-    error.put("message", problems.size() == 1 ? "Invalid configuration parameter"
-        : problems.size() + " invalid configuration parameters");
-    error.put("details", list.size() == 1 ? list.get(0) : Map.of("errors", list));
-    error.put("timestamp", Instant.now(clock).toString());
-    return Map.of("error", error);
+    return ErrorBody.configurationError(list, clock);
   }
 }

@@ -1,12 +1,12 @@
 package org.metricspipeline.runtime;
 
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.metricspipeline.api.ConfigurationException;
+import org.metricspipeline.core.http.ErrorBody;
 
 /**
  * A config directory with problems: every one found, each with its field path and source file.
@@ -16,7 +16,7 @@ public final class ConfigException extends ConfigurationException {
   private static final long serialVersionUID = 1L;
 
   /** The {@code type} of the error body, as seed 001 names configuration errors. */
-  public static final String ERROR_TYPE = "ConfigurationError";
+  public static final String ERROR_TYPE = ErrorBody.CONFIGURATION;
 
   private final transient List<ConfigProblem> problems;
 
@@ -45,7 +45,7 @@ public final class ConfigException extends ConfigurationException {
    * {@code details} is {@code {"errors": [...]}}.
    */
   public Map<String, Object> toErrorBody(Clock clock) {
-    List<Object> list = new ArrayList<>();
+    List<Map<String, Object>> list = new ArrayList<>();
     for (ConfigProblem p : problems) {
       Map<String, Object> d = new LinkedHashMap<>();
       d.put("parameter", p.path());
@@ -54,12 +54,6 @@ public final class ConfigException extends ConfigurationException {
       d.put("file", p.source());
       list.add(d);
     }
-    Map<String, Object> error = new LinkedHashMap<>();
-    error.put("type", ERROR_TYPE);
-    error.put("message", problems.size() == 1 ? "Invalid configuration parameter"
-        : problems.size() + " invalid configuration parameters");
-    error.put("details", list.size() == 1 ? list.get(0) : Map.of("errors", list));
-    error.put("timestamp", Instant.now(clock).toString());
-    return Map.of("error", error);
+    return ErrorBody.configurationError(list, clock);
   }
 }

@@ -91,6 +91,14 @@ public final class ConfigLoader {
     }
   }
 
+  /**
+   * The secret backend {@code config} names, or the one given to the builder: for its
+   * {@link SecretResolver#health()} (status pages, {@code metrics-pipeline validate}).
+   */
+  public SecretResolver secretResolver(RuntimeConfig config) {
+    return secretResolver.orElseGet(() -> SecretBackends.create(config.secrets(), configDir, environmentVariables));
+  }
+
   /** Builds a {@link ConfigLoader}. */
   public static final class Builder {
     private Path configDir;

@@ -16,9 +16,11 @@ import org.metricspipeline.core.http.EndpointKind;
  * @param authenticateHealth whether health endpoints need a token too [authenticate_health, false]
  * @param rateLimits requests per minute per client IP by endpoint kind; empty when rate limits are
  *     off [rate_limits: enabled true, health 300, ingestion 1000, general 100]
- * @param jwt the {@code auth.jwt} settings, validated, keys as written (issuer, audience, jwks_file,
- *     hmac_secret, public_key_file, clock_skew, scopes with ingest/query/admin lists); empty when JWTs
- *     are off. Values: strings, {@code scopes} a map of lists of strings.
+ * @param jwt the {@code auth.jwt} settings, validated, keys as written, as the HTTP adapter's
+ *     {@code JwtAuth.fromMap} takes them: {@code issuer}, {@code audience}, {@code hmac_secret} (strings),
+ *     {@code jwks_file}, {@code public_key_file} (absolute paths), {@code clock_skew} (always, such as
+ *     {@code 60s}), {@code scopes} (a map of {@code ingest}/{@code query}/{@code admin} to lists of
+ *     strings); empty when JWTs are off
  */
 public record HttpConfig(boolean enabled, String bindAddress, int port, List<String> bearerTokens,
     boolean authenticateHealth, Map<EndpointKind, Integer> rateLimits, Map<String, Object> jwt) {

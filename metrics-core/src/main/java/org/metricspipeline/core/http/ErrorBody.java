@@ -60,6 +60,8 @@ public final class ErrorBody {
   public static final String TIMEOUT = "Timeout";
   /** {@code type} of a 501 when the store lacks a capability. */
   public static final String UNSUPPORTED_CAPABILITY = "UnsupportedCapability";
+  /** {@code type} of a configuration error (seed 001's {@code ConfigurationError}). */
+  public static final String CONFIGURATION = "ConfigurationError";
   /** {@code type} of a 500. */
   public static final String INTERNAL = "InternalError";
 
@@ -78,6 +80,24 @@ public final class ErrorBody {
     error.put("details", details);
     error.put("timestamp", Timestamps.formatMillis(Instant.now(clock)));
     return EndpointResponse.json(status, HttpJson.write(Map.of("error", error)));
+  }
+
+  /**
+   * Seed 001's body for configuration problems, as a map (for a command's output or a log):
+   * {@code {"error": {"type": "ConfigurationError", "message", "details", "timestamp"}}}; one problem's
+   * fields are the details, several go under {@code details.errors}.
+   */
+  public static Map<String, Object> configurationError(List<Map<String, Object>> problems, Clock clock) {
+    if (problems.isEmpty()) {
+      throw new IllegalArgumentException("problems must not be empty");
+    }
+    Map<String, Object> error = new LinkedHashMap<>();
+    error.put("type", CONFIGURATION);
+    error.put("message", problems.size() == 1 ? "Invalid configuration parameter"
+        : problems.size() + " invalid configuration parameters");
+    error.put("details", problems.size() == 1 ? problems.get(0) : Map.of("errors", List.copyOf(problems)));
+    error.put("timestamp", Instant.now(clock).toString());
+    return Map.of("error", error);
   }
 
   /** A 400 naming every field at fault: details {@code {"errors": [{"field", "message"}]}}. */

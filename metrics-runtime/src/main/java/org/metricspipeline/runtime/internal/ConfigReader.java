@@ -377,10 +377,13 @@ public final class ConfigReader {
     Values.Section limits = values.at(s.map("rate_limits"), s.pathOf("rate_limits"), "http.rate_limits");
     Map<EndpointKind, Integer> rateLimits = new LinkedHashMap<>();
     boolean limited = limits.bool("enabled");
-    for (EndpointKind k : EndpointKind.values()) {
-      int perMinute = limits.integer(k.name().toLowerCase(java.util.Locale.ROOT));
+    for (String group : limits.schema.names()) {
+      if (group.equals("enabled")) {
+        continue;
+      }
+      int perMinute = limits.integer(group);
       if (limited) {
-        rateLimits.put(k, perMinute);
+        rateLimits.put(EndpointKind.valueOf(group.toUpperCase(java.util.Locale.ROOT)), perMinute);
       }
     }
     Map<?, ?> auth = s.map("auth");
@@ -393,9 +396,7 @@ public final class ConfigReader {
   private Map<String, Object> jwt(Values.Section s) {
     Map<String, Object> out = new LinkedHashMap<>();
     s.string("issuer").ifPresent(v -> out.put("issuer", v));
-    if (s.has("audience")) {
-      out.put("audience", s.strings("audience"));
-    }
+    s.string("audience").ifPresent(v -> out.put("audience", v));
     for (String file : List.of("jwks_file", "public_key_file")) {
       s.string(file).ifPresent(v -> {
         Path p = merged.configDir().resolve(v).toAbsolutePath().normalize();
@@ -419,7 +420,7 @@ public final class ConfigReader {
     if (skew.compareTo(Duration.ofMinutes(10)) > 0) {
       values.problem(s.pathOf("clock_skew"), Durations.format(skew), "must be at most 10m");
     }
-    out.put("clock_skew", skew);
+    out.put("clock_skew", Durations.format(skew));
     if (s.map("scopes") != null) {
       Values.Section scopes = values.at(s.map("scopes"), s.pathOf("scopes"), "http.auth.jwt.scopes");
       Map<String, Object> byGroup = new LinkedHashMap<>();

@@ -194,7 +194,7 @@ public final class ConfigSchema {
         section("jwt", "JWT bearer tokens (seed 001), validated beside the static tokens; on when the section is present"));
     section("http.auth.jwt", "JWT validation: one key source (jwks_file, hmac_secret or public_key_file) is required.",
         string("issuer", null, "the required `iss` claim; none: not checked"),
-        strings("audience", List.of(), "accepted `aud` values (a string or a list); none: not checked"),
+        string("audience", null, "the `aud` value every token must include; none: not checked"),
         string("jwks_file", null, "a JWKS file of public keys (RS256, ES256)"),
         string("hmac_secret", null, "the HS256 shared secret, at least 32 characters; use `${secret:..}`"),
         string("public_key_file", null, "a PEM public key (RS256 or ES256)"),
@@ -259,11 +259,8 @@ public final class ConfigSchema {
 
   /** The key whose name ends a path holds a secret: shown as {@code ****}, never in plain text. */
   public static boolean isSecretKey(String path) {
-    String name = path.substring(Math.max(path.lastIndexOf('.'), path.lastIndexOf(']')) + 1).toLowerCase(java.util.Locale.ROOT);
-    int bracket = name.indexOf('[');
-    if (bracket >= 0) {
-      name = name.substring(0, bracket);
-    }
+    String p = path.replaceAll("(\\[\\d+])+$", "");
+    String name = p.substring(p.lastIndexOf('.') + 1).toLowerCase(java.util.Locale.ROOT);
     return name.contains("password") || name.contains("secret") || name.contains("token") || name.contains("api-key")
         || name.contains("api_key") || name.contains("webhook") || name.contains("jaas") || name.contains("credential");
   }

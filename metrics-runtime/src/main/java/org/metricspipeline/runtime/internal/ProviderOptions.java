@@ -43,7 +43,9 @@ public final class ProviderOptions {
     }
     put(AdapterKind.INGESTION, "memory", "capacity", "retry-after", "max-rejected-kept");
     put(AdapterKind.INGESTION, "http", "host", "port", "capacity", "ack-mode", "stored-timeout", "retry-after",
-        "max-body-bytes", "max-threads", "shutdown-timeout", "bearer-tokens", "rate-limits");
+        "max-body-bytes", "max-threads", "shutdown-timeout", "bearer-tokens", "rate-limits", "jwt-issuer", "jwt-audience",
+        "jwt-hmac-secret", "jwt-public-key-file", "jwt-jwks-file", "jwt-clock-skew", "jwt-scopes-ingest",
+        "jwt-scopes-query", "jwt-scopes-admin");
     put(AdapterKind.INGESTION, "sqs", "queue-url", "queue-name", "region", "endpoint", "access-key-id",
         "secret-access-key", "max-connections", "receiver-concurrency", "receive-batch-size", "receive-wait",
         "visibility-timeout", "buffer-capacity", "settler-concurrency", "nack-backoff", "max-nack-backoff",

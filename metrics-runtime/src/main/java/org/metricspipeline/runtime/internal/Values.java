@@ -152,7 +152,10 @@ final class Values {
         if (v instanceof List<?> list) {
           List<String> out = new ArrayList<>();
           for (Object o : list) {
-            if (o == null || o instanceof Map<?, ?> || o instanceof List<?>) {
+            if (o == null) {
+              continue; // a reference that could not be resolved: reported already
+            }
+            if (o instanceof Map<?, ?> || o instanceof List<?>) {
               return Optional.empty();
             }
             out.add(String.valueOf(o));
