@@ -10,6 +10,7 @@ module org.metricspipeline.adapters.http {
   requires com.fasterxml.jackson.databind;
   requires com.google.protobuf;
   requires io.opentelemetry.proto;
+  requires com.nimbusds.jose.jwt;
 
   exports org.metricspipeline.adapters.http;
 

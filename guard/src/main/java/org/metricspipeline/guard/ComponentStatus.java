@@ -15,9 +15,11 @@ import java.util.Optional;
  * @param consecutiveFailures unhealthy checks in a row
  * @param consecutiveSuccesses healthy checks in a row
  * @param recoveryAttempts recovery attempts since the component was last healthy
+ * @param checks its named checks, in the order added
  */
 public record ComponentStatus(String name, ComponentState state, Optional<Instant> lastCheckedAt,
-    Map<String, Object> lastResult, int consecutiveFailures, int consecutiveSuccesses, int recoveryAttempts) {
+    Map<String, Object> lastResult, int consecutiveFailures, int consecutiveSuccesses, int recoveryAttempts,
+    java.util.List<CheckStatus> checks) {
 
   /** Validates and copies. */
   public ComponentStatus {
@@ -25,5 +27,13 @@ public record ComponentStatus(String name, ComponentState state, Optional<Instan
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(lastCheckedAt, "lastCheckedAt");
     lastResult = Map.copyOf(lastResult);
+    checks = java.util.List.copyOf(checks);
+  }
+
+  /** A status without named checks (the form before checks were listed). */
+  public ComponentStatus(String name, ComponentState state, Optional<Instant> lastCheckedAt,
+      Map<String, Object> lastResult, int consecutiveFailures, int consecutiveSuccesses, int recoveryAttempts) {
+    this(name, state, lastCheckedAt, lastResult, consecutiveFailures, consecutiveSuccesses, recoveryAttempts,
+        java.util.List.of());
   }
 }

@@ -49,6 +49,9 @@ import org.metricspipeline.guard.internal.Telemetry;
  *   <tr><td>{@code GET /api/v1/analyze/{component}}</td><td>one component's status, alerts,
  *       recoveries and the baselines whose key starts with its name; 404 for an unknown one</td></tr>
  * </table>
+ *
+ * <p>The {@code /api/v1/*} endpoints are {@link EndpointKind#ADMIN}: a JWT needs the admin scopes
+ * for them, and they are rate limited like general endpoints unless given their own limit.
  */
 public final class GuardEndpoints {
 
@@ -68,14 +71,14 @@ public final class GuardEndpoints {
     List<HttpEndpoint> list = new ArrayList<>();
     list.add(HttpEndpoint.of("GET", "/health", EndpointKind.HEALTH, r -> done(health())));
     list.add(HttpEndpoint.of("GET", "/metrics", EndpointKind.GENERAL, r -> done(prometheus())));
-    list.add(HttpEndpoint.of("GET", "/api/v1/status", EndpointKind.GENERAL,
+    list.add(HttpEndpoint.of("GET", "/api/v1/status", EndpointKind.ADMIN,
         r -> done(json(200, GuardJson.status(guard.getSystemStatus())))));
-    list.add(HttpEndpoint.of("GET", "/api/v1/alerts", EndpointKind.GENERAL, r -> done(alerts(r))));
-    list.add(HttpEndpoint.of("GET", "/api/v1/metrics", EndpointKind.GENERAL, this::metrics));
-    list.add(HttpEndpoint.of("GET", "/api/v1/baselines", EndpointKind.GENERAL,
+    list.add(HttpEndpoint.of("GET", "/api/v1/alerts", EndpointKind.ADMIN, r -> done(alerts(r))));
+    list.add(HttpEndpoint.of("GET", "/api/v1/metrics", EndpointKind.ADMIN, this::metrics));
+    list.add(HttpEndpoint.of("GET", "/api/v1/baselines", EndpointKind.ADMIN,
         r -> done(json(200, Map.of("baselines", baselines == null ? List.of()
             : baselines.all().stream().map(GuardEndpoints::baseline).toList())))));
-    list.add(HttpEndpoint.of("GET", "/api/v1/analyze/{component}", EndpointKind.GENERAL, r -> done(analyze(r))));
+    list.add(HttpEndpoint.of("GET", "/api/v1/analyze/{component}", EndpointKind.ADMIN, r -> done(analyze(r))));
     this.endpoints = List.copyOf(list);
   }
 
@@ -97,9 +100,9 @@ public final class GuardEndpoints {
   public static List<HttpEndpoint> deferred(java.util.function.Supplier<GuardEndpoints> later) {
     Objects.requireNonNull(later, "later");
     List<HttpEndpoint> list = new ArrayList<>();
-    for (String[] e : new String[][] {{"/health", "HEALTH"}, {"/metrics", "GENERAL"}, {"/api/v1/status", "GENERAL"},
-        {"/api/v1/alerts", "GENERAL"}, {"/api/v1/metrics", "GENERAL"}, {"/api/v1/baselines", "GENERAL"},
-        {"/api/v1/analyze/{component}", "GENERAL"}}) {
+    for (String[] e : new String[][] {{"/health", "HEALTH"}, {"/metrics", "GENERAL"}, {"/api/v1/status", "ADMIN"},
+        {"/api/v1/alerts", "ADMIN"}, {"/api/v1/metrics", "ADMIN"}, {"/api/v1/baselines", "ADMIN"},
+        {"/api/v1/analyze/{component}", "ADMIN"}}) {
       String pattern = e[0];
       list.add(HttpEndpoint.of("GET", pattern, EndpointKind.valueOf(e[1]), r -> {
         GuardEndpoints g = later.get();

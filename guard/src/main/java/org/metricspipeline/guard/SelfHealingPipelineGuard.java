@@ -58,6 +58,14 @@ import org.slf4j.LoggerFactory;
  * checks in a row [3] make it {@link ComponentState#CRITICAL}, and {@code successThreshold}
  * healthy checks in a row [2] make any other state healthy again, resolving its alerts.
  *
+ * <h2>Named checks</h2>
+ *
+ * A component has one or more named {@link ComponentCheck}s (seed 001's {@code check_name}; the one
+ * given with {@link Builder#component} is {@value #DEFAULT_CHECK_NAME}), added and removed while the
+ * guard runs ({@link #addCheck}, {@link #removeCheck}). They run together; the component follows
+ * the worst answer: healthy, degraded and critical through the thresholds above, recovering and
+ * failed at once. {@link ComponentStatus#checks()} lists each one.
+ *
  * <h2>Recovery</h2>
  *
  * A critical component with recovery strategies becomes {@link ComponentState#RECOVERING}: every
@@ -102,12 +110,14 @@ public final class SelfHealingPipelineGuard implements AutoCloseable, SelfMeasur
   public static final Duration DEFAULT_RECOVERY_BACKOFF = Duration.ofSeconds(30);
   /** Default number of recovery attempts and resolved alerts kept. */
   public static final int DEFAULT_HISTORY_SIZE = 100;
-  /** The component name of the watched pipeline itself. */
-  public static final String PIPELINE = "pipeline";
-  /** The component name of the pipeline's storage. */
-  public static final String STORAGE = "storage";
-  /** The component name of the pipeline's ingestion channel. */
-  public static final String INGESTION = "ingestion";
+  /** The component name of the watched pipeline itself ({@link PipelineComponent#PIPELINE}). */
+  public static final String PIPELINE = PipelineComponent.PIPELINE;
+  /** The component name of the pipeline's storage ({@link PipelineComponent#STORAGE}). */
+  public static final String STORAGE = PipelineComponent.STORAGE;
+  /** The component name of the pipeline's ingestion channel ({@link PipelineComponent#INGESTION}). */
+  public static final String INGESTION = PipelineComponent.INGESTION;
+  /** The name of the check given with a component ({@link Builder#component}) or by {@link Builder#pipeline}. */
+  public static final String DEFAULT_CHECK_NAME = "health";
 
   private static final Logger LOG = LoggerFactory.getLogger(SelfHealingPipelineGuard.class);
   private static final int NOTIFIER_QUEUE = 1000;
@@ -121,6 +131,8 @@ public final class SelfHealingPipelineGuard implements AutoCloseable, SelfMeasur
   private final int maxRecoveryAttempts;
   private final Duration recoveryBackoff;
   private final Duration tickInterval;
+  private final Duration checkInterval;
+  private final Duration checkTimeout;
   private final int historySize;
   private final MetricsPipeline pipeline; // null when not watching one
   private final Object lock = new Object();
@@ -143,6 +155,8 @@ public final class SelfHealingPipelineGuard implements AutoCloseable, SelfMeasur
     this.maxRecoveryAttempts = b.maxRecoveryAttempts;
     this.recoveryBackoff = b.recoveryBackoff;
     this.tickInterval = b.tickInterval;
+    this.checkInterval = b.checkInterval;
+    this.checkTimeout = b.checkTimeout;
     this.historySize = b.historySize;
     this.pipeline = b.pipeline;
     this.notifiers = List.copyOf(b.notifiers);
@@ -153,7 +167,9 @@ public final class SelfHealingPipelineGuard implements AutoCloseable, SelfMeasur
     }
     Map<String, Tracker> map = new LinkedHashMap<>();
     for (ComponentSpec spec : specs.values()) {
-      map.put(spec.name, new Tracker(spec, strategies.getOrDefault(spec.name, List.of())));
+      Tracker t = new Tracker(spec, strategies.getOrDefault(spec.name, List.of()));
+      spec.checks.forEach((name, check) -> t.checks.put(name, new NamedCheck(name, check)));
+      map.put(spec.name, t);
     }
     this.components = map;
     AtomicInteger n = new AtomicInteger();
@@ -178,12 +194,12 @@ public final class SelfHealingPipelineGuard implements AutoCloseable, SelfMeasur
    * Starts checking components on the guard's scheduler thread. Calling it again while monitoring
    * does nothing.
    *
-   * @throws IllegalStateException after {@link #close()}
+   * @throws MonitoringException after {@link #close()}
    */
   public void startMonitoring() {
     synchronized (lock) {
       if (closed) {
-        throw new IllegalStateException("the guard is closed");
+        throw new MonitoringException("the guard is closed: it cannot monitor again");
       }
       if (tick != null) {
         return;
@@ -252,7 +268,57 @@ public final class SelfHealingPipelineGuard implements AutoCloseable, SelfMeasur
 
   /** The names of the watched components, in registration order. */
   public List<String> componentNames() {
-    return List.copyOf(components.keySet());
+    synchronized (lock) {
+      return List.copyOf(components.keySet());
+    }
+  }
+
+  /**
+   * Adds a named check to a component, or replaces the check of that name, while the guard runs
+   * (seed 001's {@code check_name}). An unknown component is added, checked every
+   * {@link Builder#checkInterval} within {@link Builder#checkTimeout}. The component's health
+   * follows the worst answer of its checks; the check first runs with the component's next check.
+   *
+   * @throws IllegalArgumentException for a name that is not 1 to 64 letters, digits, {@code . _ -}
+   * @throws MonitoringException after {@link #close()}
+   */
+  public void addCheck(String component, String checkName, ComponentCheck check) {
+    Builder.validName("component name", component);
+    Builder.validName("check name", checkName);
+    Objects.requireNonNull(check, "check");
+    synchronized (lock) {
+      if (closed) {
+        throw new MonitoringException("the guard is closed: cannot add check '" + checkName + "' to " + component);
+      }
+      Tracker t = components.computeIfAbsent(component, n -> new Tracker(
+          new ComponentSpec(n, Map.of(), checkInterval, checkTimeout), List.of()));
+      t.checks.put(checkName, new NamedCheck(checkName, check));
+    }
+    LOG.info("guard: check {} added to {}", checkName, component);
+  }
+
+  /**
+   * Removes a named check while the guard runs; a component left without checks is no longer
+   * watched (its active alerts are resolved). False when there was no such check.
+   */
+  public boolean removeCheck(String component, String checkName) {
+    Objects.requireNonNull(component, "component");
+    Objects.requireNonNull(checkName, "checkName");
+    List<Alert> toResolve = new ArrayList<>();
+    synchronized (lock) {
+      Tracker t = components.get(component);
+      if (t == null || t.checks.remove(checkName) == null) {
+        return false;
+      }
+      if (t.checks.isEmpty()) {
+        components.remove(component);
+        activeAlerts.values().stream().filter(a -> a.component().equals(component)).forEach(toResolve::add);
+      }
+    }
+    Instant now = clock.instant();
+    toResolve.forEach(a -> resolve(a, "component no longer watched", now));
+    LOG.info("guard: check {} removed from {}", checkName, component);
+    return true;
   }
 
   /** Unresolved alerts, oldest first. */
@@ -321,13 +387,13 @@ public final class SelfHealingPipelineGuard implements AutoCloseable, SelfMeasur
         list.add(new Measurement(SEED_COMPONENT_HEALTH, Measurement.Kind.GAUGE,
             "1 while the component is healthy (seed 001's name for metrics_guard_component_healthy)", c, healthy));
         list.add(new Measurement("metrics_guard_checks_total", Measurement.Kind.COUNTER,
-            "Health checks run", c, t.checks));
+            "Health checks run", c, t.checkRuns));
         list.add(new Measurement("metrics_guard_check_failures_total", Measurement.Kind.COUNTER,
             "Health checks that answered unhealthy, failed or timed out", c, t.failedChecks));
         list.add(new Measurement("metrics_guard_check_duration_seconds_sum", Measurement.Kind.COUNTER,
             "Total time spent in health checks", c, t.checkNanos / 1e9));
         list.add(new Measurement("metrics_guard_check_duration_seconds_count", Measurement.Kind.COUNTER,
-            "Health checks timed", c, t.checks));
+            "Health checks timed", c, t.checkRuns));
         list.add(new Measurement("metrics_guard_recovery_attempts_total", Measurement.Kind.COUNTER,
             "Recovery attempts (each runs every strategy of the component)", c, t.totalAttempts));
       }
@@ -384,26 +450,49 @@ public final class SelfHealingPipelineGuard implements AutoCloseable, SelfMeasur
   private synchronized SystemStatus runChecks(boolean all) {
     Instant now = clock.instant();
     List<Tracker> due = new ArrayList<>();
-    for (Tracker t : components.values()) {
-      if (all || t.nextCheckAt == null || !now.isBefore(t.nextCheckAt)) {
-        due.add(t);
+    List<List<NamedCheck>> dueChecks = new ArrayList<>();
+    synchronized (lock) {
+      for (Tracker t : components.values()) {
+        if (all || t.nextCheckAt == null || !now.isBefore(t.nextCheckAt)) {
+          due.add(t);
+          dueChecks.add(List.copyOf(t.checks.values()));
+        }
       }
     }
-    List<CompletableFuture<HealthCheckResult>> futures = new ArrayList<>();
+    List<List<CompletableFuture<ComponentCheck.Result>>> futures = new ArrayList<>();
     long[] started = new long[due.size()];
     for (int i = 0; i < due.size(); i++) {
       started[i] = System.nanoTime();
-      futures.add(start(due.get(i).spec));
+      List<CompletableFuture<ComponentCheck.Result>> f = new ArrayList<>();
+      for (NamedCheck c : dueChecks.get(i)) {
+        f.add(start(c.check, due.get(i).spec.timeout));
+      }
+      futures.add(f);
     }
     for (int i = 0; i < due.size(); i++) {
       Tracker t = due.get(i);
-      HealthCheckResult result = futures.get(i).join();
+      List<ComponentCheck.Result> results = futures.get(i).stream().map(CompletableFuture::join).toList();
       long took = System.nanoTime() - started[i];
       Instant at = clock.instant();
+      NamedCheck worst = null;
+      ComponentCheck.Result worstResult = null;
       synchronized (lock) {
         t.checkNanos += took;
+        for (int k = 0; k < results.size(); k++) {
+          NamedCheck c = dueChecks.get(i).get(k);
+          c.state = results.get(k).state();
+          c.details = results.get(k).details();
+          c.lastCheckedAt = at;
+          if (worstResult == null || results.get(k).state().severity() > worstResult.state().severity()
+              || (results.get(k).state() == ComponentState.FAILED && worstResult.state() != ComponentState.FAILED)) {
+            worst = c;
+            worstResult = results.get(k);
+          }
+        }
       }
-      apply(t, result, at);
+      if (worstResult != null) {
+        apply(t, worstResult, results.size() > 1 ? worst.name : null, at);
+      }
       t.nextCheckAt = at.plus(t.spec.interval);
     }
     dispatchDueRetries();
@@ -425,30 +514,47 @@ public final class SelfHealingPipelineGuard implements AutoCloseable, SelfMeasur
     }
   }
 
-  private static CompletableFuture<HealthCheckResult> start(ComponentSpec spec) {
-    CompletableFuture<HealthCheckResult> f;
+  private static CompletableFuture<ComponentCheck.Result> start(ComponentCheck check, Duration timeout) {
+    CompletableFuture<ComponentCheck.Result> f;
     try {
-      f = spec.check.check();
+      f = check.check();
     } catch (RuntimeException e) {
-      return CompletableFuture.completedFuture(HealthCheckResult.unhealthy("health check threw: " + e));
+      return CompletableFuture.completedFuture(critical("health check threw: " + e));
     }
     if (f == null) {
-      return CompletableFuture.completedFuture(HealthCheckResult.unhealthy("health check returned null"));
+      return CompletableFuture.completedFuture(critical("health check returned null"));
     }
-    return f.thenApply(r -> r == null ? HealthCheckResult.unhealthy("health check returned null") : r)
-        .completeOnTimeout(HealthCheckResult.unhealthy("no answer within " + spec.timeout),
-            spec.timeout.toMillis(), TimeUnit.MILLISECONDS)
-        .exceptionally(t -> HealthCheckResult.unhealthy("health check failed: "
+    return f.thenApply(r -> r == null ? critical("health check returned null") : r)
+        .completeOnTimeout(critical("no answer within " + timeout), timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .exceptionally(t -> critical("health check failed: "
             + (t instanceof CompletionException && t.getCause() != null ? t.getCause() : t)));
   }
 
-  private void apply(Tracker t, HealthCheckResult result, Instant now) {
+  private static ComponentCheck.Result critical(String reason) {
+    return ComponentCheck.Result.of(ComponentState.CRITICAL, reason);
+  }
+
+  /**
+   * Moves a component on the worst answer of its checks: healthy, degraded and critical answers go
+   * through the thresholds; a check answering recovering or failed moves the component there at once.
+   */
+  private void apply(Tracker t, ComponentCheck.Result answer, String checkName, Instant now) {
+    HealthCheckResult result = new HealthCheckResult(switch (answer.state()) {
+      case HEALTHY -> HealthStatus.HEALTHY;
+      case DEGRADED, RECOVERING -> HealthStatus.DEGRADED;
+      case CRITICAL, FAILED -> HealthStatus.UNHEALTHY;
+    }, answer.details());
     ComponentState before;
     synchronized (lock) {
       before = t.state;
-      t.checks++;
+      t.checkRuns++;
       t.lastCheckedAt = now;
-      t.lastResult = result.details();
+      Map<String, Object> details = answer.details();
+      if (checkName != null) {
+        details = new LinkedHashMap<>(details);
+        details.put("check_name", checkName);
+      }
+      t.lastResult = details;
       HealthStatus status = result.status();
       if (status == HealthStatus.HEALTHY) {
         t.successes++;
@@ -471,6 +577,24 @@ public final class SelfHealingPipelineGuard implements AutoCloseable, SelfMeasur
     meta.put("consecutive_failures", t.failures);
     if (!reason.isEmpty()) {
       meta.put("reason", reason);
+    }
+    if (checkName != null) {
+      meta.put("check_name", checkName);
+    }
+    if (answer.state() == ComponentState.FAILED) {
+      if (before != ComponentState.FAILED) {
+        move(t, ComponentState.FAILED);
+        resolveKind(t.spec.name, "degraded", "a check reported failed", now);
+        resolveKind(t.spec.name, "critical", "a check reported failed", now);
+        raise(t.spec.name, "failed", ComponentState.CRITICAL, t.spec.name + " is failed: a check reported it"
+            + suffix(reason), meta, now);
+      }
+      return;
+    }
+    if (answer.state() == ComponentState.RECOVERING && before != ComponentState.RECOVERING
+        && before != ComponentState.FAILED) {
+      move(t, ComponentState.RECOVERING); // recovering by itself: no strategy runs, healthy checks end it
+      return;
     }
     switch (before) {
       case HEALTHY, DEGRADED -> {
@@ -536,6 +660,8 @@ public final class SelfHealingPipelineGuard implements AutoCloseable, SelfMeasur
       RecoveryStrategy.Outcome outcome;
       try {
         outcome = Objects.requireNonNull(s.attempt(ctx), "outcome");
+      } catch (RecoveryException e) {
+        outcome = RecoveryStrategy.Outcome.failure(String.valueOf(e.getMessage()));
       } catch (RuntimeException e) {
         outcome = RecoveryStrategy.Outcome.failure("threw " + e);
       }
@@ -669,6 +795,8 @@ public final class SelfHealingPipelineGuard implements AutoCloseable, SelfMeasur
     final ComponentSpec spec;
     final List<RecoveryStrategy> strategies;
     final List<RecoveryStrategy> ran = new ArrayList<>();
+    /** Named checks by name, in the order added; guarded by the guard's lock. */
+    final Map<String, NamedCheck> checks = new LinkedHashMap<>();
     ComponentState state = ComponentState.HEALTHY;
     Instant lastCheckedAt;
     Map<String, Object> lastResult = Map.of();
@@ -679,7 +807,7 @@ public final class SelfHealingPipelineGuard implements AutoCloseable, SelfMeasur
     int successes;
     int attempts;
     long totalAttempts;
-    long checks;
+    long checkRuns;
     long failedChecks;
     long checkNanos;
 
@@ -689,12 +817,29 @@ public final class SelfHealingPipelineGuard implements AutoCloseable, SelfMeasur
     }
 
     ComponentStatus status() {
+      List<CheckStatus> list = new ArrayList<>();
+      checks.values().forEach(c -> list.add(new CheckStatus(c.name, c.state, Optional.ofNullable(c.lastCheckedAt),
+          c.details)));
       return new ComponentStatus(spec.name, state, Optional.ofNullable(lastCheckedAt), lastResult, failures,
-          successes, attempts);
+          successes, attempts, list);
     }
   }
 
-  private record ComponentSpec(String name, HealthCheck check, Duration interval, Duration timeout) {}
+  /** One named check and what it answered last; fields guarded by the guard's lock. */
+  private static final class NamedCheck {
+    final String name;
+    final ComponentCheck check;
+    ComponentState state = ComponentState.HEALTHY;
+    Map<String, Object> details = Map.of();
+    Instant lastCheckedAt;
+
+    NamedCheck(String name, ComponentCheck check) {
+      this.name = name;
+      this.check = check;
+    }
+  }
+
+  private record ComponentSpec(String name, Map<String, ComponentCheck> checks, Duration interval, Duration timeout) {}
 
   /** The pipeline's own state from its health details, without its adapters' (they are components too). */
   private static HealthCheckResult pipelineOwnHealth(HealthCheckResult h) {
@@ -767,12 +912,8 @@ public final class SelfHealingPipelineGuard implements AutoCloseable, SelfMeasur
      * Names are 1 to 64 characters of letters, digits, {@code . _ -}, unique.
      */
     public Builder component(String name, HealthCheck check, Duration interval, Duration timeout) {
-      Objects.requireNonNull(name, "name");
+      validName("component name", name);
       Objects.requireNonNull(check, "check");
-      if (!name.matches("[A-Za-z0-9._-]{1,64}")) {
-        throw new IllegalArgumentException(
-            "component name must be 1 to 64 letters, digits, '.', '_' or '-', got '" + name + "'");
-      }
       if (specs.containsKey(name)) {
         throw new IllegalArgumentException("component '" + name + "' is registered twice");
       }
@@ -782,8 +923,36 @@ public final class SelfHealingPipelineGuard implements AutoCloseable, SelfMeasur
       if (timeout != null) {
         range("timeout", timeout, Duration.ofMillis(1), Duration.ofMinutes(10));
       }
-      specs.put(name, new ComponentSpec(name, check, interval, timeout));
+      Map<String, ComponentCheck> checks = new LinkedHashMap<>();
+      checks.put(DEFAULT_CHECK_NAME, ComponentCheck.from(check));
+      specs.put(name, new ComponentSpec(name, checks, interval, timeout));
       return this;
+    }
+
+    /**
+     * Adds a named check to a component (seed 001's {@code check_name}); an unknown component is
+     * added with the default interval and timeout. As {@link SelfHealingPipelineGuard#addCheck} on a
+     * running guard.
+     */
+    public Builder check(String component, String checkName, ComponentCheck check) {
+      validName("component name", component);
+      validName("check name", checkName);
+      Objects.requireNonNull(check, "check");
+      ComponentSpec spec = specs.computeIfAbsent(component, n -> new ComponentSpec(n, new LinkedHashMap<>(), null, null));
+      if (spec.checks.containsKey(checkName)) {
+        throw new IllegalArgumentException("check '" + checkName + "' of component '" + component
+            + "' is registered twice");
+      }
+      spec.checks.put(checkName, check);
+      return this;
+    }
+
+    static void validName(String what, String name) {
+      Objects.requireNonNull(name, what);
+      if (!name.matches("[A-Za-z0-9._-]{1,64}")) {
+        throw new IllegalArgumentException(
+            what + " must be 1 to 64 letters, digits, '.', '_' or '-', got '" + name + "'");
+      }
     }
 
     /** Adds a recovery strategy to a component; strategies run in the order added. */
@@ -867,17 +1036,17 @@ public final class SelfHealingPipelineGuard implements AutoCloseable, SelfMeasur
       if (pipeline != null) {
         MetricsPipeline p = pipeline;
         for (String n : List.of(PIPELINE, STORAGE, INGESTION)) {
-          if (specs.containsKey(n)) {
+          if (specs.containsKey(n) && specs.get(n).checks.containsKey(DEFAULT_CHECK_NAME)) {
             throw new IllegalArgumentException("component '" + n + "' is taken by the watched pipeline");
           }
         }
-        all.put(PIPELINE, new ComponentSpec(PIPELINE, () -> p.healthCheck().thenApply(
-            SelfHealingPipelineGuard::pipelineOwnHealth), checkInterval, checkTimeout));
+        all.put(PIPELINE, new ComponentSpec(PIPELINE, defaultCheck(() -> p.healthCheck().thenApply(
+            SelfHealingPipelineGuard::pipelineOwnHealth)), checkInterval, checkTimeout));
         StorageAdapter storage = p.storage();
-        all.put(STORAGE, new ComponentSpec(STORAGE, storage::healthCheck, checkInterval, checkTimeout));
+        all.put(STORAGE, new ComponentSpec(STORAGE, defaultCheck(storage::healthCheck), checkInterval, checkTimeout));
         Optional<IngestionAdapter> channel = p.ingestion();
-        channel.ifPresent(c -> all.put(INGESTION, new ComponentSpec(INGESTION, c::healthCheck, checkInterval,
-            checkTimeout)));
+        channel.ifPresent(c -> all.put(INGESTION, new ComponentSpec(INGESTION, defaultCheck(c::healthCheck),
+            checkInterval, checkTimeout)));
         if (pipelineStrategies) {
           List<RecoveryStrategy> s = new ArrayList<>();
           if (channel.isPresent()) {
@@ -894,8 +1063,12 @@ public final class SelfHealingPipelineGuard implements AutoCloseable, SelfMeasur
         }
       }
       for (ComponentSpec s : specs.values()) {
-        all.put(s.name, new ComponentSpec(s.name, s.check, s.interval != null ? s.interval : checkInterval,
-            s.timeout != null ? s.timeout : checkTimeout));
+        ComponentSpec watched = all.get(s.name); // more checks for a pipeline part
+        Map<String, ComponentCheck> checks = new LinkedHashMap<>(watched != null ? watched.checks : Map.of());
+        checks.putAll(s.checks);
+        all.put(s.name, new ComponentSpec(s.name, checks, watched != null ? watched.interval
+            : s.interval != null ? s.interval : checkInterval,
+            watched != null ? watched.timeout : s.timeout != null ? s.timeout : checkTimeout));
       }
       for (Map.Entry<String, List<RecoveryStrategy>> e : strategies.entrySet()) {
         if (!all.containsKey(e.getKey())) {
@@ -905,6 +1078,10 @@ public final class SelfHealingPipelineGuard implements AutoCloseable, SelfMeasur
         strategiesAll.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).addAll(e.getValue());
       }
       return new SelfHealingPipelineGuard(this, all, strategiesAll);
+    }
+
+    private static Map<String, ComponentCheck> defaultCheck(HealthCheck check) {
+      return Map.of(DEFAULT_CHECK_NAME, ComponentCheck.from(check));
     }
 
     private static Duration range(String option, Duration value, Duration min, Duration max) {

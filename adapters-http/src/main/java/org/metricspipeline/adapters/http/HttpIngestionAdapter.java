@@ -107,7 +107,8 @@ import org.slf4j.LoggerFactory;
  * requests finish for up to {@link Builder#shutdownTimeout(Duration)}.
  *
  * <h2>Security</h2>
- * Optional bearer tokens ({@link Builder#bearerTokens}) and per client-IP rate limits, on by
+ * Optional bearer tokens: static ones ({@link Builder#bearerTokens}) and JWTs ({@link Builder#jwt}),
+ * and per client-IP rate limits, on by
  * default with seed 001's figures ({@link Builder#defaultRateLimits()}; {@link Builder#rateLimit}
  * per kind, {@link Builder#noRateLimits()} for benchmarks); rate limits are checked first, so
  * guessing tokens is rate limited too.
@@ -243,7 +244,7 @@ public final class HttpIngestionAdapter implements IngestionAdapter, SelfMeasuri
     IdempotencyKeys keys = b.idempotencyMaxKeys == 0 ? null
         : new IdempotencyKeys(b.idempotencyWindow, b.idempotencyMaxKeys, b.clock);
     this.ingestRequests = new IngestionRequests(b.storedTimeout, b.retryAfter, timer, b.clock, keys);
-    server.setHandler(new GracefulHandler(new EndpointHandler(router, b.maxBodyBytes, b.clock, auth,
+    server.setHandler(new GracefulHandler(new EndpointHandler(router, b.maxBodyBytes, b.clock, auth, b.jwt,
         b.authenticateHealth, limiter, stats, ingestRequests)));
     server.setErrorHandler(new JsonErrorHandler(b.clock));
     server.setStopTimeout(b.shutdownTimeout.toMillis());
@@ -564,6 +565,7 @@ public final class HttpIngestionAdapter implements IngestionAdapter, SelfMeasuri
     private int maxConnections = DEFAULT_MAX_CONNECTIONS;
     private final List<String> tokens = new ArrayList<>();
     private boolean authenticateHealth;
+    private JwtAuth jwt;
     private final Map<EndpointKind, Integer> rateLimits = new java.util.EnumMap<>(EndpointKind.class);
     private Duration idempotencyWindow = DEFAULT_IDEMPOTENCY_WINDOW;
     private int idempotencyMaxKeys = DEFAULT_IDEMPOTENCY_MAX_KEYS;
@@ -696,6 +698,19 @@ public final class HttpIngestionAdapter implements IngestionAdapter, SelfMeasuri
         }
         tokens.add(t);
       }
+      return this;
+    }
+
+    /**
+     * Also accepts JSON Web Tokens checked by {@code jwt} [none]: with {@link #bearerTokens} too, a
+     * request passes with an accepted static token <em>or</em> a JWT valid for its endpoint's group.
+     * A missing, malformed, expired, not yet valid, badly signed token or one of another issuer or
+     * audience answers 401 ({@code error="invalid_token"}); a valid one without the group's scopes
+     * 403 ({@code error="insufficient_scope"}). Health endpoints stay open unless
+     * {@link #authenticateHealth(boolean)} (then any valid token passes).
+     */
+    public Builder jwt(JwtAuth jwt) {
+      this.jwt = Objects.requireNonNull(jwt, "jwt");
       return this;
     }
 

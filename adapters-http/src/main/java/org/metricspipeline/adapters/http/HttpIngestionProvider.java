@@ -2,6 +2,7 @@ package org.metricspipeline.adapters.http;
 
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import org.metricspipeline.api.ConfigurationException;
 import org.metricspipeline.api.IngestionAdapter;
@@ -17,6 +18,11 @@ import org.metricspipeline.api.spi.IngestionProvider;
  * {@value #ACK_MODE} ({@code stored} or {@code accepted}), {@value #STORED_TIMEOUT},
  * {@value #RETRY_AFTER}, {@value #MAX_BODY_BYTES}, {@value #MAX_THREADS},
  * {@value #SHUTDOWN_TIMEOUT}, {@value #BEARER_TOKENS}, {@value #RATE_LIMITS}; defaults and ranges as on the builder. Unknown keys are rejected.
+ *
+ * <p>JWT settings ({@link JwtAuth}, on when any is set): {@value #JWT_ISSUER}, {@value #JWT_AUDIENCE},
+ * {@value #JWT_HMAC_SECRET}, {@value #JWT_PUBLIC_KEY_FILE}, {@value #JWT_JWKS_FILE},
+ * {@value #JWT_CLOCK_SKEW}, and the scopes per endpoint group, space-separated:
+ * {@value #JWT_SCOPES_INGEST}, {@value #JWT_SCOPES_QUERY}, {@value #JWT_SCOPES_ADMIN}.
  */
 public final class HttpIngestionProvider implements IngestionProvider {
 
@@ -47,6 +53,33 @@ public final class HttpIngestionProvider implements IngestionProvider {
    */
   public static final String RATE_LIMITS = "rate-limits";
 
+  /** Setting: {@link JwtAuth.Builder#issuer}. */
+  public static final String JWT_ISSUER = "jwt-issuer";
+  /** Setting: {@link JwtAuth.Builder#audience}. */
+  public static final String JWT_AUDIENCE = "jwt-audience";
+  /** Setting: {@link JwtAuth.Builder#hmacSecret}. */
+  public static final String JWT_HMAC_SECRET = "jwt-hmac-secret";
+  /** Setting: {@link JwtAuth.Builder#publicKeyFile}. */
+  public static final String JWT_PUBLIC_KEY_FILE = "jwt-public-key-file";
+  /** Setting: {@link JwtAuth.Builder#jwksFile}. */
+  public static final String JWT_JWKS_FILE = "jwt-jwks-file";
+  /** Setting: {@link JwtAuth.Builder#clockSkew}. */
+  public static final String JWT_CLOCK_SKEW = "jwt-clock-skew";
+  /** Setting: {@link JwtAuth.Builder#requiredScopes} for ingestion endpoints, space-separated. */
+  public static final String JWT_SCOPES_INGEST = "jwt-scopes-ingest";
+  /** Setting: {@link JwtAuth.Builder#requiredScopes} for query endpoints, space-separated. */
+  public static final String JWT_SCOPES_QUERY = "jwt-scopes-query";
+  /** Setting: {@link JwtAuth.Builder#requiredScopes} for admin endpoints, space-separated. */
+  public static final String JWT_SCOPES_ADMIN = "jwt-scopes-admin";
+
+  /** The JWT settings by {@link JwtAuth#fromMap} key (scopes as {@code scopes.<group>}). */
+  private static final Map<String, String> JWT_KEYS = Map.of(
+      JwtAuth.ISSUER, JWT_ISSUER, JwtAuth.AUDIENCE, JWT_AUDIENCE, JwtAuth.HMAC_SECRET, JWT_HMAC_SECRET,
+      JwtAuth.PUBLIC_KEY_FILE, JWT_PUBLIC_KEY_FILE, JwtAuth.JWKS_FILE, JWT_JWKS_FILE, JwtAuth.CLOCK_SKEW,
+      JWT_CLOCK_SKEW, JwtAuth.SCOPES + "." + JwtAuth.GROUP_INGEST, JWT_SCOPES_INGEST,
+      JwtAuth.SCOPES + "." + JwtAuth.GROUP_QUERY, JWT_SCOPES_QUERY,
+      JwtAuth.SCOPES + "." + JwtAuth.GROUP_ADMIN, JWT_SCOPES_ADMIN);
+
   /** Used by {@link java.util.ServiceLoader}. */
   public HttpIngestionProvider() {}
 
@@ -57,8 +90,10 @@ public final class HttpIngestionProvider implements IngestionProvider {
 
   @Override
   public IngestionAdapter create(AdapterConfig config) {
-    config.requireOnlyKnownKeys("http ingestion provider", Set.of(HOST, PORT, CAPACITY, ACK_MODE,
+    Set<String> known = new java.util.HashSet<>(Set.of(HOST, PORT, CAPACITY, ACK_MODE,
         STORED_TIMEOUT, RETRY_AFTER, MAX_BODY_BYTES, MAX_THREADS, SHUTDOWN_TIMEOUT, BEARER_TOKENS, RATE_LIMITS));
+    known.addAll(JWT_KEYS.values());
+    config.requireOnlyKnownKeys("http ingestion provider", known);
     HttpIngestionAdapter.Builder b = HttpIngestionAdapter.builder();
     String host = config.getString(HOST, HttpIngestionAdapter.DEFAULT_HOST);
     AdapterConfig.apply(HOST, () -> b.host(host));
@@ -91,6 +126,27 @@ public final class HttpIngestionProvider implements IngestionProvider {
       case "off" -> b.noRateLimits();
       default -> throw new ConfigurationException(RATE_LIMITS + " must be default (on) or off, got '" + limits + "'");
     }
+    jwt(config).ifPresent(b::jwt);
     return b.build();
+  }
+
+  private static java.util.Optional<JwtAuth> jwt(AdapterConfig config) {
+    Map<String, Object> settings = new java.util.LinkedHashMap<>();
+    Map<String, Object> scopes = new java.util.LinkedHashMap<>();
+    JWT_KEYS.forEach((key, setting) -> config.getString(setting).ifPresent(v -> {
+      if (key.startsWith(JwtAuth.SCOPES + ".")) {
+        scopes.put(key.substring(JwtAuth.SCOPES.length() + 1), v);
+      } else {
+        settings.put(key, v);
+      }
+    }));
+    if (!scopes.isEmpty()) {
+      settings.put(JwtAuth.SCOPES, scopes);
+    }
+    if (settings.isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(JwtAuth.fromMap(settings,
+        key -> JWT_KEYS.getOrDefault(key, key.equals(JwtAuth.SCOPES) ? "jwt-scopes" : key), java.time.Clock.systemUTC()));
   }
 }

@@ -55,6 +55,16 @@ public final class GuardJson {
     m.put("consecutive_successes", c.consecutiveSuccesses());
     m.put("recovery_attempts", c.recoveryAttempts());
     m.put("details", c.lastResult());
+    List<Object> checks = new ArrayList<>();
+    c.checks().forEach(k -> {
+      Map<String, Object> check = new LinkedHashMap<>();
+      check.put("check_name", k.name());
+      check.put("state", k.state().wireName());
+      check.put("last_check", k.lastCheckedAt().map(Object::toString).orElse(null));
+      check.put("details", k.details());
+      checks.add(check);
+    });
+    m.put("checks", checks);
     return m;
   }
 

@@ -11,5 +11,10 @@ public enum EndpointKind {
   /** Endpoints that take metrics in, for example {@code POST /api/v1/ingest}. */
   INGESTION,
   /** Everything else: queries, discovery, status pages. */
-  GENERAL
+  GENERAL,
+  /**
+   * Operator endpoints, for example the guard's {@code /api/v1/status}: rate limited like
+   * {@link #GENERAL} unless given their own limit, and a group of their own for token scopes.
+   */
+  ADMIN
 }

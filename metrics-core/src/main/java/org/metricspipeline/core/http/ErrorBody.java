@@ -50,6 +50,8 @@ public final class ErrorBody {
   public static final String UNSUPPORTED_MEDIA_TYPE = "UnsupportedMediaType";
   /** {@code type} of a 401. */
   public static final String UNAUTHORIZED = "Unauthorized";
+  /** {@code type} of a 403: authenticated, but not allowed (for example a missing token scope). */
+  public static final String FORBIDDEN = "Forbidden";
   /** {@code type} of a 429 from rate limiting. */
   public static final String RATE_LIMITED = "RateLimited";
   /** {@code type} of a 503 because a buffer is full. */

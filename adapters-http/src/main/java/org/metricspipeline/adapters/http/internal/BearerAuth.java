@@ -19,16 +19,23 @@ public final class BearerAuth {
     this.digests = tokens.stream().map(BearerAuth::digest).toList();
   }
 
+  /** The token of an {@code Authorization: Bearer <token>} header value, when it has that form. */
+  public static Optional<String> token(String authorization) {
+    String value = authorization.trim();
+    if (value.length() < 7 || !value.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return Optional.empty();
+    }
+    String token = value.substring(7).trim();
+    return token.isEmpty() ? Optional.empty() : Optional.of(token);
+  }
+
   /** Whether the {@code Authorization} header value carries an accepted bearer token. */
   public boolean accepts(Optional<String> authorization) {
-    if (authorization.isEmpty()) {
+    Optional<String> token = authorization.flatMap(BearerAuth::token);
+    if (token.isEmpty()) {
       return false;
     }
-    String value = authorization.get().trim();
-    if (value.length() < 7 || !value.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return false;
-    }
-    byte[] given = digest(value.substring(7).trim());
+    byte[] given = digest(token.get());
     boolean match = false;
     for (byte[] d : digests) {
       match |= MessageDigest.isEqual(d, given);

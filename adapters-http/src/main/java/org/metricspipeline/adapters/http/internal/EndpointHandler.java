@@ -20,6 +20,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
+import org.metricspipeline.adapters.http.JwtAuth;
 import org.metricspipeline.core.http.EndpointKind;
 import org.metricspipeline.core.http.EndpointRequest;
 import org.metricspipeline.core.http.EndpointResponse;
@@ -40,6 +41,7 @@ public final class EndpointHandler extends Handler.Abstract {
   private final int maxBodyBytes;
   private final Clock clock;
   private final BearerAuth auth;
+  private final JwtAuth jwt;
   private final boolean authenticateHealth;
   private final RateLimiter limiter;
   private final RequestStats stats;
@@ -47,15 +49,17 @@ public final class EndpointHandler extends Handler.Abstract {
 
   /**
    * A handler over the router, refusing bodies over {@code maxBodyBytes} (after decompression too);
-   * {@code auth} and {@code limiter} may be {@code null} for none. Ingestion endpoints are answered
-   * through {@code ingestRequests} (deadline, idempotency keys, shutdown).
+   * {@code auth}, {@code jwt} and {@code limiter} may be {@code null} for none; with both a request
+   * passes with a static token or a valid JWT. Ingestion endpoints are answered through
+   * {@code ingestRequests} (deadline, idempotency keys, shutdown).
    */
-  public EndpointHandler(EndpointRouter router, int maxBodyBytes, Clock clock, BearerAuth auth,
+  public EndpointHandler(EndpointRouter router, int maxBodyBytes, Clock clock, BearerAuth auth, JwtAuth jwt,
       boolean authenticateHealth, RateLimiter limiter, RequestStats stats, IngestionRequests ingestRequests) {
     this.router = router;
     this.maxBodyBytes = maxBodyBytes;
     this.clock = clock;
     this.auth = auth;
+    this.jwt = jwt;
     this.authenticateHealth = authenticateHealth;
     this.limiter = limiter;
     this.stats = stats;
@@ -147,15 +151,12 @@ public final class EndpointHandler extends Handler.Abstract {
         return true;
       }
     }
-    if (auth != null && (kind != EndpointKind.HEALTH || authenticateHealth)) {
-      Optional<String> header = bare.header("Authorization");
-      if (!auth.accepts(header)) {
-        stats.rejected(RequestStats.Rejection.UNAUTHORIZED);
-        String challenge = header.isPresent()
-            ? "Bearer realm=\"metrics-pipeline\", error=\"invalid_token\"" : "Bearer realm=\"metrics-pipeline\"";
-        writeUnread(request, response, callback, ErrorBody.response(401, ErrorBody.UNAUTHORIZED,
-            header.isPresent() ? "the bearer token is not accepted" : "a bearer token is required",
-            Map.of(), clock).withHeader("WWW-Authenticate", challenge));
+    if ((auth != null || jwt != null) && (kind != EndpointKind.HEALTH || authenticateHealth)) {
+      Optional<EndpointResponse> refused = authenticate(bare.header("Authorization"), kind);
+      if (refused.isPresent()) {
+        stats.rejected(refused.get().status() == 403 ? RequestStats.Rejection.FORBIDDEN
+            : RequestStats.Rejection.UNAUTHORIZED);
+        writeUnread(request, response, callback, refused.get());
         return true;
       }
     }
@@ -202,6 +203,39 @@ public final class EndpointHandler extends Handler.Abstract {
       });
     });
     return true;
+  }
+
+  private static final String REALM = "Bearer realm=\"metrics-pipeline\"";
+
+  /**
+   * Empty when the {@code Authorization} header carries an accepted static token or a JWT valid for
+   * {@code kind}; else the 401 or 403 to answer (RFC 6750 challenge; the token is never echoed).
+   */
+  private Optional<EndpointResponse> authenticate(Optional<String> header, EndpointKind kind) {
+    if (header.isEmpty()) {
+      return Optional.of(ErrorBody.response(401, ErrorBody.UNAUTHORIZED, "a bearer token is required", Map.of(), clock)
+          .withHeader("WWW-Authenticate", REALM));
+    }
+    if (auth != null && auth.accepts(header)) {
+      return Optional.empty();
+    }
+    Optional<String> token = BearerAuth.token(header.get());
+    Optional<JwtAuth.Rejection> rejection = jwt == null || token.isEmpty() ? Optional.empty()
+        : jwt.check(token.get(), kind);
+    if (jwt != null && token.isPresent() && rejection.isEmpty()) {
+      return Optional.empty();
+    }
+    if (rejection.isPresent() && rejection.get().status() == 403) {
+      JwtAuth.Rejection r = rejection.get();
+      String scope = String.join(" ", r.requiredScopes());
+      return Optional.of(ErrorBody.response(403, ErrorBody.FORBIDDEN, r.message(),
+          Map.of("required_scopes", r.requiredScopes()), clock)
+          .withHeader("WWW-Authenticate", REALM + ", error=\"insufficient_scope\", scope=\"" + scope + "\""));
+    }
+    String message = rejection.map(JwtAuth.Rejection::message).orElse("the bearer token is not accepted");
+    return Optional.of(ErrorBody.response(401, ErrorBody.UNAUTHORIZED, message, Map.of(), clock)
+        .withHeader("WWW-Authenticate", REALM + ", error=\"invalid_token\", error_description=\""
+            + message.replace("\"", "'") + "\""));
   }
 
   /** The largest unread request body discarded to keep the connection usable after an early answer. */

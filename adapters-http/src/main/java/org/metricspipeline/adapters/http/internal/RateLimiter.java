@@ -24,9 +24,15 @@ public final class RateLimiter {
   private final Clock clock;
   private final Cache<Key, Bucket> buckets;
 
-  /** Limits per kind (absent kind: unlimited), timed by {@code clock}. */
+  /**
+   * Limits per kind (absent kind: unlimited; {@link EndpointKind#ADMIN} without its own limit takes
+   * {@link EndpointKind#GENERAL}'s), timed by {@code clock}.
+   */
   public RateLimiter(Map<EndpointKind, Integer> perMinute, Clock clock) {
     this.perMinute = new EnumMap<>(perMinute);
+    if (!this.perMinute.containsKey(EndpointKind.ADMIN) && this.perMinute.containsKey(EndpointKind.GENERAL)) {
+      this.perMinute.put(EndpointKind.ADMIN, this.perMinute.get(EndpointKind.GENERAL));
+    }
     this.clock = clock;
     this.buckets = Caffeine.newBuilder().maximumSize(MAX_CLIENTS)
         .expireAfterAccess(Duration.ofMinutes(2))

@@ -27,6 +27,8 @@ public final class RequestStats {
     RATE_LIMITED,
     /** 401: missing or wrong bearer token. */
     UNAUTHORIZED,
+    /** 403: a valid token without the scope the endpoint needs. */
+    FORBIDDEN,
     /** 413: body over maxBodyBytes (also after gzip). */
     BODY_TOO_LARGE,
     /** 503: the channel's buffer had no room for the request's items. */
