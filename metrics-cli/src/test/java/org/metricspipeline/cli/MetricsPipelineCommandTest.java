@@ -83,6 +83,18 @@ class MetricsPipelineCommandTest {
   }
 
   @Test
+  void scanExits3OnHighFindingsAnd0OnTheSampleConfig() throws Exception {
+    Path config = dir.resolve("config");
+    assertThat(run("sample-config", config.toString())).isZero();
+    assertThat(run("scan", "--config-dir", config.toString())).as(out() + err()).isZero();
+    assertThat(out()).contains("0 high");
+    Files.writeString(dir.resolve("platform.yaml"), "pipelines:\n  main:\n    storage:\n      provider: memory\n"
+        + "http:\n  bind_address: 0.0.0.0\n");
+    assertThat(run("scan", "--config-dir", dir.toString())).as(out() + err()).isEqualTo(ExitCodes.HIGH_FINDINGS);
+    assertThat(out()).contains("HIGH", "http");
+  }
+
+  @Test
   void statusAndGuardModesWithNothingRunningExit1WithAHint() {
     assertThat(run("status", "--url", "http://127.0.0.1:1")).isEqualTo(ExitCodes.FAILURE);
     assertThat(err()).contains("nothing answers at http://127.0.0.1:1", "metrics-pipeline run --config-dir");

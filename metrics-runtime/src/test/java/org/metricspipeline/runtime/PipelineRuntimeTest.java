@@ -96,6 +96,22 @@ class PipelineRuntimeTest {
   }
 
   @Test
+  void jwtSettingsProtectTheServer() throws Exception {
+    HttpConfig jwt = new HttpConfig(true, "127.0.0.1", 0, List.of(), false, Map.of(),
+        Map.of("hmac_secret", "0123456789abcdef0123456789abcdef", "issuer", "metrics-it"));
+    try (PipelineRuntime runtime = PipelineRuntime.builder(config(List.of(pipeline("a", List.of(),
+        new ProviderConfig("memory", Map.of()))), Optional.empty(), jwt)).build().start()) {
+      URI base = runtime.httpUri().orElseThrow();
+      assertThat(client.send(HttpRequest.newBuilder(URI.create(base + "/query/raw?metric_name=x")).build(),
+          HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+      assertThat(client.send(HttpRequest.newBuilder(URI.create(base + "/query/raw?metric_name=x"))
+          .header("Authorization", "Bearer not.a.jwt").build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+          .isEqualTo(401);
+      assertThat(get(base, "/health/live").statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
   void configsTheRuntimeCannotWireFailAtBuildNamingTheField() {
     List<ProviderConfig> http = List.of(new ProviderConfig("http", Map.of()));
     assertThatThrownBy(() -> PipelineRuntime.builder(config(List.of(
@@ -108,9 +124,10 @@ class PipelineRuntimeTest {
         Optional.empty(), http(0))).build())
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("unknown setting(s) [port] for the http channel of pipelines.a");
-    HttpConfig jwt = new HttpConfig(true, "127.0.0.1", 0, List.of(), false, Map.of(), Map.of("issuer", "me"));
-    PipelineRuntime withJwt = PipelineRuntime.builder(config(List.of(pipeline("a", List.of(),
-        new ProviderConfig("memory", Map.of()))), Optional.empty(), jwt)).build();
-    assertThatThrownBy(withJwt::start).hasMessageContaining("http.auth.jwt: JWT validation is not wired");
+    HttpConfig badJwt = new HttpConfig(true, "127.0.0.1", 0, List.of(), false, Map.of(), Map.of("isuer", "me"));
+    PipelineRuntime withBadJwt = PipelineRuntime.builder(config(List.of(pipeline("a", List.of(),
+        new ProviderConfig("memory", Map.of()))), Optional.empty(), badJwt)).build();
+    assertThatThrownBy(withBadJwt::start).isInstanceOf(OrchestratorException.class)
+        .hasMessageContaining("part 'http'").hasMessageContaining("unknown setting 'http.auth.jwt.isuer'");
   }
 }

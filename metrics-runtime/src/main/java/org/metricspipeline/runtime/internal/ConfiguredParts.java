@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.metricspipeline.adapters.http.AckMode;
 import org.metricspipeline.adapters.http.HttpIngestionAdapter;
+import org.metricspipeline.adapters.http.JwtAuth;
 import org.metricspipeline.adapters.memory.InMemoryVisualizationAdapter;
 import org.metricspipeline.api.ConfigurationException;
 import org.metricspipeline.api.IngestionAdapter;
@@ -319,8 +320,8 @@ public final class ConfiguredParts {
         () -> b.shutdownTimeout(AdapterConfig.parseDuration("shutdown-timeout", v))));
   }
 
-  /** Tokens, rate limits and (once wired) JWTs of the {@code http} section. */
-  private static void applySecurity(HttpIngestionAdapter.Builder b, HttpConfig h) {
+  /** Tokens, rate limits and JWTs of the {@code http} section. */
+  private void applySecurity(HttpIngestionAdapter.Builder b, HttpConfig h) {
     if (!h.bearerTokens().isEmpty()) {
       AdapterConfig.apply("http.bearer_tokens", () -> b.bearerTokens(h.bearerTokens()));
     }
@@ -333,13 +334,9 @@ public final class ConfiguredParts {
             () -> b.rateLimit(e.getKey(), e.getValue()));
       }
     }
-    // ---- http.auth.jwt: THE ONE PLACE TO WIRE JWT VALIDATION ----------------------------------------
-    // The JWT validator lives on the auth branch (adapters-http). Once merged, build it from h.jwt()
-    // here and hand it to the builder. Until then a config asking for JWTs fails to start rather than
-    // serve without the authentication it asked for.
+    // http.auth.jwt: JWTs validated beside the static tokens (adapters-http's JwtAuth), keys named by path
     if (!h.jwt().isEmpty()) {
-      throw new ConfigurationException("http.auth.jwt: JWT validation is not wired into the runtime in this build;"
-          + " use http.bearer_tokens, or remove the http.auth.jwt section");
+      b.jwt(JwtAuth.fromMap(h.jwt(), key -> "http.auth.jwt." + key, clock));
     }
   }
 
