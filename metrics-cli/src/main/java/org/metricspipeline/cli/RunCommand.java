@@ -29,7 +29,11 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     RuntimeConfig loaded = config.loader().load();
     PipelineRuntime runtime = PipelineRuntime.builder(loaded).build();
-    Thread hook = new Thread(runtime::close, "metrics-cli-shutdown-1");
+    // the hook reports too: once hooks end the JVM halts, before this thread could print anything
+    Thread hook = new Thread(() -> {
+      runtime.close();
+      report(runtime);
+    }, "metrics-cli-shutdown-1");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
       runtime.start();
@@ -47,6 +51,11 @@ final class RunCommand implements Callable<Integer> {
     });
     parent.out.println("Ctrl-C or SIGTERM (kill " + ProcessHandle.current().pid() + ") stops it gracefully");
     runtime.awaitStopped();
+    return ExitCodes.OK;
+  }
+
+  /** How the stop went: one line, or one per part that did not stop cleanly. */
+  private void report(PipelineRuntime runtime) {
     List<PartStatus> failed = runtime.status().parts().stream().filter(p -> p.state() != PartState.STOPPED).toList();
     if (failed.isEmpty()) {
       parent.out.println("Stopped gracefully: " + runtime.startOrder().size() + " parts, in reverse order");
@@ -54,7 +63,6 @@ final class RunCommand implements Callable<Integer> {
       failed.forEach(p -> parent.err.println("part " + p.name() + " did not stop cleanly: " + p.lastError().orElse("")));
     }
     parent.out.flush();
-    return failed.isEmpty() ? ExitCodes.OK : ExitCodes.FAILURE;
   }
 
   private static void removeHook(Thread hook) {
