@@ -24,8 +24,4 @@ public record SecurityReport(List<SecurityFinding> findings) {
     return findings.stream().filter(f -> f.severity() == severity).toList();
   }
 
-  /** The command's exit code: 0 without HIGH findings, 2 with (documented by the CLI). */
-  public int exitCode() {
-    return hasHigh() ? 2 : 0;
-  }
 }

@@ -22,7 +22,7 @@ import org.metricspipeline.runtime.internal.ConfigSchema;
  *
  * <pre>{@code
  * SecurityReport report = SecurityScanner.create().scan(loader.merge());
- * System.exit(report.exitCode());
+ * if (report.hasHigh()) { ... }   // the metrics-pipeline command exits 3
  * }</pre>
  */
 public final class SecurityScanner {
