@@ -2,7 +2,7 @@
 # Load benchmark of the HTTP ingestion endpoint against VictoriaMetrics, both on loopback.
 #
 # MODE=realistic (the default and the README's headline): SERIES distinct series (default
-# 1,000,000; at least 100,000), 10 items (hosts) x 100 metrics = 1,000 points per request, so one
+# 100,000; at least 100,000), 10 items (hosts) x 100 metrics = 1,000 points per request, so one
 # sweep over all series is SERIES / 1,000 distinct bodies, generated up front with varying values
 # (a random walk per series, two decimals). A wrk Lua script rotates the bodies and fills in the
 # timestamps per request: request g posts body g mod B at BASE + (g div B) x STEP_MS, so no
@@ -13,15 +13,16 @@
 #     per item ("bench,host=H m000=v,...,m099=v ts"), the metric bench_m000 with the label host.
 # MODE=repeated: the old benchmark, one 1,000-point body posted again and again.
 #
-# Each server is started afresh for every run (its own empty data directory), warmed up for WARMUP
-# seconds (figures discarded), then measured for DURATION seconds with 1 connection (-t1 -c1) and
+# Each server is started afresh for every run (its own empty data directory), sent one sweep over
+# all series (1 connection; creates them: new series/s and CPU per new series are reported), warmed
+# up for WARMUP seconds (figures discarded), then measured for DURATION seconds with 1 connection (-t1 -c1) and
 # 4 connections (-t2 -c4), RUNS times (default 3), alternating servers; the table shows medians.
 # Per run: 2xx points/s, 503 answers (and other non-2xx) counted separately, p50/p99 latency, CPU
 # time per 1,000 accepted points (user + system from /proc/PID/stat of the server process), peak
 # RSS (VmHWM) of the server process, and the load average around the run.
 #
 # Then a memory phase (MEMORY=1, the default): each server, fresh, gets exactly MEM_SWEEPS sweeps
-# (every series MEM_SWEEPS points) over 1 connection; then RSS of both, and our heap after a full GC
+# over MEM_SERIES series (default 1,000,000; every series MEM_SWEEPS points) over 1 connection; then RSS of both, and our heap after a full GC
 # (jcmd GC.run, GC.heap_info), per series and per point.
 #
 # Our server is the quick-start server as `java -jar metrics-examples.jar --serve` runs it, with
@@ -30,14 +31,14 @@
 # runs to target/http-load/*.jfr.
 #
 # Usage: benchmarks/http-load.sh            (from the repository root or anywhere)
-# Env:   MODE=realistic|repeated  SERIES=1000000  DURATION=15  WARMUP=5  RUNS=3  STEP_MS=1000
+# Env:   MODE=realistic|repeated  SERIES=100000  MEM_SERIES=1000000  DURATION=15  WARMUP=5  RUNS=3  STEP_MS=1000
 #        ACK=accepted|stored  MEMORY=1  MEM_SWEEPS=3  JFR=0  JAVA_OPTS=  CONNS="1 4"
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 MODE="${MODE:-realistic}"
-SERIES="${SERIES:-1000000}"
+SERIES="${SERIES:-100000}"
 DURATION="${DURATION:-15}"
 WARMUP="${WARMUP:-5}"
 RUNS="${RUNS:-3}"
@@ -46,6 +47,7 @@ MAX_POINTS="${MAX_POINTS:-200000000}"
 ACK="${ACK:-accepted}"
 MEMORY="${MEMORY:-1}"
 MEM_SWEEPS="${MEM_SWEEPS:-3}"
+MEM_SERIES="${MEM_SERIES:-1000000}"
 JFR="${JFR:-0}"
 JAVA_OPTS="${JAVA_OPTS:-}"
 CONNS="${CONNS:-1 4}"
@@ -126,8 +128,9 @@ stop_server() { # mp|vm log-file; sets STORED (ours: "stored_points dead_lettere
 # 4. Bodies. Realistic: SERIES/1000 bodies, each 10 hosts x 100 metrics, the timestamp of each item
 #    left as the placeholder @T@ (the Lua script puts epoch ms in JSON, ns in line protocol), bodies
 #    separated by a NUL byte. Repeated: one body, a fixed timestamp.
-log "generating bodies ($MODE, $SERIES series)"
-python3 - "$OUT" "$MODE" "$SERIES" <<'PY'
+gen_bodies() { # series
+  log "generating bodies ($MODE, $1 series)"
+  python3 - "$OUT" "$MODE" "$1" <<'PY'
 import json, random, sys, time
 out, mode, series = sys.argv[1], sys.argv[2], int(sys.argv[3])
 rnd = random.Random(42)
@@ -147,13 +150,15 @@ if mode == "repeated":
     with open(f"{out}/body.influx", "w") as f:
         f.write("\n".join(line(h, v, now * 1_000_000_000) for h, v in zip(hs, vals)) + "\n")
 else:
-    with open(f"{out}/bodies.json", "w") as fj, open(f"{out}/bodies.influx", "w") as fi:
+    with open(f"{out}/bodies-{series}.json", "w") as fj, open(f"{out}/bodies-{series}.influx", "w") as fi:
         for b in range(hosts // 10):
             hs = ["host-%07d" % (b * 10 + h) for h in range(10)]
             vals = [["%.2f" % (rnd.random() * 1000) for m in range(100)] for h in hs]
             fj.write("[" + ",".join(item_json(h, v, "@T@") for h, v in zip(hs, vals)) + "]\0")
             fi.write("\n".join(line(h, v, "@T@000000") for h, v in zip(hs, vals)) + "\n\0")
 PY
+}
+gen_bodies "$SERIES"
 
 # The Lua script of one run: file content-type threads base-ms [max responses per thread, 0: no limit].
 # With a limit, the thread that reaches it creates the file <lua>.done and stops.
@@ -229,7 +234,7 @@ function done(summary, latency, requests)
 end
 LUA
 }
-if [[ "$MODE" == realistic ]]; then JSON_FILE="$OUT/bodies.json"; INFLUX_FILE="$OUT/bodies.influx"
+if [[ "$MODE" == realistic ]]; then JSON_FILE="$OUT/bodies-$SERIES.json"; INFLUX_FILE="$OUT/bodies-$SERIES.influx"
 else JSON_FILE="$OUT/body.json"; INFLUX_FILE="$OUT/body.influx"; fi
 
 # user + system CPU time of a process, in clock ticks (fields 14 and 15 of /proc/PID/stat)
@@ -242,17 +247,42 @@ body_of() { if [[ "$1" == mp ]]; then echo "$JSON_FILE"; else echo "$INFLUX_FILE
 ctype_of() { if [[ "$1" == mp ]]; then echo application/json; else echo text/plain; fi; }
 lua_of() { if [[ "$1" == mp ]]; then echo "$OUT/post-mp-t$2.lua"; else echo "$OUT/post-vm-t$2.lua"; fi; }
 
-# 5. The runs. One line per run in results.txt:
-#    server conns run points/s(2xx) p50ms p99ms n503 nother sockerr cpu_us_per_1k_2xx peak_rss_mb load_before load_after stored deadlettered
+# Posts with 1 connection until the server has answered REQS requests, then stops wrk (which
+# runs for its whole -d otherwise; SIGINT makes it print its summary). Sets ELAPSED_MS.
+post_limited() { # lua url out-file
+  rm -f "$1.done"
+  wrk -t1 -c1 -d1800s --timeout 30s -s "$1" "$2" >"$3" 2>&1 &
+  local wrk_pid=$! t0; t0=$(date +%s%N)
+  while [[ ! -f "$1.done" ]] && kill -0 "$wrk_pid" 2>/dev/null; do sleep 0.1; done
+  ELAPSED_MS=$(( ($(date +%s%N) - t0) / 1000000 ))
+  kill -INT "$wrk_pid" 2>/dev/null || true
+  wait "$wrk_pid" 2>/dev/null || true
+}
+
+# 5. The runs. Realistic mode first posts one sweep (every series once, 1 connection: the series
+#    are created; its new series/s and CPU per new series are reported), then the warm-up, then the
+#    measured run, all against one fresh server process. Timestamps: the sweep 3 hours back, the
+#    warm-up 2 hours back, the measured run 1 hour back (no sample posted twice).
+#    One line per run in results.txt: server conns run points/s(2xx) p50ms p99ms n503 nother
+#    sockerr cpu_us_per_1k_2xx peak_rss_mb load_before load_after stored deadlettered
+#    new_series_per_s cpu_us_per_new_series
 RESULTS="$OUT/results.txt"
 : >"$RESULTS"
 run_one() { # server threads conns run
-  local s=$1 t=$2 c=$3 r=$4 url lua res before after lb la
+  local s=$1 t=$2 c=$3 r=$4 url lua res before after lb la created="- -"
   url=$(url_of "$s"); lua=$(lua_of "$s" "$t")
-  # the warm-up's timestamps start 2 hours back, the measured run's 1 hour back: no sample twice
   local now_ms=$(( $(date +%s) * 1000 ))
-  write_lua "$lua" "$(body_of "$s")" "$(ctype_of "$s")" "$t" $((now_ms - 7200000))
   start_server "$s" "$OUT/server-$s-c$c-r$r.log" "c$c-r$r"
+  if [[ "$MODE" == realistic ]]; then
+    write_lua "$OUT/prime-$s.lua" "$(body_of "$s")" "$(ctype_of "$s")" 1 $((now_ms - 10800000)) $((SERIES / 1000))
+    log "$s run $r: one sweep over $SERIES series (creates them)"
+    before=$(cpu_ticks "$SERVER_PID")
+    post_limited "$OUT/prime-$s.lua" "$url" "$OUT/wrk-$s-prime-c$c-r$r.txt"
+    after=$(cpu_ticks "$SERVER_PID")
+    created=$(awk -v n="$SERIES" -v ms="$ELAPSED_MS" -v ticks=$((after - before)) -v hz="$(getconf CLK_TCK)" \
+      'BEGIN { printf "%.0f %.2f", n / (ms / 1000), ticks / hz * 1e6 / n }')
+  fi
+  write_lua "$lua" "$(body_of "$s")" "$(ctype_of "$s")" "$t" $((now_ms - 7200000))
   if [[ "$WARMUP" -gt 0 ]]; then
     log "$s -t$t -c$c run $r: warm-up ${WARMUP}s (discarded)"
     timeout $((WARMUP + 60)) wrk -t"$t" -c"$c" -d"${WARMUP}s" --timeout 10s -s "$lua" "$url" >/dev/null 2>&1 || true
@@ -268,9 +298,10 @@ run_one() { # server threads conns run
   res=$(grep '^RESULT' "$OUT/wrk-$s-c$c-r$r.txt" || echo "RESULT 0 1 0 0 0 0 0 0")
   read -r _ reqs dur p50 p99 ok busy other sockerr <<<"$res"
   awk -v n="$s" -v c="$c" -v r="$r" -v ok="$ok" -v d="$dur" -v a="$p50" -v b="$p99" -v busy="$busy" -v other="$other" \
-    -v se="$sockerr" -v ticks=$((after - before)) -v hz="$(getconf CLK_TCK)" -v peak="$peak" -v lb="$lb" -v la="$la" -v st="$STORED" \
-    'BEGIN { pts = ok * 1000; printf "%s %d %d %.0f %.2f %.2f %d %d %d %.0f %d %s %s %s\n", n, c, r, pts / (d / 1e6), a / 1000, b / 1000,
-      busy, other, se, (pts > 0 ? ticks / hz * 1e6 / pts * 1000 : 0), peak, lb, la, st }' >>"$RESULTS"
+    -v se="$sockerr" -v ticks=$((after - before)) -v hz="$(getconf CLK_TCK)" -v peak="$peak" -v lb="$lb" -v la="$la" \
+    -v st="$STORED" -v cr="$created" \
+    'BEGIN { pts = ok * 1000; printf "%s %d %d %.0f %.2f %.2f %d %d %d %.0f %d %s %s %s %s\n", n, c, r, pts / (d / 1e6), a / 1000, b / 1000,
+      busy, other, se, (pts > 0 ? ticks / hz * 1e6 / pts * 1000 : 0), peak, lb, la, st, cr }' >>"$RESULTS"
   tail -1 "$RESULTS" >&2
 }
 for r in $(seq 1 "$RUNS"); do
@@ -281,24 +312,23 @@ for r in $(seq 1 "$RUNS"); do
   done
 done
 
-# 6. Memory: exactly MEM_SWEEPS sweeps (SERIES x MEM_SWEEPS points) into each fresh server.
+# 6. Memory: exactly MEM_SWEEPS sweeps over MEM_SERIES series (MEM_SERIES x MEM_SWEEPS points) into
+#    each fresh server, 1 connection; then RSS (and our heap after a full GC).
 MEMLINES="$OUT/memory.txt"
 : >"$MEMLINES"
 if [[ "$MEMORY" == 1 && "$MODE" == realistic ]]; then
-  nb=$((SERIES / 1000)); reqs=$((nb * MEM_SWEEPS))
+  [[ -f "$OUT/bodies-$MEM_SERIES.json" && -f "$OUT/bodies-$MEM_SERIES.influx" && "$MEM_SERIES" == "$SERIES" ]] || gen_bodies "$MEM_SERIES"
+  reqs=$((MEM_SERIES / 1000 * MEM_SWEEPS))
   for s in mp vm; do
-    lua=$(lua_of "$s" 1)
-    rm -f "$lua.done"
-    write_lua "$lua" "$(body_of "$s")" "$(ctype_of "$s")" 1 $(( ($(date +%s) - 3600) * 1000 )) "$reqs"
+    lua="$OUT/memory-$s.lua"
+    write_lua "$lua" "$OUT/bodies-$MEM_SERIES.$( [[ $s == mp ]] && echo json || echo influx)" "$(ctype_of "$s")" 1 \
+      $(( ($(date +%s) - 3600) * 1000 )) "$reqs"
     start_server "$s" "$OUT/server-$s-memory.log" memory
     base_rss=$(rss_mb "$SERVER_PID")
-    log "$s memory: $reqs requests ($MEM_SWEEPS sweeps over $SERIES series), 1 connection"
-    # wrk runs for its whole -d: stop it (SIGINT: it prints its summary) once the limit is reached
-    wrk -t1 -c1 -d900s --timeout 30s -s "$lua" "$(url_of "$s")" >"$OUT/wrk-$s-memory.txt" 2>&1 &
-    wrk_pid=$!
-    while [[ ! -f "$lua.done" ]] && kill -0 "$wrk_pid" 2>/dev/null; do sleep 0.5; done
-    kill -INT "$wrk_pid" 2>/dev/null || true
-    wait "$wrk_pid" 2>/dev/null || true
+    log "$s memory: $reqs requests ($MEM_SWEEPS sweeps over $MEM_SERIES series), 1 connection"
+    before=$(cpu_ticks "$SERVER_PID")
+    post_limited "$lua" "$(url_of "$s")" "$OUT/wrk-$s-memory.txt"
+    after=$(cpu_ticks "$SERVER_PID")
     sleep 5  # both servers flush what they buffered
     heap="-"
     if [[ "$s" == mp ]]; then
@@ -312,7 +342,7 @@ if [[ "$MEMORY" == 1 && "$MODE" == realistic ]]; then
     rss=$(rss_mb "$SERVER_PID"); peak=$(peak_rss_mb "$SERVER_PID")
     ok=$(awk '/^RESULT/ { print $6 }' "$OUT/wrk-$s-memory.txt")
     stop_server "$s" "$OUT/server-$s-memory.log"
-    echo "$s $ok $base_rss $rss $peak $heap $STORED" >>"$MEMLINES"
+    echo "$s ${ok:-0} $base_rss $rss $peak $heap $ELAPSED_MS $((after - before)) $(loadavg) $STORED" >>"$MEMLINES"
     tail -1 "$MEMLINES" >&2
   done
 fi
@@ -325,11 +355,11 @@ fi
   awk -v conns="$CONNS" '
     function median(key, col,    n, i, j, v, tmp) {
       n = 0
-      for (i = 1; i <= rows; i++) if (k[i] == key) v[++n] = val[i, col]
+      for (i = 1; i <= rows; i++) if (k[i] == key || sv[i] == key) v[++n] = val[i, col]
       for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (v[j] < v[i]) { tmp = v[i]; v[i] = v[j]; v[j] = tmp }
       return n == 0 ? 0 : (n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2)
     }
-    { rows++; k[rows] = $1 " " $2; for (c = 4; c <= NF; c++) val[rows, c] = $c }
+    { rows++; k[rows] = $1 " " $2; sv[rows] = $1; for (c = 4; c <= NF; c++) val[rows, c] = $c }
     END {
       printf "%-5s %-17s %11s %8s %8s %8s %6s %9s %8s %9s\n", "conns", "server", "2xx pts/s", "p50 ms", "p99 ms", "503s", "other", "CPU us/1k", "peak MB", "load"
       nc = split(conns, cs, " ")
@@ -344,14 +374,20 @@ fi
         printf "%-5s %-17s %10.2fx %8s %7.2fx %8s %6s %8.2fx\n", c, "ratio (ours/VM)", m["vm", 4] ? m["mp", 4] / m["vm", 4] : 0, "",
           m["vm", 6] ? m["mp", 6] / m["vm", 6] : 0, "", "", m["vm", 10] ? m["mp", 10] / m["vm", 10] : 0
       }
+      if (val[1, 16] != "" && val[1, 16] != "-") {
+        printf "creating the series (one sweep before each run, 1 connection), medians of all runs:\n"
+        printf "  metrics pipeline  %9.0f new series/s  %6.2f us CPU per new series\n", median("mp", 16) + 0, median("mp", 17) + 0
+        printf "  victoria-metrics  %9.0f new series/s  %6.2f us CPU per new series\n", median("vm", 16) + 0, median("vm", 17) + 0
+      }
     }' "$RESULTS"
   if [[ -s "$MEMLINES" ]]; then
-    echo "memory after $MEM_SWEEPS sweeps over $SERIES series (1 connection; RSS after, peak RSS; our heap after a full GC):"
-    awk -v series="$SERIES" '
+    echo "memory after $MEM_SWEEPS sweeps over $MEM_SERIES series (1 connection; RSS after, peak RSS; our heap after a full GC):"
+    awk -v series="$MEM_SERIES" -v hz="$(getconf CLK_TCK)" '
       { pts = $2 * 1000; grow = ($4 - $3) * 1048576
         printf "  %-17s %9d points  RSS %5d MB (%d at start)  peak %5d MB  growth/series %4.0f B  growth/point %5.1f B%s\n",
           $1 == "mp" ? "metrics pipeline" : "victoria-metrics", pts, $4, $3, $5, grow / series, grow / (pts ? pts : 1),
           ($6 != "-" ? sprintf("  heap after GC %d MB = %.0f B/series", $6, $6 * 1048576 / series) : "")
+        printf "  %-17s %.1f s, %.0f points/s, %.2f us CPU per point, load %s\n", "", $7 / 1000, pts / ($7 / 1000), $8 / hz * 1e6 / (pts ? pts : 1), $9
         rss[$1] = $4 }
       END { if (rss["vm"]) printf "  RSS ratio (ours/VM): %.2fx\n", rss["mp"] / rss["vm"] }' "$MEMLINES"
   fi
