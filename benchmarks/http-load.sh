@@ -1,33 +1,68 @@
 #!/usr/bin/env bash
 # Load benchmark of the HTTP ingestion endpoint against VictoriaMetrics, both on loopback.
 #
-# wrk posts the same 1,000 points per request to
-#   - our quick-start server: POST /api/v1/ingest, JSON, 10 items x 100 metrics
-#   - VictoriaMetrics (Debian's victoria-metrics): POST /write, InfluxDB line protocol,
-#     10 lines x 100 fields (the same 10 series groups, 1,000 samples)
-# with 1 connection (-t1 -c1) and 4 connections (-t2 -c4), DURATION seconds each, and prints
-# points/s (= requests/s x 1000), p50/p99 latency, the ratio, and each server's CPU time per
-# 1,000 points (from /proc, so it holds up better than points/s on a busy machine). Each measured
-# run follows a WARMUP-second run with the same settings against the same server process (both
-# servers alike; the JVM compiles its hot paths meanwhile), whose figures are discarded.
-# Everything goes under target/.
+# MODE=realistic (the default and the README's headline): SERIES distinct series (default
+# 100,000; at least 100,000), 10 items (hosts) x 100 metrics = 1,000 points per request, so one
+# sweep over all series is SERIES / 1,000 distinct bodies, generated up front with varying values
+# (a random walk per series, two decimals). A wrk Lua script rotates the bodies and fills in the
+# timestamps per request: request g posts body g mod B at BASE + (g div B) x STEP_MS, so no
+# (series, timestamp) pair is posted twice and timestamps advance sweep by sweep. The same points go
+#   - to our quick-start server: POST /api/v1/ingest, JSON ({"timestamp": epoch ms, "metric_type",
+#     "source", "metrics": [{"name", "value", "unit", "tags": {"host"}}]})
+#   - to VictoriaMetrics (Debian's victoria-metrics): POST /write, InfluxDB line protocol, one line
+#     per item ("bench,host=H m000=v,...,m099=v ts"), the metric bench_m000 with the label host.
+# MODE=repeated: the old benchmark, one 1,000-point body posted again and again.
+#
+# Each server is started afresh for every run (its own empty data directory), sent one sweep over
+# all series (1 connection; creates them: new series/s and CPU per new series are reported), warmed
+# up for WARMUP seconds (figures discarded), then measured for DURATION seconds with 1 connection (-t1 -c1) and
+# 4 connections (-t2 -c4), RUNS times (default 3), alternating servers; the table shows medians.
+# Per run: 2xx points/s, 503 answers (and other non-2xx) counted separately, p50/p99 latency, CPU
+# time per 1,000 accepted points (user + system from /proc/PID/stat of the server process), peak
+# RSS (VmHWM) of the server process, and the load average around the run.
+#
+# Then a memory phase (MEMORY=1, the default): each server, fresh, gets exactly MEM_SWEEPS sweeps
+# over MEM_SERIES series (default 1,000,000; every series MEM_SWEEPS points) over 1 connection; then RSS of both, and our heap after a full GC
+# (jcmd GC.run, GC.heap_info), per series and per point.
+#
+# Our server is the quick-start server as `java -jar metrics-examples.jar --serve` runs it, with
+# --no-synthetic --ack accepted --rate-limits off and a fresh --data-dir: the durable store (the
+# write-ahead log, fsync policy the default), the default JVM options. JFR=1 records each of our
+# runs to target/http-load/*.jfr.
 #
 # Usage: benchmarks/http-load.sh            (from the repository root or anywhere)
-# Env:   DURATION=15  WARMUP=5  ACK=accepted|stored   (our server's acknowledgement mode, default accepted)
+# Env:   MODE=realistic|repeated  SERIES=100000  MEM_SERIES=1000000  DURATION=15  WARMUP=5  RUNS=3  STEP_MS=1000
+#        ACK=accepted|stored  MEMORY=1  MEM_SWEEPS=3  JFR=0  JAVA_OPTS=  CONNS="1 4"
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
+MODE="${MODE:-realistic}"
+SERIES="${SERIES:-100000}"
 DURATION="${DURATION:-15}"
 WARMUP="${WARMUP:-5}"
+RUNS="${RUNS:-3}"
+STEP_MS="${STEP_MS:-1000}"
 MAX_POINTS="${MAX_POINTS:-200000000}"
 ACK="${ACK:-accepted}"
+MEMORY="${MEMORY:-1}"
+MEM_SWEEPS="${MEM_SWEEPS:-3}"
+MEM_SERIES="${MEM_SERIES:-1000000}"
+JFR="${JFR:-0}"
+JAVA_OPTS="${JAVA_OPTS:-}"
+CONNS="${CONNS:-1 4}"
 OUT="$ROOT/target/http-load"
 JAR="$ROOT/examples/target/metrics-examples.jar"
 mkdir -p "$OUT"
 LOAD_BEFORE="$(cut -d" " -f1-3 /proc/loadavg)"
 
 log() { printf '[http-load] %s\n' "$*" >&2; }
+
+if [[ "$MODE" != realistic && "$MODE" != repeated ]]; then log "MODE must be realistic or repeated, got $MODE"; exit 2; fi
+if [[ "$MODE" == realistic ]] && (( SERIES < 100000 || SERIES % 1000 != 0 )); then
+  log "SERIES must be a multiple of 1000, at least 100000, got $SERIES"; exit 2
+fi
+[[ "$MODE" == repeated ]] && SERIES=1000
 
 # 1. The examples jar.
 if [[ ! -f "$JAR" ]]; then
@@ -50,133 +85,310 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 wait_http() { # url what
-  for _ in $(seq 1 150); do
+  for _ in $(seq 1 300); do
     if curl -fsS -o /dev/null --max-time 1 "$1" 2>/dev/null; then return 0; fi
     sleep 0.2
   done
   log "$2 did not answer $1"; return 1
 }
 
-# 3. Our server, started afresh for each run: the in-memory store keeps every posted point (up to
-#    MAX_POINTS, 200,000,000 by default, beyond which items are dead-lettered), so one store per run
-#    keeps the runs independent; what it stored and dead-lettered is read from its shutdown log line.
+# 3. The servers, each started afresh per run. Ours keeps every posted point (up to MAX_POINTS,
+#    beyond which items are dead-lettered); what it stored is read from its shutdown log line.
 MP_PORT="$(free_port)"
-start_mp() { # log file
-  log "starting the quick-start server on 127.0.0.1:$MP_PORT (--ack $ACK)"
-  # --rate-limits off: the default per-IP limits (seed 001) would turn most of the load into 429s
-  java -jar "$JAR" --serve --port "$MP_PORT" --no-synthetic --ack "$ACK" --max-points "$MAX_POINTS" --rate-limits off --data-dir "$(mktemp -d)" >"$1" 2>&1 &
-  PIDS[0]=$!
-  wait_http "http://127.0.0.1:$MP_PORT/health" "metrics pipeline server"
+VM_PORT="$(free_port)"
+SERVER_PID=""
+start_server() { # mp|vm log-file tag
+  local dir="$OUT/data-$1"
+  rm -rf "$dir"; mkdir -p "$dir"
+  if [[ "$1" == mp ]]; then
+    local jfr=()
+    [[ "$JFR" == 1 ]] && jfr=("-XX:StartFlightRecording=filename=$OUT/mp-$3.jfr,settings=profile")
+    # --rate-limits off: the default per-IP limits (seed 001) would turn most of the load into 429s
+    # shellcheck disable=SC2086
+    java $JAVA_OPTS "${jfr[@]}" -jar "$JAR" --serve --port "$MP_PORT" --no-synthetic --ack "$ACK" \
+      --max-points "$MAX_POINTS" --rate-limits off --data-dir "$dir" >"$2" 2>&1 &
+    SERVER_PID=$!
+    wait_http "http://127.0.0.1:$MP_PORT/health" "metrics pipeline server"
+  else
+    victoria-metrics -storageDataPath="$dir" -httpListenAddr="127.0.0.1:$VM_PORT" >"$2" 2>&1 &
+    SERVER_PID=$!
+    wait_http "http://127.0.0.1:$VM_PORT/health" "victoria-metrics"
+  fi
+  PIDS[0]=$SERVER_PID
 }
-stop_mp() { # log file; sets MP_STORED to "stored_points dead_lettered" (not in a subshell: it waits)
-  kill "${PIDS[0]}" 2>/dev/null; wait "${PIDS[0]}" 2>/dev/null || true; PIDS[0]=""
-  MP_STORED=$(sed -n 's/.*(\([0-9]*\) points) in total, rejected \([0-9]*\), dead-lettered \([0-9]*\).*/\1 \3/p' "$1" | tail -1)
+stop_server() { # mp|vm log-file; sets STORED (ours: "stored_points dead_lettered")
+  STORED="- -"
+  kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null || true; PIDS[0]=""
+  if [[ "$1" == mp ]]; then
+    STORED=$(sed -n 's/.*(\([0-9]*\) points) in total, rejected \([0-9]*\), dead-lettered \([0-9]*\).*/\1 \3/p' "$2" | tail -1)
+    [[ -n "$STORED" ]] || STORED="- -"
+  fi
 }
 
-# 4. Bodies: 10 items (hosts) x 100 metrics = 1,000 points, recent timestamps.
-#    The same body is posted again and again (both servers accept repeated samples).
-python3 - "$OUT" <<'PY'
-import json, sys, time
-out = sys.argv[1]
-now = int(time.time()) - 5
-items, lines = [], []
-for h in range(10):
-    host = f"host-{h:02d}"
-    metrics = [{"name": f"bench_m{m:03d}", "value": h * 100 + m + 0.5, "unit": "1",
-                "tags": {"host": host}} for m in range(100)]
-    items.append({"timestamp": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now)),
-                  "metric_type": "bench", "source": "wrk", "metrics": metrics})
-    fields = ",".join(f"m{m:03d}={h * 100 + m + 0.5}" for m in range(100))
-    lines.append(f"bench,host={host} {fields} {now * 1_000_000_000}")
-with open(f"{out}/body.json", "w") as f:
-    json.dump(items, f, separators=(",", ":"))
-with open(f"{out}/body.influx", "w") as f:
-    f.write("\n".join(lines) + "\n")
+# 4. Bodies. Realistic: SERIES/1000 bodies, each 10 hosts x 100 metrics, the timestamp of each item
+#    left as the placeholder @T@ (the Lua script puts epoch ms in JSON, ns in line protocol), bodies
+#    separated by a NUL byte. Repeated: one body, a fixed timestamp.
+gen_bodies() { # series
+  log "generating bodies ($MODE, $1 series)"
+  python3 - "$OUT" "$MODE" "$1" <<'PY'
+import json, random, sys, time
+out, mode, series = sys.argv[1], sys.argv[2], int(sys.argv[3])
+rnd = random.Random(42)
+hosts = series // 100
+def item_json(host, values, ts):
+    metrics = ",".join('{"name":"bench_m%03d","value":%s,"unit":"1","tags":{"host":"%s"}}' % (m, v, host)
+                       for m, v in enumerate(values))
+    return '{"timestamp":%s,"metric_type":"bench","source":"wrk","metrics":[%s]}' % (ts, metrics)
+def line(host, values, ts):
+    return "bench,host=%s %s %s" % (host, ",".join("m%03d=%s" % (m, v) for m, v in enumerate(values)), ts)
+if mode == "repeated":
+    now = int(time.time()) - 5
+    hs = ["host-%02d" % h for h in range(10)]
+    vals = [["%.1f" % (h * 100 + m + 0.5) for m in range(100)] for h in range(10)]
+    with open(f"{out}/body.json", "w") as f:
+        f.write("[" + ",".join(item_json(h, v, now * 1000) for h, v in zip(hs, vals)) + "]")
+    with open(f"{out}/body.influx", "w") as f:
+        f.write("\n".join(line(h, v, now * 1_000_000_000) for h, v in zip(hs, vals)) + "\n")
+else:
+    with open(f"{out}/bodies-{series}.json", "w") as fj, open(f"{out}/bodies-{series}.influx", "w") as fi:
+        for b in range(hosts // 10):
+            hs = ["host-%07d" % (b * 10 + h) for h in range(10)]
+            vals = [["%.2f" % (rnd.random() * 1000) for m in range(100)] for h in hs]
+            fj.write("[" + ",".join(item_json(h, v, "@T@") for h, v in zip(hs, vals)) + "]\0")
+            fi.write("\n".join(line(h, v, "@T@000000") for h, v in zip(hs, vals)) + "\n\0")
 PY
+}
+gen_bodies "$SERIES"
 
-write_lua() { # file body content-type
+# The Lua script of one run: file content-type threads base-ms [max responses per thread, 0: no limit].
+# With a limit, the thread that reaches it creates the file <lua>.done and stops.
+write_lua() {
   cat >"$1" <<LUA
-local f = assert(io.open("$2", "rb"))
-wrk.method = "POST"
-wrk.body = f:read("*a")
-f:close()
-wrk.headers["Content-Type"] = "$3"
+local file, ctype, nthreads, base, limit, step = "$2", "$3", $4, $5, ${6:-0}, $STEP_MS
+local marker = "$1.done"
+local mode = "$MODE"
+local threads, created = {}, 0
+function setup(thread)
+  thread:set("id", created)
+  created = created + 1
+  table.insert(threads, thread)
+end
+local bodies = {}
+function init(args)
+  local f = assert(io.open(file, "rb"))
+  local data = f:read("*a")
+  f:close()
+  if mode == "repeated" then
+    bodies[1] = { data }
+  else
+    local pos = 1
+    while pos <= #data do
+      local z = string.find(data, "\0", pos, true)
+      local body = string.sub(data, pos, z - 1)
+      local parts, p = {}, 1
+      while true do
+        local s = string.find(body, "@T@", p, true)
+        if not s then break end
+        table.insert(parts, string.sub(body, p, s - 1))
+        table.insert(parts, false)
+        p = s + 3
+      end
+      table.insert(parts, string.sub(body, p))
+      table.insert(bodies, parts)
+      pos = z + 1
+    end
+  end
+  n, n2xx, n503, nother = 0, 0, 0, 0
+  headers = { ["Content-Type"] = ctype }
+end
+function request()
+  local g = n * nthreads + id
+  n = n + 1
+  local nb = #bodies
+  local parts = bodies[(g % nb) + 1]
+  if #parts > 1 then
+    local ts = string.format("%d", base + math.floor(g / nb) * step)
+    local out = {}
+    for i = 1, #parts do out[i] = parts[i] or ts end
+    return wrk.format("POST", nil, headers, table.concat(out))
+  end
+  return wrk.format("POST", nil, headers, parts[1])
+end
+function response(status, hdrs, body)
+  if status >= 200 and status < 300 then n2xx = n2xx + 1
+  elseif status == 503 then n503 = n503 + 1
+  else nother = nother + 1 end
+  if limit > 0 and n2xx + n503 + nother >= limit then
+    local f = io.open(marker, "w"); f:close()
+    wrk.thread:stop()
+  end
+end
 function done(summary, latency, requests)
-  io.write(string.format("RESULT %d %d %d %d %d %d\n", summary.requests, summary.duration,
-    latency:percentile(50), latency:percentile(99), summary.errors.status,
+  local ok, busy, other = 0, 0, 0
+  for _, t in ipairs(threads) do
+    ok = ok + t:get("n2xx"); busy = busy + t:get("n503"); other = other + t:get("nother")
+  end
+  io.write(string.format("RESULT %d %d %d %d %d %d %d %d\n", summary.requests, summary.duration,
+    latency:percentile(50), latency:percentile(99), ok, busy, other,
     summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
 end
 LUA
 }
-write_lua "$OUT/post-json.lua" "$OUT/body.json" "application/json"
-write_lua "$OUT/post-influx.lua" "$OUT/body.influx" "text/plain"
+if [[ "$MODE" == realistic ]]; then JSON_FILE="$OUT/bodies-$SERIES.json"; INFLUX_FILE="$OUT/bodies-$SERIES.influx"
+else JSON_FILE="$OUT/body.json"; INFLUX_FILE="$OUT/body.influx"; fi
 
-start_mp "$OUT/server-check.log"
-log "one request each first:"
-curl -sS -o "$OUT/mp-first.txt" -w 'metrics pipeline %{http_code}\n' -X POST -H 'Content-Type: application/json' \
-  --data-binary @"$OUT/body.json" "http://127.0.0.1:$MP_PORT/api/v1/ingest" >&2
-head -c 300 "$OUT/mp-first.txt" >&2; echo >&2
-stop_mp "$OUT/server-check.log"
-
-# 5. wrk against us. 6. VictoriaMetrics, then the same.
-run_wrk() { # name url lua threads conns pid -> "name conns points/s p50ms p99ms non2xx sockerr cpu_us_per_1000pts [stored deadlettered]"
-  local name=$1 url=$2 lua=$3 t=$4 c=$5 pid=$6 res before after
-  if [[ "$WARMUP" -gt 0 ]]; then
-    log "wrk $name -t$t -c$c -d${WARMUP}s (warm-up, discarded)"
-    timeout $((WARMUP + 30)) wrk -t"$t" -c"$c" -d"${WARMUP}s" --timeout 10s -s "$lua" "$url" >/dev/null 2>&1 || true
-  fi
-  log "wrk $name -t$t -c$c -d${DURATION}s"
-  before=$(cpu_ticks "$pid")
-  timeout $((DURATION + 30)) wrk -t"$t" -c"$c" -d"${DURATION}s" --timeout 10s --latency -s "$lua" "$url" \
-    >"$OUT/wrk-$name-c$c.txt" 2>&1
-  after=$(cpu_ticks "$pid")
-  res=$(grep '^RESULT' "$OUT/wrk-$name-c$c.txt")
-  read -r _ reqs dur p50 p99 non2xx sockerr <<<"$res"
-  awk -v n="$name" -v c="$c" -v r="$reqs" -v d="$dur" -v a="$p50" -v b="$p99" -v e="$non2xx" -v s="$sockerr" \
-    -v ticks=$((after - before)) -v hz="$(getconf CLK_TCK)" \
-    'BEGIN { printf "%s %d %.0f %.2f %.2f %d %d %.0f\n", n, c, r / (d / 1e6) * 1000, a / 1000, b / 1000, e, s, ticks / hz * 1e6 / r }'
-}
 # user + system CPU time of a process, in clock ticks (fields 14 and 15 of /proc/PID/stat)
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+peak_rss_mb() { awk '/^VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
+rss_mb() { awk '/^VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
+loadavg() { cut -d" " -f1 /proc/loadavg; }
+url_of() { if [[ "$1" == mp ]]; then echo "http://127.0.0.1:$MP_PORT/api/v1/ingest"; else echo "http://127.0.0.1:$VM_PORT/write"; fi; }
+body_of() { if [[ "$1" == mp ]]; then echo "$JSON_FILE"; else echo "$INFLUX_FILE"; fi; }
+ctype_of() { if [[ "$1" == mp ]]; then echo application/json; else echo text/plain; fi; }
+lua_of() { if [[ "$1" == mp ]]; then echo "$OUT/post-mp-t$2.lua"; else echo "$OUT/post-vm-t$2.lua"; fi; }
 
+# Posts with 1 connection until the server has answered REQS requests, then stops wrk (which
+# runs for its whole -d otherwise; SIGINT makes it print its summary). Sets ELAPSED_MS.
+post_limited() { # lua url out-file
+  rm -f "$1.done"
+  wrk -t1 -c1 -d1800s --timeout 30s -s "$1" "$2" >"$3" 2>&1 &
+  local wrk_pid=$! t0; t0=$(date +%s%N)
+  while [[ ! -f "$1.done" ]] && kill -0 "$wrk_pid" 2>/dev/null; do sleep 0.1; done
+  ELAPSED_MS=$(( ($(date +%s%N) - t0) / 1000000 ))
+  kill -INT "$wrk_pid" 2>/dev/null || true
+  wait "$wrk_pid" 2>/dev/null || true
+}
+
+# 5. The runs. Realistic mode first posts one sweep (every series once, 1 connection: the series
+#    are created; its new series/s and CPU per new series are reported), then the warm-up, then the
+#    measured run, all against one fresh server process. Timestamps: the sweep 3 hours back, the
+#    warm-up 2 hours back, the measured run 1 hour back (no sample posted twice).
+#    One line per run in results.txt: server conns run points/s(2xx) p50ms p99ms n503 nother
+#    sockerr cpu_us_per_1k_2xx peak_rss_mb load_before load_after stored deadlettered
+#    new_series_per_s cpu_us_per_new_series
 RESULTS="$OUT/results.txt"
 : >"$RESULTS"
-MP_URL="http://127.0.0.1:$MP_PORT/api/v1/ingest"
-for tc in "1 1" "2 4"; do
-  read -r t c <<<"$tc"
-  start_mp "$OUT/server-c$c.log"
-  line=$(run_wrk mp "$MP_URL" "$OUT/post-json.lua" "$t" "$c" "${PIDS[0]}")
-  stop_mp "$OUT/server-c$c.log"
-  echo "$line $MP_STORED" >>"$RESULTS"
+run_one() { # server threads conns run
+  local s=$1 t=$2 c=$3 r=$4 url lua res before after lb la created="- -"
+  url=$(url_of "$s"); lua=$(lua_of "$s" "$t")
+  local now_ms=$(( $(date +%s) * 1000 ))
+  start_server "$s" "$OUT/server-$s-c$c-r$r.log" "c$c-r$r"
+  if [[ "$MODE" == realistic ]]; then
+    write_lua "$OUT/prime-$s.lua" "$(body_of "$s")" "$(ctype_of "$s")" 1 $((now_ms - 10800000)) $((SERIES / 1000))
+    log "$s run $r: one sweep over $SERIES series (creates them)"
+    before=$(cpu_ticks "$SERVER_PID")
+    post_limited "$OUT/prime-$s.lua" "$url" "$OUT/wrk-$s-prime-c$c-r$r.txt"
+    after=$(cpu_ticks "$SERVER_PID")
+    created=$(awk -v n="$SERIES" -v ms="$ELAPSED_MS" -v ticks=$((after - before)) -v hz="$(getconf CLK_TCK)" \
+      'BEGIN { printf "%.0f %.2f", n / (ms / 1000), ticks / hz * 1e6 / n }')
+  fi
+  write_lua "$lua" "$(body_of "$s")" "$(ctype_of "$s")" "$t" $((now_ms - 7200000))
+  if [[ "$WARMUP" -gt 0 ]]; then
+    log "$s -t$t -c$c run $r: warm-up ${WARMUP}s (discarded)"
+    timeout $((WARMUP + 60)) wrk -t"$t" -c"$c" -d"${WARMUP}s" --timeout 10s -s "$lua" "$url" >/dev/null 2>&1 || true
+  fi
+  write_lua "$lua" "$(body_of "$s")" "$(ctype_of "$s")" "$t" $((now_ms - 3600000))
+  log "$s -t$t -c$c run $r: ${DURATION}s"
+  lb=$(loadavg); before=$(cpu_ticks "$SERVER_PID")
+  timeout $((DURATION + 60)) wrk -t"$t" -c"$c" -d"${DURATION}s" --timeout 10s --latency -s "$lua" "$url" \
+    >"$OUT/wrk-$s-c$c-r$r.txt" 2>&1 || true
+  after=$(cpu_ticks "$SERVER_PID"); la=$(loadavg)
+  local peak; peak=$(peak_rss_mb "$SERVER_PID")
+  stop_server "$s" "$OUT/server-$s-c$c-r$r.log"
+  res=$(grep '^RESULT' "$OUT/wrk-$s-c$c-r$r.txt" || echo "RESULT 0 1 0 0 0 0 0 0")
+  read -r _ reqs dur p50 p99 ok busy other sockerr <<<"$res"
+  awk -v n="$s" -v c="$c" -v r="$r" -v ok="$ok" -v d="$dur" -v a="$p50" -v b="$p99" -v busy="$busy" -v other="$other" \
+    -v se="$sockerr" -v ticks=$((after - before)) -v hz="$(getconf CLK_TCK)" -v peak="$peak" -v lb="$lb" -v la="$la" \
+    -v st="$STORED" -v cr="$created" \
+    'BEGIN { pts = ok * 1000; printf "%s %d %d %.0f %.2f %.2f %d %d %d %.0f %d %s %s %s %s\n", n, c, r, pts / (d / 1e6), a / 1000, b / 1000,
+      busy, other, se, (pts > 0 ? ticks / hz * 1e6 / pts * 1000 : 0), peak, lb, la, st, cr }' >>"$RESULTS"
+  tail -1 "$RESULTS" >&2
+}
+for r in $(seq 1 "$RUNS"); do
+  for c in $CONNS; do
+    t=$(( c < 2 ? 1 : 2 ))
+    run_one mp "$t" "$c" "$r"
+    run_one vm "$t" "$c" "$r"
+  done
 done
 
-VM_PORT="$(free_port)"
-rm -rf "$OUT/vm-data"
-log "starting victoria-metrics on 127.0.0.1:$VM_PORT"
-victoria-metrics -storageDataPath="$OUT/vm-data" -httpListenAddr="127.0.0.1:$VM_PORT" >"$OUT/vm.log" 2>&1 &
-PIDS[1]=$!
-wait_http "http://127.0.0.1:$VM_PORT/health" "victoria-metrics"
-VM_URL="http://127.0.0.1:$VM_PORT/write"
-curl -sS -o /dev/null -w 'victoria-metrics %{http_code}\n' -X POST --data-binary @"$OUT/body.influx" "$VM_URL" >&2
-run_wrk vm "$VM_URL" "$OUT/post-influx.lua" 1 1 "${PIDS[1]}" >>"$RESULTS"
-run_wrk vm "$VM_URL" "$OUT/post-influx.lua" 2 4 "${PIDS[1]}" >>"$RESULTS"
-curl -sS -o "$OUT/vm-series.txt" "http://127.0.0.1:$VM_PORT/api/v1/series/count" || true
+# 6. Memory: exactly MEM_SWEEPS sweeps over MEM_SERIES series (MEM_SERIES x MEM_SWEEPS points) into
+#    each fresh server, 1 connection; then RSS (and our heap after a full GC).
+MEMLINES="$OUT/memory.txt"
+: >"$MEMLINES"
+if [[ "$MEMORY" == 1 && "$MODE" == realistic ]]; then
+  [[ -f "$OUT/bodies-$MEM_SERIES.json" && -f "$OUT/bodies-$MEM_SERIES.influx" && "$MEM_SERIES" == "$SERIES" ]] || gen_bodies "$MEM_SERIES"
+  reqs=$((MEM_SERIES / 1000 * MEM_SWEEPS))
+  for s in mp vm; do
+    lua="$OUT/memory-$s.lua"
+    write_lua "$lua" "$OUT/bodies-$MEM_SERIES.$( [[ $s == mp ]] && echo json || echo influx)" "$(ctype_of "$s")" 1 \
+      $(( ($(date +%s) - 3600) * 1000 )) "$reqs"
+    start_server "$s" "$OUT/server-$s-memory.log" memory
+    base_rss=$(rss_mb "$SERVER_PID")
+    log "$s memory: $reqs requests ($MEM_SWEEPS sweeps over $MEM_SERIES series), 1 connection"
+    before=$(cpu_ticks "$SERVER_PID")
+    post_limited "$lua" "$(url_of "$s")" "$OUT/wrk-$s-memory.txt"
+    after=$(cpu_ticks "$SERVER_PID")
+    sleep 5  # both servers flush what they buffered
+    heap="-"
+    if [[ "$s" == mp ]]; then
+      jcmd "$SERVER_PID" GC.run >/dev/null 2>&1 || true
+      heap=$(jcmd "$SERVER_PID" GC.heap_info 2>/dev/null | awk '/used/ { for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i + 1); sub("K,?", "", v); print int(v / 1024); exit } }')
+      [[ -n "$heap" ]] || heap="-"
+    else
+      curl -sS -o /dev/null "http://127.0.0.1:$VM_PORT/internal/force_flush" || true
+      sleep 2
+    fi
+    rss=$(rss_mb "$SERVER_PID"); peak=$(peak_rss_mb "$SERVER_PID")
+    ok=$(awk '/^RESULT/ { print $6 }' "$OUT/wrk-$s-memory.txt")
+    stop_server "$s" "$OUT/server-$s-memory.log"
+    echo "$s ${ok:-0} $base_rss $rss $peak $heap $ELAPSED_MS $((after - before)) $(loadavg) $STORED" >>"$MEMLINES"
+    tail -1 "$MEMLINES" >&2
+  done
+fi
 
-# 7. The table.
+# 7. The table: medians over the runs.
 {
-  echo "HTTP ingestion, 1,000 points/request, ${DURATION}s per run after a ${WARMUP}s warm-up, loopback, $(nproc) cores, load before: $LOAD_BEFORE, after: $(cut -d" " -f1-3 /proc/loadavg)"
-  echo "metrics pipeline: POST /api/v1/ingest JSON, --ack $ACK; VictoriaMetrics $(dpkg-query -W -f='${Version}' victoria-metrics): POST /write line protocol"
-  awk '
-    { key = $1 " " $2; pts[key] = $3; p50[key] = $4; p99[key] = $5; bad[key] = $6 + $7; n50[key] = $6; cpu[key] = $8; if (NF >= 10) { sp[key] = $9; dl[key] = $10 } }
+  echo "HTTP ingestion ($MODE: $SERIES series, 1,000 points/request), ${DURATION}s per run after a ${WARMUP}s warm-up, medians of $RUNS runs, loopback, $(nproc) cores"
+  echo "load average before: $LOAD_BEFORE, after: $(cut -d" " -f1-3 /proc/loadavg)"
+  echo "metrics pipeline: POST /api/v1/ingest JSON, --ack $ACK, durable store in a fresh data dir; VictoriaMetrics $(dpkg-query -W -f='${Version}' victoria-metrics): POST /write line protocol"
+  awk -v conns="$CONNS" '
+    function median(key, col,    n, i, j, v, tmp) {
+      n = 0
+      for (i = 1; i <= rows; i++) if (k[i] == key || sv[i] == key) v[++n] = val[i, col]
+      for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (v[j] < v[i]) { tmp = v[i]; v[i] = v[j]; v[j] = tmp }
+      return n == 0 ? 0 : (n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2)
+    }
+    { rows++; k[rows] = $1 " " $2; sv[rows] = $1; for (c = 4; c <= NF; c++) val[rows, c] = $c }
     END {
-      printf "%-5s %-18s %12s %9s %9s %13s %7s\n", "conns", "server", "points/s", "p50 ms", "p99 ms", "CPU us/1k pts", "errors (non-2xx)"
-      split("1 4", cs, " ")
-      for (i = 1; i <= 2; i++) {
+      printf "%-5s %-17s %11s %8s %8s %8s %6s %9s %8s %9s\n", "conns", "server", "2xx pts/s", "p50 ms", "p99 ms", "503s", "other", "CPU us/1k", "peak MB", "load"
+      nc = split(conns, cs, " ")
+      for (i = 1; i <= nc; i++) {
         c = cs[i]
-        printf "%-5s %-18s %12.0f %9.2f %9.2f %13.0f %7d (%d)\n", c, "metrics pipeline", pts["mp " c], p50["mp " c], p99["mp " c], cpu["mp " c], bad["mp " c], n50["mp " c]
-        printf "%-5s %-18s %12.0f %9.2f %9.2f %13.0f %7d (%d)\n", c, "victoria-metrics", pts["vm " c], p50["vm " c], p99["vm " c], cpu["vm " c], bad["vm " c], n50["vm " c]
-        printf "      (ours stored %d points, warm-up included; dead-lettered %d items)\n", sp["mp " c], dl["mp " c]
-        printf "%-5s %-18s %11.2fx %8.2fx %8.2fx %12.2fx\n", c, "ratio (ours/VM)", pts["mp " c] / pts["vm " c], p50["mp " c] / p50["vm " c], p99["mp " c] / p99["vm " c], cpu["mp " c] / cpu["vm " c]
+        for (s = 1; s <= 2; s++) {
+          srv = s == 1 ? "mp" : "vm"; key = srv " " c
+          m[srv, 4] = median(key, 4); m[srv, 6] = median(key, 6); m[srv, 10] = median(key, 10)
+          printf "%-5s %-17s %11.0f %8.2f %8.2f %8d %6d %9.0f %8d %9.2f\n", c, s == 1 ? "metrics pipeline" : "victoria-metrics",
+            m[srv, 4], median(key, 5), m[srv, 6], median(key, 7), median(key, 8) + median(key, 9), m[srv, 10], median(key, 11), median(key, 12)
+        }
+        printf "%-5s %-17s %10.2fx %8s %7.2fx %8s %6s %8.2fx\n", c, "ratio (ours/VM)", m["vm", 4] ? m["mp", 4] / m["vm", 4] : 0, "",
+          m["vm", 6] ? m["mp", 6] / m["vm", 6] : 0, "", "", m["vm", 10] ? m["mp", 10] / m["vm", 10] : 0
+      }
+      if (val[1, 16] != "" && val[1, 16] != "-") {
+        printf "creating the series (one sweep before each run, 1 connection), medians of all runs:\n"
+        printf "  metrics pipeline  %9.0f new series/s  %6.2f us CPU per new series\n", median("mp", 16) + 0, median("mp", 17) + 0
+        printf "  victoria-metrics  %9.0f new series/s  %6.2f us CPU per new series\n", median("vm", 16) + 0, median("vm", 17) + 0
       }
     }' "$RESULTS"
+  if [[ -s "$MEMLINES" ]]; then
+    echo "memory after $MEM_SWEEPS sweeps over $MEM_SERIES series (1 connection; RSS after, peak RSS; our heap after a full GC):"
+    awk -v series="$MEM_SERIES" -v hz="$(getconf CLK_TCK)" '
+      { pts = $2 * 1000; grow = ($4 - $3) * 1048576
+        printf "  %-17s %9d points  RSS %5d MB (%d at start)  peak %5d MB  growth/series %4.0f B  growth/point %5.1f B%s\n",
+          $1 == "mp" ? "metrics pipeline" : "victoria-metrics", pts, $4, $3, $5, grow / series, grow / (pts ? pts : 1),
+          ($6 != "-" ? sprintf("  heap after GC %d MB = %.0f B/series", $6, $6 * 1048576 / series) : "")
+        printf "  %-17s %.1f s, %.0f points/s, %.2f us CPU per point, load %s\n", "", $7 / 1000, pts / ($7 / 1000), $8 / hz * 1e6 / (pts ? pts : 1), $9
+        rss[$1] = $4 }
+      END { if (rss["vm"]) printf "  RSS ratio (ours/VM): %.2fx\n", rss["mp"] / rss["vm"] }' "$MEMLINES"
+  fi
 } | tee "$OUT/table.txt"

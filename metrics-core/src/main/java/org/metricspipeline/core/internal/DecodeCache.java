@@ -12,19 +12,21 @@ import java.util.Map;
  * tag maps producers send again and again decode to the same instances: no new {@code String}s or
  * maps for them, hash codes computed once, and the in-memory store finds their series by identity.
  *
- * <p>Both tables are direct-mapped with a fixed number of slots (a miss overwrites the slot), so
- * memory stays bounded whatever the cardinality: twice {@value #STRING_SLOTS} strings (decoded from
- * chars, from ASCII bytes) of at most
- * {@value #MAX_STRING_LENGTH} characters and {@value #TAG_MAP_SLOTS} tag maps of at most
- * {@value #MAX_TAGS} tags. Reads and writes race on purpose: entries are immutable (final fields),
+ * <p>The tables are two-way set-associative with a fixed number of slots (a value may sit in its
+ * slot or the slot's twin; a miss fills an empty one or overwrites one of the two), so memory stays
+ * bounded whatever the cardinality: twice {@value #STRING_SLOTS} strings (decoded from chars, from
+ * ASCII bytes) of at most {@value #MAX_STRING_LENGTH} characters and {@value #TAG_MAP_SLOTS} tag
+ * maps of at most {@value #MAX_TAGS} tags (a few MB when full). The sizes hold the tag values and
+ * tag maps of tens of thousands of hosts: with a table smaller than the working set, every request
+ * decodes fresh maps and the in-memory store can no longer find series by the map's identity. Reads and writes race on purpose: entries are immutable (final fields),
  * so a reader sees a whole entry or an older one, and a lost write only costs a later miss. Every
  * returned value equals what decoding afresh would give.
  */
 public final class DecodeCache {
 
-  static final int STRING_SLOTS = 1 << 13;
+  static final int STRING_SLOTS = 1 << 16;
   static final int MAX_STRING_LENGTH = 64;
-  static final int TAG_MAP_SLOTS = 1 << 12;
+  static final int TAG_MAP_SLOTS = 1 << 16;
   static final int MAX_TAGS = 8;
 
   /** The instance the JSON readers share. */
@@ -48,8 +50,13 @@ public final class DecodeCache {
     if (cached != null && cached.length() == length && sameChars(cached, chars, offset)) {
       return cached;
     }
+    int twin = slot ^ 1;
+    cached = strings[twin];
+    if (cached != null && cached.length() == length && sameChars(cached, chars, offset)) {
+      return cached;
+    }
     String s = new String(chars, offset, length);
-    strings[slot] = s;
+    strings[victim(strings, slot, h >>> 20)] = s;
     return s;
   }
 
@@ -85,8 +92,13 @@ public final class DecodeCache {
     if (cached != null && cached.matches(bytes, offset, length)) {
       return cached.string;
     }
+    cached = asciiStrings[slot ^ 1];
+    if (cached != null && cached.matches(bytes, offset, length)) {
+      return cached.string;
+    }
     String s = new String(bytes, offset, length, StandardCharsets.ISO_8859_1);
-    asciiStrings[slot] = new AsciiString(Arrays.copyOfRange(bytes, offset, offset + length), s);
+    asciiStrings[victim(asciiStrings, slot, (int) (h >>> 32))] =
+        new AsciiString(Arrays.copyOfRange(bytes, offset, offset + length), s);
     return s;
   }
 
@@ -138,14 +150,35 @@ public final class DecodeCache {
     for (int i = 0; i < size; i++) {
       h = 31 * h + keysAndValues[i].hashCode();
     }
-    int slot = (h ^ (h >>> 15)) & (TAG_MAP_SLOTS - 1);
+    h ^= h >>> 15;
+    h *= 0x9E3779B9; // tag values often differ in their last characters only: spread them
+    h ^= h >>> 16;
+    int slot = h & (TAG_MAP_SLOTS - 1);
     TagMap cached = tagMaps[slot];
     if (cached != null && cached.matches(keysAndValues, size)) {
       return cached.map;
     }
+    cached = tagMaps[slot ^ 1];
+    if (cached != null && cached.matches(keysAndValues, size)) {
+      return cached.map;
+    }
     Map<String, String> map = build(keysAndValues, size);
-    tagMaps[slot] = new TagMap(Arrays.copyOf(keysAndValues, size), map);
+    tagMaps[victim(tagMaps, slot, h >>> 20)] = new TagMap(Arrays.copyOf(keysAndValues, size), map);
     return map;
+  }
+
+  /**
+   * Which of {@code slot} and its twin a miss fills: an empty one, else one chosen by a hash bit
+   * the slot index does not use, so two values sharing a pair both stay.
+   */
+  private static int victim(Object[] table, int slot, int bits) {
+    if (table[slot] == null) {
+      return slot;
+    }
+    if (table[slot ^ 1] == null) {
+      return slot ^ 1;
+    }
+    return (bits & 1) == 0 ? slot : slot ^ 1;
   }
 
   /**
