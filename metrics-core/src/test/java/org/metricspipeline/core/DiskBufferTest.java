@@ -5,8 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +21,7 @@ import org.metricspipeline.api.ConfigurationException;
 import org.metricspipeline.api.Metric;
 import org.metricspipeline.api.MetricsData;
 import org.metricspipeline.api.OverloadedException;
+import org.metricspipeline.core.internal.FramedRecords;
 
 class DiskBufferTest {
 
@@ -123,6 +128,25 @@ class DiskBufferTest {
             .isEqualTo((double) p.sequence());
       }
       assertThat(third.append(items(23, 1))).isEqualTo(23);
+    }
+  }
+
+  @Test
+  void anItemThatDoesNotDecodeKeepsTheOthersOnTheirOwnSequenceNumbers() throws IOException {
+    String json = "[" + new String(MetricsJson.encode(items(0, 1).get(0)), StandardCharsets.UTF_8)
+        + ",{\"metric_type\":\"t\"},"
+        + new String(MetricsJson.encode(items(2, 1).get(0)), StandardCharsets.UTF_8) + "]";
+    byte[] items = json.getBytes(StandardCharsets.UTF_8);
+    ByteBuffer payload = ByteBuffer.allocate(12 + items.length).putLong(0).putInt(3).put(items);
+    try (FileChannel log = FileChannel.open(Files.createDirectories(dir).resolve("0000000000000001.buf"),
+        StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      log.write(FramedRecords.frame(payload.array(), payload.capacity()));
+    }
+
+    try (DiskBuffer b = DiskBuffer.builder(dir).build()) {
+      assertThat(b.recovered()).extracting(DiskBuffer.Pending::sequence).containsExactly(0L, 2L);
+      assertThat(values(b.recovered())).containsExactly(0.0, 2.0);
+      assertThat(b.append(items(3, 1))).as("the next sequence number, past the one that did not decode").isEqualTo(3);
     }
   }
 
