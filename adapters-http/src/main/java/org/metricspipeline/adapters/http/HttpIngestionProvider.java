@@ -1,5 +1,6 @@
 package org.metricspipeline.adapters.http;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
@@ -7,6 +8,7 @@ import org.metricspipeline.api.ConfigurationException;
 import org.metricspipeline.api.IngestionAdapter;
 import org.metricspipeline.api.spi.AdapterConfig;
 import org.metricspipeline.api.spi.IngestionProvider;
+import org.metricspipeline.core.DiskBuffer;
 
 /**
  * Provides {@link HttpIngestionAdapter} under the name {@code http}. A provider-built server has no
@@ -16,7 +18,9 @@ import org.metricspipeline.api.spi.IngestionProvider;
  * <p>Settings (all optional): {@value #HOST}, {@value #PORT}, {@value #CAPACITY},
  * {@value #ACK_MODE} ({@code stored} or {@code accepted}), {@value #STORED_TIMEOUT},
  * {@value #RETRY_AFTER}, {@value #MAX_BODY_BYTES}, {@value #MAX_THREADS},
- * {@value #SHUTDOWN_TIMEOUT}, {@value #BEARER_TOKENS}, {@value #RATE_LIMITS}; defaults and ranges as on the builder. Unknown keys are rejected.
+ * {@value #SHUTDOWN_TIMEOUT}, {@value #BEARER_TOKENS}, {@value #RATE_LIMITS}, {@value #DISK_BUFFER}
+ * (a directory, or {@code none}), {@value #DISK_BUFFER_MAX_BYTES}; defaults and ranges as on the
+ * builder. Unknown keys are rejected.
  */
 public final class HttpIngestionProvider implements IngestionProvider {
 
@@ -46,6 +50,13 @@ public final class HttpIngestionProvider implements IngestionProvider {
    * {@code off} for {@link HttpIngestionAdapter.Builder#noRateLimits()} [default].
    */
   public static final String RATE_LIMITS = "rate-limits";
+  /**
+   * Setting: {@link HttpIngestionAdapter.Builder#diskBuffer(Path)}, the disk buffer's directory;
+   * {@code none} or absent: no disk buffer.
+   */
+  public static final String DISK_BUFFER = "disk-buffer";
+  /** Setting: {@link HttpIngestionAdapter.Builder#diskBufferMaxBytes(long)}. */
+  public static final String DISK_BUFFER_MAX_BYTES = "disk-buffer-max-bytes";
 
   /** Used by {@link java.util.ServiceLoader}. */
   public HttpIngestionProvider() {}
@@ -58,7 +69,8 @@ public final class HttpIngestionProvider implements IngestionProvider {
   @Override
   public IngestionAdapter create(AdapterConfig config) {
     config.requireOnlyKnownKeys("http ingestion provider", Set.of(HOST, PORT, CAPACITY, ACK_MODE,
-        STORED_TIMEOUT, RETRY_AFTER, MAX_BODY_BYTES, MAX_THREADS, SHUTDOWN_TIMEOUT, BEARER_TOKENS, RATE_LIMITS));
+        STORED_TIMEOUT, RETRY_AFTER, MAX_BODY_BYTES, MAX_THREADS, SHUTDOWN_TIMEOUT, BEARER_TOKENS, RATE_LIMITS,
+        DISK_BUFFER, DISK_BUFFER_MAX_BYTES));
     HttpIngestionAdapter.Builder b = HttpIngestionAdapter.builder();
     String host = config.getString(HOST, HttpIngestionAdapter.DEFAULT_HOST);
     AdapterConfig.apply(HOST, () -> b.host(host));
@@ -91,6 +103,10 @@ public final class HttpIngestionProvider implements IngestionProvider {
       case "off" -> b.noRateLimits();
       default -> throw new ConfigurationException(RATE_LIMITS + " must be default (on) or off, got '" + limits + "'");
     }
+    config.getString(DISK_BUFFER).filter(d -> !d.equals("none"))
+        .ifPresent(d -> AdapterConfig.apply(DISK_BUFFER, () -> b.diskBuffer(Path.of(d))));
+    long diskBufferBytes = config.getLong(DISK_BUFFER_MAX_BYTES, DiskBuffer.DEFAULT_MAX_BYTES);
+    AdapterConfig.apply(DISK_BUFFER_MAX_BYTES, () -> b.diskBufferMaxBytes(diskBufferBytes));
     return b.build();
   }
 }
