@@ -15,8 +15,9 @@ module org.metricspipeline.core {
       org.metricspipeline.adapters.http,
       org.metricspipeline.adapters.sqs;
   exports org.metricspipeline.core.otlp;
-  // Helpers the adapters share (the rate-limited failure log); not part of the public API.
+  // Helpers the adapters share (the rate-limited failure log, the framing of local logs); not part of the public API.
   exports org.metricspipeline.core.internal to
       org.metricspipeline.adapters.clickhouse,
+      org.metricspipeline.adapters.memory,
       org.metricspipeline.adapters.sqs;
 }

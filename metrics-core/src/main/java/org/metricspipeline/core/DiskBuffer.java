@@ -1,8 +1,6 @@
 package org.metricspipeline.core;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -15,6 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -25,11 +24,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
-import java.util.zip.CRC32C;
 import org.metricspipeline.api.ConfigurationException;
 import org.metricspipeline.api.MetricsData;
 import org.metricspipeline.api.OverloadedException;
 import org.metricspipeline.api.StorageUnavailableException;
+import org.metricspipeline.core.internal.FramedRecords;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,8 +39,9 @@ import org.slf4j.LoggerFactory;
  * {@code ack=accepted} survives a kill -9. Delivery stays at-least-once: an item settled just
  * before a crash may come back once more.
  *
- * <p>On disk: segments {@code <n>.buf} of records {@code [length u32][crc32c u32][payload]}, each
- * payload the first sequence number and the items as JSON ({@link MetricsJson}); a {@code settled}
+ * <p>On disk: segments {@code <n>.buf} of records {@code [length u32][crc32c u32][payload]}
+ * ({@link FramedRecords}), each payload the first sequence number, the number of items and the items
+ * as JSON ({@link MetricsJson}); a {@code settled}
  * file with the lowest sequence number not yet settled, rewritten every {@link Builder#syncInterval}
  * along with an fsync of the log; segments wholly below it are deleted. A torn or corrupt tail is cut
  * off on open. Bounded: {@link #append} refuses with {@link OverloadedException} when the log would
@@ -57,6 +57,8 @@ public final class DiskBuffer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DiskBuffer.class);
   private static final String SUFFIX = ".buf";
   private static final long SEGMENT_BYTES = 16L << 20;
+  /** A record's payload: the first item's sequence number (u64), the number of items (u32), the items as JSON. */
+  private static final int RECORD_PREFIX = 12;
 
   /** An item recovered from the log, with the sequence number to {@link #settle} it by. */
   public record Pending(long sequence, MetricsData item) {
@@ -172,51 +174,51 @@ public final class DiskBuffer implements AutoCloseable {
     }
   }
 
-  /** Reads a segment's valid records (cutting off a torn tail); returns its last sequence number. */
+  /**
+   * Reads a segment's valid records (cutting off a torn tail); returns its last sequence number. An
+   * item that does not decode keeps its sequence number (the others keep theirs) and is dropped
+   * with an error: it could never be delivered.
+   */
   private long replay(Path file, long settled, List<Pending> out) throws IOException {
-    long size = Files.size(file);
-    long valid = 0;
-    long last = -1;
-    try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-      byte[] header = new byte[8];
-      while (valid + 8 <= size) {
-        if (in.readNBytes(header, 0, 8) != 8) {
-          break;
-        }
-        ByteBuffer h = ByteBuffer.wrap(header);
-        int length = h.getInt();
-        int crc = h.getInt();
-        if (length < 12 || length > size - valid - 8) {
-          break;
-        }
-        byte[] payload = in.readNBytes(length);
-        CRC32C c = new CRC32C();
-        c.update(payload);
-        if ((int) c.getValue() != crc) {
-          break;
-        }
-        ByteBuffer p = ByteBuffer.wrap(payload);
-        long first = p.getLong();
-        List<MetricsData> items = MetricsJson.decodeBatch(
-            java.util.Arrays.copyOfRange(payload, 8, payload.length)).decoded();
-        for (int i = 0; i < items.size(); i++) {
-          if (first + i >= settled) {
-            out.add(new Pending(first + i, items.get(i)));
-          }
-        }
-        last = first + items.size() - 1;
-        nextSequence = Math.max(nextSequence, last + 1);
-        valid += 8 + length;
+    long[] last = {-1};
+    FramedRecords.Scan scan = FramedRecords.scan(file, 0, payload -> {
+      if (payload.length < RECORD_PREFIX) {
+        LOG.error("disk buffer {}: a record of {} bytes in {} is too short; skipped", dir, payload.length,
+            file.getFileName());
+        return;
       }
-    }
-    if (valid < size) {
-      LOG.warn("disk buffer {}: cut off a torn or corrupt tail of {} bytes in {}", dir, size - valid, file);
-      try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-        ch.truncate(valid);
-        ch.force(true);
+      ByteBuffer p = ByteBuffer.wrap(payload);
+      long first = p.getLong();
+      int count = p.getInt();
+      List<DecodedBatch.Item> items;
+      try {
+        items = MetricsJson.decodeBatch(Arrays.copyOfRange(payload, RECORD_PREFIX, payload.length)).items();
+      } catch (RuntimeException e) {
+        LOG.error("disk buffer {}: {} items from sequence number {} in {} do not decode; dropped: {}",
+            dir, count, first, file.getFileName(), e.toString());
+        items = List.of();
       }
+      for (DecodedBatch.Item item : items) {
+        long sequence = first + item.index();
+        if (sequence < settled) {
+          continue;
+        }
+        if (item.isDecoded()) {
+          out.add(new Pending(sequence, item.data().orElseThrow()));
+        } else {
+          LOG.error("disk buffer {}: the item of sequence number {} in {} does not decode; dropped: {}",
+              dir, sequence, file.getFileName(), item.errors());
+        }
+      }
+      last[0] = first + count - 1;
+      nextSequence = Math.max(nextSequence, first + count);
+    });
+    if (!scan.clean()) {
+      LOG.warn("disk buffer {}: {} in {}; cut off {} bytes", dir, scan.problem(), file.getFileName(),
+          scan.invalidBytes());
+      FramedRecords.truncate(file, scan.validBytes());
     }
-    return last;
+    return last[0];
   }
 
   private void openSegment(long n) throws IOException {
@@ -240,17 +242,16 @@ public final class DiskBuffer implements AutoCloseable {
    */
   public long append(List<MetricsData> items) {
     byte[] json = MetricsJson.encodeItems(items);
+    byte[] payload = new byte[RECORD_PREFIX + json.length];
+    System.arraycopy(json, 0, payload, RECORD_PREFIX, json.length);
     synchronized (writeLock) {
-      int length = 8 + json.length;
-      if (bytes.get() + 8 + length > maxBytes) {
+      int size = FramedRecords.HEADER_BYTES + payload.length;
+      if (bytes.get() + size > maxBytes) {
         throw new OverloadedException("the disk buffer is full (maxBytes=" + maxBytes + ")", retryAfter);
       }
       long first = nextSequence;
-      ByteBuffer record = ByteBuffer.allocate(16 + json.length);
-      CRC32C c = new CRC32C();
-      ByteBuffer payload = ByteBuffer.allocate(length).putLong(first).put(json).flip();
-      c.update(payload.duplicate());
-      record.putInt(length).putInt((int) c.getValue()).put(payload).flip();
+      ByteBuffer.wrap(payload).putLong(first).putInt(items.size());
+      ByteBuffer record = FramedRecords.frame(payload, payload.length);
       try {
         if (segmentSize >= SEGMENT_BYTES) {
           channel.force(false);
@@ -263,8 +264,8 @@ public final class DiskBuffer implements AutoCloseable {
       } catch (IOException e) {
         throw new StorageUnavailableException("cannot write the disk buffer in " + dir + ": " + e, e);
       }
-      segmentSize += 16 + json.length;
-      bytes.addAndGet(16 + json.length);
+      segmentSize += size;
+      bytes.addAndGet(size);
       nextSequence = first + items.size();
       for (int i = 0; i < items.size(); i++) {
         outstanding.add(first + i);

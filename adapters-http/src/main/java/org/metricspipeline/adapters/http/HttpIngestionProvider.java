@@ -1,5 +1,6 @@
 package org.metricspipeline.adapters.http;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -8,6 +9,7 @@ import org.metricspipeline.api.ConfigurationException;
 import org.metricspipeline.api.IngestionAdapter;
 import org.metricspipeline.api.spi.AdapterConfig;
 import org.metricspipeline.api.spi.IngestionProvider;
+import org.metricspipeline.core.DiskBuffer;
 
 /**
  * Provides {@link HttpIngestionAdapter} under the name {@code http}. A provider-built server has no
@@ -17,7 +19,9 @@ import org.metricspipeline.api.spi.IngestionProvider;
  * <p>Settings (all optional): {@value #HOST}, {@value #PORT}, {@value #CAPACITY},
  * {@value #ACK_MODE} ({@code stored} or {@code accepted}), {@value #STORED_TIMEOUT},
  * {@value #RETRY_AFTER}, {@value #MAX_BODY_BYTES}, {@value #MAX_THREADS},
- * {@value #SHUTDOWN_TIMEOUT}, {@value #BEARER_TOKENS}, {@value #RATE_LIMITS}; defaults and ranges as on the builder. Unknown keys are rejected.
+ * {@value #SHUTDOWN_TIMEOUT}, {@value #BEARER_TOKENS}, {@value #RATE_LIMITS}, {@value #DISK_BUFFER}
+ * (a directory, or {@code none}), {@value #DISK_BUFFER_MAX_BYTES}; defaults and ranges as on the
+ * builder. Unknown keys are rejected.
  *
  * <p>JWT settings ({@link JwtAuth}, on when any is set): {@value #JWT_ISSUER}, {@value #JWT_AUDIENCE},
  * {@value #JWT_HMAC_SECRET}, {@value #JWT_PUBLIC_KEY_FILE}, {@value #JWT_JWKS_FILE},
@@ -52,6 +56,13 @@ public final class HttpIngestionProvider implements IngestionProvider {
    * {@code off} for {@link HttpIngestionAdapter.Builder#noRateLimits()} [default].
    */
   public static final String RATE_LIMITS = "rate-limits";
+  /**
+   * Setting: {@link HttpIngestionAdapter.Builder#diskBuffer(Path)}, the disk buffer's directory;
+   * {@code none} or absent: no disk buffer.
+   */
+  public static final String DISK_BUFFER = "disk-buffer";
+  /** Setting: {@link HttpIngestionAdapter.Builder#diskBufferMaxBytes(long)}. */
+  public static final String DISK_BUFFER_MAX_BYTES = "disk-buffer-max-bytes";
 
   /** Setting: {@link JwtAuth.Builder#issuer}. */
   public static final String JWT_ISSUER = "jwt-issuer";
@@ -91,7 +102,8 @@ public final class HttpIngestionProvider implements IngestionProvider {
   @Override
   public IngestionAdapter create(AdapterConfig config) {
     Set<String> known = new java.util.HashSet<>(Set.of(HOST, PORT, CAPACITY, ACK_MODE,
-        STORED_TIMEOUT, RETRY_AFTER, MAX_BODY_BYTES, MAX_THREADS, SHUTDOWN_TIMEOUT, BEARER_TOKENS, RATE_LIMITS));
+        STORED_TIMEOUT, RETRY_AFTER, MAX_BODY_BYTES, MAX_THREADS, SHUTDOWN_TIMEOUT, BEARER_TOKENS, RATE_LIMITS,
+        DISK_BUFFER, DISK_BUFFER_MAX_BYTES));
     known.addAll(JWT_KEYS.values());
     config.requireOnlyKnownKeys("http ingestion provider", known);
     HttpIngestionAdapter.Builder b = HttpIngestionAdapter.builder();
@@ -127,6 +139,10 @@ public final class HttpIngestionProvider implements IngestionProvider {
       default -> throw new ConfigurationException(RATE_LIMITS + " must be default (on) or off, got '" + limits + "'");
     }
     jwt(config).ifPresent(b::jwt);
+    config.getString(DISK_BUFFER).filter(d -> !d.equals("none"))
+        .ifPresent(d -> AdapterConfig.apply(DISK_BUFFER, () -> b.diskBuffer(Path.of(d))));
+    long diskBufferBytes = config.getLong(DISK_BUFFER_MAX_BYTES, DiskBuffer.DEFAULT_MAX_BYTES);
+    AdapterConfig.apply(DISK_BUFFER_MAX_BYTES, () -> b.diskBufferMaxBytes(diskBufferBytes));
     return b.build();
   }
 

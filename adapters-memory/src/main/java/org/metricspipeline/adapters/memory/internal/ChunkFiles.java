@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import org.metricspipeline.api.MetricsData;
 import org.metricspipeline.core.MetricsJson;
+import org.metricspipeline.core.internal.FramedRecords;
 
 /**
  * Immutable chunk files ({@code chunks/<n>.chunk}): the points of write-ahead log segment
@@ -105,7 +106,7 @@ final class ChunkFiles {
         }
       }
     };
-    Records.scan(segment, 0, payload -> WalBatch.decode(payload, known, sink));
+    FramedRecords.scan(segment, 0, payload -> WalBatch.decode(payload, known, sink));
     return write(chunkDir, number, byKey.values(), contexts);
   }
 
@@ -158,12 +159,12 @@ final class ChunkFiles {
       ch.force(true);
     }
     Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-    Records.syncDirectory(chunkDir);
+    FramedRecords.syncDirectory(chunkDir);
     return new Info(number, min, max, Files.size(target), points);
   }
 
   private static void writeRecord(OutputStream os, Records.Out out) throws IOException {
-    ByteBuffer frame = Records.frame(out.bytes, out.size);
+    ByteBuffer frame = FramedRecords.frame(out.bytes, out.size);
     os.write(frame.array(), 0, frame.limit());
   }
 
@@ -173,7 +174,7 @@ final class ChunkFiles {
    */
   static Info load(Path file, long number, SeriesStore store, long cutoff) throws IOException {
     List<byte[]> payloads = new ArrayList<>();
-    Records.Scan scan = Records.scan(file, 0, payloads::add);
+    FramedRecords.Scan scan = FramedRecords.scan(file, 0, payloads::add);
     if (!scan.clean()) {
       throw new IOException(scan.problem());
     }

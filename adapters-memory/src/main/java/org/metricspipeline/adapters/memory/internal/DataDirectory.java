@@ -28,6 +28,7 @@ import org.metricspipeline.api.ConfigurationException;
 import org.metricspipeline.api.MetricsBatchResult;
 import org.metricspipeline.api.MetricsData;
 import org.metricspipeline.api.StorageUnavailableException;
+import org.metricspipeline.core.internal.FramedRecords;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -237,9 +238,9 @@ public final class DataDirectory implements AutoCloseable {
         }
       }
     };
-    Records.Scan scan;
+    FramedRecords.Scan scan;
     try {
-      scan = Records.scan(segment, 0, payload -> WalBatch.decode(payload, known, sink));
+      scan = FramedRecords.scan(segment, 0, payload -> WalBatch.decode(payload, known, sink));
     } catch (RuntimeException e) {
       Path aside = segment.resolveSibling(segment.getFileName() + ".corrupt");
       Files.move(segment, aside, StandardCopyOption.REPLACE_EXISTING);
@@ -247,12 +248,9 @@ public final class DataDirectory implements AutoCloseable {
       return;
     }
     if (!scan.clean()) {
-      try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.WRITE)) {
-        ch.truncate(scan.validBytes());
-        ch.force(true);
-      }
+      FramedRecords.truncate(segment, scan.validBytes());
       recovered.add("wal/" + segment.getFileName() + ": " + scan.problem() + "; kept " + scan.records()
-          + " records, cut off " + (scan.fileBytes() - scan.validBytes()) + " bytes");
+          + " records, cut off " + scan.invalidBytes() + " bytes");
     }
   }
 
@@ -261,14 +259,12 @@ public final class DataDirectory implements AutoCloseable {
     if (!Files.exists(file)) {
       return;
     }
-    Records.Scan scan = Records.scan(file, 0, payload -> {
+    FramedRecords.Scan scan = FramedRecords.scan(file, 0, payload -> {
       Records.In in = new Records.In(payload);
       markers.merge(in.readLong(), in.readLong(), Math::max);
     });
     if (!scan.clean()) {
-      try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-        ch.truncate(scan.validBytes());
-      }
+      FramedRecords.truncate(file, scan.validBytes());
       recovered.add(RETENTION + ": " + scan.problem());
     }
   }
@@ -379,7 +375,7 @@ public final class DataDirectory implements AutoCloseable {
       chunkFiles.put(segment, info);
       usage.add(info.bytes());
       Files.delete(file);
-      Records.syncDirectory(walDir);
+      FramedRecords.syncDirectory(walDir);
       usage.add(-segmentBytes);
     } catch (IOException | RuntimeException | OutOfMemoryError e) {
       lastError = "flushing wal segment " + segment + " failed (kept; replayed on restart): " + e;
@@ -400,7 +396,7 @@ public final class DataDirectory implements AutoCloseable {
         Records.Out out = new Records.Out(16);
         out.writeLong(covered);
         out.writeLong(cutoff);
-        ByteBuffer frame = Records.frame(out.bytes, out.size);
+        ByteBuffer frame = FramedRecords.frame(out.bytes, out.size);
         int n = frame.remaining();
         while (frame.hasRemaining()) {
           retentionChannel.write(frame);

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.metricspipeline.api.query.Resolution;
+import org.metricspipeline.core.internal.FramedRecords;
 
 /**
  * The rollups of a data directory ({@code rollups.log}): every rollup and rollup deletion, in
@@ -41,13 +42,10 @@ final class RollupLog implements RollupStore.Listener, AutoCloseable {
     Path file = dir.resolve(FILE);
     RollupLog log = new RollupLog(file, usage);
     if (Files.exists(file)) {
-      Records.Scan scan = Records.scan(file, 0, payload -> replay(payload, store, rollups));
+      FramedRecords.Scan scan = FramedRecords.scan(file, 0, payload -> replay(payload, store, rollups));
       if (!scan.clean()) {
-        problems.add(FILE + ": " + scan.problem() + "; cut off " + (scan.fileBytes() - scan.validBytes()) + " bytes");
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-          ch.truncate(scan.validBytes());
-          ch.force(true);
-        }
+        problems.add(FILE + ": " + scan.problem() + "; cut off " + scan.invalidBytes() + " bytes");
+        FramedRecords.truncate(file, scan.validBytes());
       }
       if (scan.validBytes() > COMPACT_BYTES) {
         log.compact(rollups);
@@ -92,7 +90,7 @@ final class RollupLog implements RollupStore.Listener, AutoCloseable {
       ch.force(true);
     }
     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    Records.syncDirectory(file.getParent());
+    FramedRecords.syncDirectory(file.getParent());
   }
 
   private static void encode(Records.Out out, Resolution r, long from, long to, long watermark,
@@ -136,7 +134,7 @@ final class RollupLog implements RollupStore.Listener, AutoCloseable {
   }
 
   private void write(FileChannel ch, Records.Out out) throws IOException {
-    ByteBuffer frame = Records.frame(out.bytes, out.size);
+    ByteBuffer frame = FramedRecords.frame(out.bytes, out.size);
     int n = frame.remaining();
     while (frame.hasRemaining()) {
       ch.write(frame);

@@ -10,6 +10,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.BitSet;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
+import org.metricspipeline.core.internal.FramedRecords;
 
 /**
  * The write-ahead log of a data directory: numbered segment files ({@code wal/<n>.wal}) of framed
@@ -54,7 +55,7 @@ final class WriteAheadLog implements AutoCloseable {
   private void open(long number) throws IOException {
     segment = number;
     channel = FileChannel.open(segmentFile(dir, number), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-    Records.syncDirectory(dir);
+    FramedRecords.syncDirectory(dir);
     written = 0;
     defined = new BitSet();
   }
@@ -98,7 +99,7 @@ final class WriteAheadLog implements AutoCloseable {
       for (byte[] c : batch.contexts) {
         payload.writeBytes(c);
       }
-      ByteBuffer frame = Records.frame(payload.bytes, payload.size);
+      ByteBuffer frame = FramedRecords.frame(payload.bytes, payload.size);
       int n = frame.remaining();
       try {
         while (frame.hasRemaining()) {
