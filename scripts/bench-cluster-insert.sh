@@ -28,10 +28,12 @@ cluster=$CLICKHOUSE_CLUSTER
 replicated=$([[ $cluster == metrics_shards ]] && echo false || echo true)
 cols="metric_type, name, unit, source, tag_keys, tag_values, timestamp_ms, value, day, context, insert_id"
 key="cityHash64(metric_type, name, source, unit, tag_keys, tag_values)"
-gen="SELECT 'node', concat('m', toString(number % 20)), '', concat('agent-', toString(number % 7)),
-  ['env', 'host', 'region'], [if(number % 3 = 0, 'prod', 'staging'), concat('host-', toString(intDiv(number, 20) % 500)),
-  concat('r', toString(number % 5))], toInt64(1764800000000 + number * 150), toFloat64(number % 1000) / 10,
-  toDate(intDiv(1764800000000 + number * 150, 86400000)), '', toUInt64(1) FROM numbers($rows)"
+gen="SELECT 'node' AS metric_type, concat('m', toString(number % 20)) AS name, '' AS unit,
+  concat('agent-', toString(number % 7)) AS source, ['env', 'host', 'region'] AS tag_keys,
+  [if(number % 3 = 0, 'prod', 'staging'), concat('host-', toString(intDiv(number, 20) % 500)),
+  concat('r', toString(number % 5))] AS tag_values, toInt64(1764800000000 + number * 150) AS timestamp_ms,
+  toFloat64(number % 1000) / 10 AS value, toDate(intDiv(1764800000000 + number * 150, 86400000)) AS day,
+  '' AS context, toUInt64(1) AS insert_id FROM numbers($rows)"
 ch "$s1" --query "$gen FORMAT RowBinary" >"$work/all.bin"
 ch "$s1" --query "SELECT * FROM ($gen) WHERE $key % 2 = 0 FORMAT RowBinary" >"$work/shard1.bin"
 ch "$s1" --query "SELECT * FROM ($gen) WHERE $key % 2 = 1 FORMAT RowBinary" >"$work/shard2.bin"

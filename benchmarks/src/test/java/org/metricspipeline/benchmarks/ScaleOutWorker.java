@@ -27,7 +27,7 @@ public final class ScaleOutWorker {
     } else {
       SqsConnection connection = SqsConnection.builder().queueUrl(args[2]).endpointOverride(URI.create(args[1]))
           .region("us-east-1").staticCredentials("x", "x").build();
-      ingestion = SqsIngestionAdapter.builder().connection(connection).receiverConcurrency(4)
+      ingestion = SqsIngestionAdapter.builder().connection(connection).receiverConcurrency(4).bufferCapacity(4000)
           .visibilityTimeout(Duration.ofSeconds(30)).receiveWait(Duration.ofSeconds(1)).build();
     }
     ClickHouseStorageAdapter storage = ClickHouseStorageAdapter.builder(args[4]).cluster(args[5]).database(args[6])
