@@ -51,6 +51,17 @@ class ClusterEquivalenceIT {
     }
     if (single != null) {
       single.close();
+      dropLocal(single);
+    }
+  }
+
+  /** Drops a one-server database on the entry server. */
+  private static void dropLocal(ClickHouseStorageAdapter store) {
+    java.time.Duration t = java.time.Duration.ofSeconds(30);
+    try (org.metricspipeline.adapters.clickhouse.internal.Connection c =
+        new org.metricspipeline.adapters.clickhouse.internal.Connection(ClickHouseTestCluster.url(), "default", "",
+            false, false, t, t, t, 1)) {
+      c.execute("DROP DATABASE IF EXISTS `" + store.table().split("\\.")[0] + "`");
     }
   }
 
@@ -118,6 +129,7 @@ class ClusterEquivalenceIT {
       assertThat(c.query(everything).join()).isEqualTo(s.query(everything).join());
       assertThat(c.listRollups().join()).isEqualTo(s.listRollups().join());
       ClickHouseTestCluster.dropDatabase(c.table().split("\\.")[0]);
+      dropLocal(s);
     }
   }
 }
