@@ -17,56 +17,16 @@ dir=${CLICKHOUSE_DIR:-$PWD/target/clickhouse}
 pidfile=$dir/server.pid
 urlfile=$dir/url
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
-
-# True when the port can be bound on loopback now (as the server binds: SO_REUSEADDR, so closed
-# connections of a stopped server in TIME_WAIT do not count).
-port_is_free() {
-  python3 -c 'import socket,sys
-s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(1); s.close()' "$1" 2>/dev/null
-}
+# shellcheck source=lib/ports.sh
+source scripts/lib/ports.sh
+# shellcheck source=lib/clickhouse-config.sh
+source scripts/lib/clickhouse-config.sh
 
 running_pid() {
   [[ -f $pidfile ]] || return 1
   local pid
   pid=$(cat "$pidfile")
-  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null && echo "$pid"
-}
-
-write_config() {
-  local http_port=$1 tcp_port=$2 interserver_port=$3
-  mkdir -p "$dir/data" "$dir/tmp" "$dir/user_files" "$dir/format_schemas" "$dir/log"
-  cp /etc/clickhouse-server/users.xml "$dir/users.xml"
-  cat >"$dir/config.xml" <<EOF
-<?xml version="1.0"?>
-<yandex>
-  <logger>
-    <level>warning</level>
-    <log>$dir/log/clickhouse-server.log</log>
-    <errorlog>$dir/log/clickhouse-server.err.log</errorlog>
-    <size>100M</size>
-    <count>2</count>
-  </logger>
-  <listen_host>127.0.0.1</listen_host>
-  <http_port>$http_port</http_port>
-  <tcp_port>$tcp_port</tcp_port>
-  <interserver_http_port>$interserver_port</interserver_http_port>
-  <path>$dir/data/</path>
-  <tmp_path>$dir/tmp/</tmp_path>
-  <user_files_path>$dir/user_files/</user_files_path>
-  <format_schema_path>$dir/format_schemas/</format_schema_path>
-  <users_config>$dir/users.xml</users_config>
-  <default_profile>default</default_profile>
-  <default_database>default</default_database>
-  <timezone>UTC</timezone>
-  <mlock_executable>false</mlock_executable>
-  <max_concurrent_queries>100</max_concurrent_queries>
-  <mark_cache_size>268435456</mark_cache_size>
-</yandex>
-EOF
+  pid_alive "$pid" && echo "$pid"
 }
 
 start() {
@@ -92,21 +52,18 @@ start() {
     interserver_port=$(free_port)
   fi
   mkdir -p "$dir"
-  write_config "$http_port" "$tcp_port" "$interserver_port"
+  write_clickhouse_config "$dir" "$http_port" "$tcp_port" "$interserver_port"
   echo "$http_port $tcp_port $interserver_port" >"$dir/ports.new"
   local url="http://127.0.0.1:$http_port"
   rm -f "$pidfile"
   # "Include not found: networks" on stderr is harmless (no remote_servers/networks config).
   "$server" --config-file="$dir/config.xml" --daemon --pid-file="$pidfile" >"$dir/log/stdout.log" 2>&1
-  for _ in $(seq 1 300); do
-    if curl -sf "$url/ping" >/dev/null 2>&1; then
-      echo "$url" >"$urlfile"
-      mv "$dir/ports.new" "$dir/ports"
-      echo "$url"
-      return 0
-    fi
-    sleep 0.1
-  done
+  if wait_until 30 curl -sf "$url/ping"; then
+    echo "$url" >"$urlfile"
+    mv "$dir/ports.new" "$dir/ports"
+    echo "$url"
+    return 0
+  fi
   echo "clickhouse-server did not answer $url/ping within 30 s; see $dir/log/" >&2
   tail -20 "$dir/log/clickhouse-server.err.log" >&2 2>/dev/null || true
   stop >/dev/null 2>&1 || true
@@ -115,16 +72,9 @@ start() {
 
 stop() {
   local pid
-  if ! pid=$(running_pid); then
-    rm -f "$pidfile" "$urlfile"
-    return 0
+  if pid=$(running_pid); then
+    stop_pid "$pid" 30
   fi
-  kill -TERM "$pid"
-  for _ in $(seq 1 300); do
-    kill -0 "$pid" 2>/dev/null || { rm -f "$pidfile" "$urlfile"; return 0; }
-    sleep 0.1
-  done
-  kill -KILL "$pid" 2>/dev/null || true
   rm -f "$pidfile" "$urlfile"
 }
 

@@ -62,6 +62,17 @@ if [[ -z "${KAFKA_BOOTSTRAP:-}" ]]; then
   echo "== Kafka for the tests at $KAFKA_BOOTSTRAP (scripts/kafka.sh)"
 fi
 
+# The ClickHouse cluster for the adapters-clickhouse cluster ITs (ClusterConformanceIT, ClusterEquivalenceIT;
+# ShardKillIT by hand): zookeeper + three 18.16 servers (two shards, one a replica pair) under target/, started once
+# and shared, unless CLICKHOUSE_CLUSTER_URL already names one. Stopped on exit with the rest.
+if [[ -z "${CLICKHOUSE_CLUSTER_URL:-}" ]]; then
+  scripts/clickhouse-cluster.sh start >/dev/null
+  eval "$(scripts/clickhouse-cluster.sh env)"
+  earlier_cluster_trap=$(trap -p EXIT | sed -E "s/^trap -- '(.*)' EXIT\$/\1/")
+  trap "scripts/clickhouse-cluster.sh stop${earlier_cluster_trap:+; $earlier_cluster_trap}" EXIT
+  echo "== ClickHouse cluster $CLICKHOUSE_CLUSTER for the tests at $CLICKHOUSE_CLUSTER_URL (scripts/clickhouse-cluster.sh)"
+fi
+
 # The chdb statement check: every statement shape the adapter generates, on the current engine.
 run_chdb_check() {
   [[ "${VERIFY_CHDB:-yes}" == no ]] && return 0

@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -38,6 +39,7 @@ import org.metricspipeline.api.timeseries.RollupBucket;
 import org.metricspipeline.api.timeseries.RollupInfo;
 import org.metricspipeline.api.timeseries.RollupQuery;
 import org.metricspipeline.api.timeseries.RollupStorage;
+import org.metricspipeline.clickhouse.sql.Sql;
 import org.metricspipeline.core.QueryPlanner;
 
 /**
@@ -107,6 +109,8 @@ public final class ClickHouseStorageAdapter
   public static final int DEFAULT_THREADS = 4;
   /** Default queued calls. */
   public static final int DEFAULT_QUEUE_CAPACITY = 1000;
+  /** Default sharding key on a cluster: a hash of the series, so a series lives on one shard. */
+  public static final String DEFAULT_SHARDING_KEY = Schema.DEFAULT_SHARDING_KEY;
 
   private final String url;
   private final Schema schema;
@@ -116,9 +120,11 @@ public final class ClickHouseStorageAdapter
 
   private ClickHouseStorageAdapter(Builder b) {
     this.url = b.url;
-    this.schema = new Schema(b.database, b.table);
+    this.schema = new Schema(b.database, b.table,
+        b.cluster.map(c -> new Schema.ClusterLayout(c, b.shardingKey, b.replicated)));
     Connection connection = new Connection(b.url, b.username, b.password, b.compressRequests,
-        b.compressResponses, b.connectTimeout, b.socketTimeout, b.requestTimeout, b.threads + 1);
+        b.compressResponses, b.connectTimeout, b.socketTimeout, b.requestTimeout, b.threads + 1,
+        b.cluster.isPresent() ? clusterSettings(b.socketTimeout) : Map.of());
     this.store = new Store(connection, schema, b.insertBatchRows, b.insertBatchBytes, b.mutationTimeout,
         b.clock, b.createSchema);
     AtomicInteger n = new AtomicInteger();
@@ -128,6 +134,18 @@ public final class ClickHouseStorageAdapter
           t.setDaemon(true);
           return t;
         });
+  }
+
+  /**
+   * The settings sent with every request on a cluster: an INSERT into a Distributed table answers
+   * only once every shard stored its rows ({@code insert_distributed_sync}); replicas are used in
+   * their {@code remote_servers} order while they answer ({@code load_balancing=in_order}), so a
+   * read goes to the replica the write went to; an {@code ON CLUSTER} statement waiting for a server
+   * that is down gives up before the socket timeout.
+   */
+  private static Map<String, String> clusterSettings(Duration socketTimeout) {
+    return Map.of("insert_distributed_sync", "1", "load_balancing", "in_order",
+        "distributed_ddl_task_timeout", String.valueOf(Math.max(1, socketTimeout.toSeconds() / 2)));
   }
 
   /** A builder for the server at {@code url}, for example {@code http://127.0.0.1:8123}. */
@@ -145,9 +163,14 @@ public final class ClickHouseStorageAdapter
     return url;
   }
 
-  /** The raw table, as {@code database.table}. */
+  /** The raw table, as {@code database.table} (on a cluster, the Distributed table). */
   public String table() {
     return schema.database() + "." + schema.tableName();
+  }
+
+  /** The cluster the tables are spread over, when on a cluster. */
+  public Optional<String> cluster() {
+    return schema.cluster().map(Schema.ClusterLayout::name);
   }
 
   /**
@@ -314,7 +337,8 @@ public final class ClickHouseStorageAdapter
 
   @Override
   public String toString() {
-    return "ClickHouseStorageAdapter{url=" + url + ", table=" + table() + "}";
+    return "ClickHouseStorageAdapter{url=" + url + ", table=" + table()
+        + cluster().map(c -> ", cluster=" + c).orElse("") + "}";
   }
 
   /** Builds a {@link ClickHouseStorageAdapter}; setters reject values out of range, naming them. */
@@ -336,6 +360,9 @@ public final class ClickHouseStorageAdapter
     private int queueCapacity = DEFAULT_QUEUE_CAPACITY;
     private boolean createSchema = true;
     private Clock clock = Clock.systemUTC();
+    private Optional<String> cluster = Optional.empty();
+    private String shardingKey = DEFAULT_SHARDING_KEY;
+    private boolean replicated = true;
 
     private Builder(String url) {
       Objects.requireNonNull(url, "url");
@@ -458,6 +485,42 @@ public final class ClickHouseStorageAdapter
     /** Create the database and tables when missing [true]; false only checks they exist. */
     public Builder createSchema(boolean create) {
       this.createSchema = create;
+      return this;
+    }
+
+    /**
+     * Spread the tables over this cluster, a name from the servers' {@code remote_servers} [none:
+     * one server]. The adapter then creates every table {@code ON CLUSTER} as a local table
+     * {@code <name>_local} on each server with a {@code Distributed} table {@code <name>} in front,
+     * inserts and reads through the Distributed tables, and runs mutations and partition drops on
+     * the local tables {@code ON CLUSTER}. Needs the servers' {@code zookeeper} and
+     * {@code distributed_ddl} config. The URL names the server the adapter talks to (any of them).
+     */
+    public Builder cluster(String cluster) {
+      Sql.identifier("cluster", cluster);
+      this.cluster = Optional.of(cluster);
+      return this;
+    }
+
+    /**
+     * On a cluster, the expression over the series columns ({@code metric_type, name, source,
+     * unit, tag_keys, tag_values}) that picks a point's shard [{@value ClickHouseStorageAdapter#DEFAULT_SHARDING_KEY}].
+     * It must give one series one shard: rollup buckets are sharded by it too, and their newest
+     * version is picked per shard.
+     */
+    public Builder shardingKey(String expression) {
+      Schema.checkShardingKey(expression);
+      this.shardingKey = expression;
+      return this;
+    }
+
+    /**
+     * On a cluster, whether local tables are {@code Replicated*MergeTree} [true]: set it for a
+     * cluster whose shards have several replicas ({@code internal_replication} true); false for one
+     * replica per shard.
+     */
+    public Builder replicated(boolean replicated) {
+      this.replicated = replicated;
       return this;
     }
 

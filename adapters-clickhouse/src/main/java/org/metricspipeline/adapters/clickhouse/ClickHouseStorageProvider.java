@@ -12,7 +12,8 @@ import org.metricspipeline.api.spi.StorageProvider;
  * {@value #TABLE}, {@value #USERNAME}, {@value #PASSWORD}, {@value #COMPRESS_REQUESTS},
  * {@value #COMPRESS_RESPONSES}, {@value #INSERT_BATCH_ROWS}, {@value #INSERT_BATCH_BYTES},
  * {@value #CONNECT_TIMEOUT}, {@value #SOCKET_TIMEOUT}, {@value #REQUEST_TIMEOUT},
- * {@value #MUTATION_TIMEOUT}, {@value #THREADS}, {@value #QUEUE_CAPACITY}, {@value #CREATE_SCHEMA};
+ * {@value #MUTATION_TIMEOUT}, {@value #THREADS}, {@value #QUEUE_CAPACITY}, {@value #CREATE_SCHEMA},
+ * {@value #CLUSTER}, {@value #SHARDING_KEY}, {@value #REPLICATED};
  * each as its {@link ClickHouseStorageAdapter.Builder} setter. Unknown keys are rejected.
  */
 public final class ClickHouseStorageProvider implements StorageProvider {
@@ -50,6 +51,13 @@ public final class ClickHouseStorageProvider implements StorageProvider {
   /** Setting: {@link ClickHouseStorageAdapter.Builder#createSchema}. */
   public static final String CREATE_SCHEMA = "create-schema";
 
+  /** Setting: {@link ClickHouseStorageAdapter.Builder#cluster}. */
+  public static final String CLUSTER = "cluster";
+  /** Setting: {@link ClickHouseStorageAdapter.Builder#shardingKey}. */
+  public static final String SHARDING_KEY = "sharding-key";
+  /** Setting: {@link ClickHouseStorageAdapter.Builder#replicated}. */
+  public static final String REPLICATED = "replicated";
+
   /** Used by {@link java.util.ServiceLoader}. */
   public ClickHouseStorageProvider() {}
 
@@ -63,7 +71,7 @@ public final class ClickHouseStorageProvider implements StorageProvider {
     config.requireOnlyKnownKeys("clickhouse storage provider", Set.of(URL, DATABASE, TABLE, USERNAME,
         PASSWORD, COMPRESS_REQUESTS, COMPRESS_RESPONSES, INSERT_BATCH_ROWS, INSERT_BATCH_BYTES,
         CONNECT_TIMEOUT, SOCKET_TIMEOUT, REQUEST_TIMEOUT, MUTATION_TIMEOUT, THREADS, QUEUE_CAPACITY,
-        CREATE_SCHEMA));
+        CREATE_SCHEMA, CLUSTER, SHARDING_KEY, REPLICATED));
     String url = config.requireString(URL);
     ClickHouseStorageAdapter.Builder[] b = {null};
     AdapterConfig.apply(URL, () -> b[0] = ClickHouseStorageAdapter.builder(url));
@@ -91,6 +99,9 @@ public final class ClickHouseStorageProvider implements StorageProvider {
     int queue = config.getInt(QUEUE_CAPACITY, ClickHouseStorageAdapter.DEFAULT_QUEUE_CAPACITY);
     AdapterConfig.apply(QUEUE_CAPACITY, () -> builder.queueCapacity(queue));
     builder.createSchema(config.getBoolean(CREATE_SCHEMA, true));
+    config.getString(CLUSTER).ifPresent(v -> AdapterConfig.apply(CLUSTER, () -> builder.cluster(v)));
+    config.getString(SHARDING_KEY).ifPresent(v -> AdapterConfig.apply(SHARDING_KEY, () -> builder.shardingKey(v)));
+    builder.replicated(config.getBoolean(REPLICATED, true));
     return builder.build();
   }
 }

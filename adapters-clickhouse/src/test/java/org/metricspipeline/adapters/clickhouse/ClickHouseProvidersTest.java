@@ -43,6 +43,25 @@ class ClickHouseProvidersTest {
   }
 
   @Test
+  void clusterSettingsAreReadAndCheckedNamingTheKey() {
+    try (StorageAdapter s = AdapterRegistry.storage("clickhouse", AdapterConfig.of(Map.of(
+        "url", "http://127.0.0.1:1", "cluster", "metrics_cluster", "sharding-key", "cityHash64(name)",
+        "replicated", "false")))) {
+      assertThat(((ClickHouseStorageAdapter) s).cluster()).contains("metrics_cluster");
+      assertThat(s.toString()).contains("cluster=metrics_cluster");
+    }
+    assertThatThrownBy(() -> AdapterRegistry.storage("clickhouse", AdapterConfig.of(Map.of(
+        "url", "http://127.0.0.1:1", "cluster", "a b")))).isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("cluster");
+    assertThatThrownBy(() -> AdapterRegistry.storage("clickhouse", AdapterConfig.of(Map.of(
+        "url", "http://127.0.0.1:1", "cluster", "c", "sharding-key", "name); DROP TABLE x; --'"))))
+        .isInstanceOf(ConfigurationException.class).hasMessageContaining("shardingKey");
+    try (ClickHouseStorageAdapter one = ClickHouseStorageAdapter.builder("http://127.0.0.1:1").build()) {
+      assertThat(one.cluster()).isEmpty();
+    }
+  }
+
+  @Test
   void builderRejectsOutOfRangeValuesNamingTheOption() {
     ClickHouseStorageAdapter.Builder b = ClickHouseStorageAdapter.builder("http://127.0.0.1:1");
     assertThatThrownBy(() -> b.threads(0)).hasMessageContaining("threads must be between 1 and 64");

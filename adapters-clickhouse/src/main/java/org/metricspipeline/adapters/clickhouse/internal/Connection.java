@@ -57,9 +57,19 @@ public final class Connection implements AutoCloseable {
   public Connection(String url, String username, String password, boolean compressRequests,
       boolean compressResponses, Duration connectTimeout, Duration socketTimeout, Duration timeout,
       int maxConnections) {
+    this(url, username, password, compressRequests, compressResponses, connectTimeout, socketTimeout, timeout,
+        maxConnections, java.util.Map.of());
+  }
+
+  /** A connection sending these server settings with every request; nothing is sent until the first call. */
+  public Connection(String url, String username, String password, boolean compressRequests,
+      boolean compressResponses, Duration connectTimeout, Duration socketTimeout, Duration timeout,
+      int maxConnections, java.util.Map<String, String> serverSettings) {
     this.url = url;
     this.timeout = timeout;
-    this.client = new Client.Builder()
+    Client.Builder builder = new Client.Builder();
+    serverSettings.forEach(builder::serverSetting);
+    this.client = builder
         .addEndpoint(url)
         .setUsername(username)
         .setPassword(password)

@@ -28,8 +28,8 @@ import org.metricspipeline.clickhouse.sql.Sql;
  *       retry first asks the server whether the INSERT with that query id still runs (a frozen or
  *       slow server may still commit it: then the retry waits), then counts the rows carrying the
  *       id: all there means it was committed (skipped), none means it was not (sent again with the
- *       same id), some means a partial commit across day partitions (those rows are deleted, then
- *       it is sent again).
+ *       same id), some means a partial commit across day partitions or, on a cluster, across shards
+ *       (those rows are deleted, then it is sent again under a fresh id).
  *   <li>The server refuses a second INSERT with a query id that is still running (code 216), so an
  *       abandoned INSERT that reaches a resumed server late and the retry cannot both run.
  * </ul>
@@ -44,6 +44,7 @@ public final class Inserter {
 
   private final Connection connection;
   private final Schema schema;
+  private final Queries queries;
   private final int maxRows;
   private final int maxBytes;
   private final Mutations mutations;
@@ -57,9 +58,10 @@ public final class Inserter {
   };
 
   /** An inserter into {@code schema}'s raw table. */
-  public Inserter(Connection connection, Schema schema, int maxRows, int maxBytes, Mutations mutations) {
+  public Inserter(Connection connection, Queries queries, int maxRows, int maxBytes, Mutations mutations) {
     this.connection = connection;
-    this.schema = schema;
+    this.schema = queries.schema();
+    this.queries = queries;
     this.maxRows = maxRows;
     this.maxBytes = maxBytes;
     this.mutations = mutations;
@@ -192,8 +194,14 @@ public final class Inserter {
         return; // committed before the failure was seen
       }
       if (there > 0) {
-        connection.execute(Queries.deleteWhere(schema.raw(), where));
+        connection.execute(queries.deleteWhere(schema.tableName(), where));
         mutations.await(schema.tableName());
+        // A fresh id: the resent rows then differ from what was deleted, which a replicated table's
+        // block deduplication (it remembers the hashes of recent blocks) would otherwise drop.
+        synchronized (registered) {
+          reg.id = newId();
+        }
+        queryId = QUERY_ID_PREFIX + Long.toUnsignedString(reg.id);
       }
     }
     for (int k = chunk.idFrom; k < chunk.idTo; k++) {
@@ -264,7 +272,7 @@ public final class Inserter {
 
   /** The id of registered content; guarded by the registry's lock. */
   private static final class Registration {
-    final long id;
+    long id;
     boolean inFlight;
     boolean sent; // an attempt was sent and its outcome is not known
     CompletableFuture<?> running; // a request the client stopped waiting for

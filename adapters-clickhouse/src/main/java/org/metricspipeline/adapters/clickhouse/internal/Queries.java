@@ -34,10 +34,46 @@ import org.metricspipeline.clickhouse.sql.Sql;
 public final class Queries {
 
   private final Schema schema;
+  /** On a cluster, every server as {@code host:port} (its native port), comma-separated. */
+  private volatile String servers = "";
 
   /** Statements against {@code schema}'s tables. */
   public Queries(Schema schema) {
     this.schema = schema;
+  }
+
+  /**
+   * On a cluster: every server of the cluster, rows of host_address String and port String (its
+   * native port), from the entry server's {@code system.clusters}.
+   */
+  public String clusterServers() {
+    return "SELECT host_address, toString(port) FROM system.clusters WHERE cluster = "
+        + Sql.quote(schema.cluster().map(Schema.ClusterLayout::name).orElse("")) + " ORDER BY shard_num, replica_num";
+  }
+
+  /** Sets the servers found by {@link #clusterServers()} ({@code host:port} each). */
+  public void servers(List<String> hostPorts) {
+    for (String hp : hostPorts) {
+      if (!hp.matches("[A-Za-z0-9.:\\[\\]_-]+")) {
+        throw new IllegalArgumentException("unexpected server address in system.clusters: " + hp);
+      }
+    }
+    this.servers = String.join(",", hostPorts);
+  }
+
+  /**
+   * A system table as seen on every server of the cluster (every replica of every shard, through
+   * {@code remote()}), or on the one server.
+   */
+  String everyServer(String systemTable) {
+    if (schema.cluster().isEmpty()) {
+      return "system." + systemTable;
+    }
+    String s = servers;
+    if (s.isEmpty()) {
+      throw new IllegalStateException("the cluster's servers are not known yet");
+    }
+    return "remote(" + Sql.quote(s) + ", system, " + systemTable + ")";
   }
 
   /** The schema the statements use. */
@@ -194,7 +230,7 @@ public final class Queries {
   public String deleteRollups(Resolution r, TimeRange range, long version) {
     List<String> c = rangeConditions("start_ms", range);
     c.add("version < " + version);
-    return "ALTER TABLE " + schema.rollup(r) + " DELETE WHERE " + String.join(" AND ", c);
+    return deleteWhere(schema.rollupName(r), String.join(" AND ", c));
   }
 
   /** Stored buckets, same columns and order as {@link #computeRollups(RollupQuery)}. */
@@ -239,27 +275,27 @@ public final class Queries {
     return "SELECT count() FROM " + table + " WHERE " + condition;
   }
 
-  /** The partitions (days) of a table lying wholly before {@code day}: rows of String. */
+  /** The partitions (days) of a table (unquoted name) lying wholly before {@code day}: rows of String. */
   public String partitionsBefore(String tableName, int day) {
-    return "SELECT DISTINCT partition FROM system.parts WHERE database = " + Sql.quote(schema.database())
-        + " AND table = " + Sql.quote(tableName) + " AND active AND max_date < toDate(" + day
-        + ") ORDER BY partition";
+    return "SELECT DISTINCT partition FROM " + everyServer("parts") + " WHERE database = "
+        + Sql.quote(schema.database()) + " AND table = " + Sql.quote(schema.localName(tableName))
+        + " AND active AND max_date < toDate(" + day + ") ORDER BY partition";
   }
 
-  /** Drops one day partition. */
-  public static String dropPartition(String table, String partition) {
-    return "ALTER TABLE " + table + " DROP PARTITION " + Sql.quote(partition);
+  /** Drops one day partition of a table (unquoted name), on every shard of a cluster. */
+  public String dropPartition(String tableName, String partition) {
+    return "ALTER TABLE " + schema.alterTarget(tableName) + " DROP PARTITION " + Sql.quote(partition);
   }
 
-  /** Deletes rows matching a condition (a mutation). */
-  public static String deleteWhere(String table, String condition) {
-    return "ALTER TABLE " + table + " DELETE WHERE " + condition;
+  /** Deletes rows of a table (unquoted name) matching a condition (a mutation, on every shard). */
+  public String deleteWhere(String tableName, String condition) {
+    return "ALTER TABLE " + schema.alterTarget(tableName) + " DELETE WHERE " + condition;
   }
 
-  /** Unfinished mutations of a table: one UInt64 row. */
+  /** Unfinished mutations of a table (unquoted name), on every server: one UInt64 row. */
   public String pendingMutations(String tableName) {
-    return "SELECT count() FROM system.mutations WHERE database = " + Sql.quote(schema.database())
-        + " AND table = " + Sql.quote(tableName) + " AND is_done = 0";
+    return "SELECT count() FROM " + everyServer("mutations") + " WHERE database = " + Sql.quote(schema.database())
+        + " AND table = " + Sql.quote(schema.localName(tableName)) + " AND is_done = 0";
   }
 
   // ---- discovery
@@ -306,9 +342,14 @@ public final class Queries {
 
   // ---- health
 
-  /** The rows of the raw table (from part metadata, cheap): one UInt64 row. */
+  /**
+   * The rows of the raw table (from part metadata, cheap; on a cluster one replica of each shard):
+   * one UInt64 row.
+   */
   public String rawRowCount() {
-    return "SELECT toUInt64(sum(rows)) FROM system.parts WHERE database = " + Sql.quote(schema.database())
-        + " AND table = " + Sql.quote(schema.tableName()) + " AND active";
+    String parts = schema.cluster().map(c -> "cluster(" + Sql.quote(c.name()) + ", system, parts)")
+        .orElse("system.parts");
+    return "SELECT toUInt64(sum(rows)) FROM " + parts + " WHERE database = " + Sql.quote(schema.database())
+        + " AND table = " + Sql.quote(schema.localName(schema.tableName())) + " AND active";
   }
 }

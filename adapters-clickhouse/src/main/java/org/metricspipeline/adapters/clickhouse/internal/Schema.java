@@ -1,6 +1,8 @@
 package org.metricspipeline.adapters.clickhouse.internal;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.metricspipeline.api.query.Resolution;
 import org.metricspipeline.clickhouse.sql.Sql;
 
@@ -14,6 +16,14 @@ import org.metricspipeline.clickhouse.sql.Sql;
  * parallel arrays sorted by key. Rollup tables {@code <table>_rollup_1m|5m|1h} hold one row per
  * series and bucket with the full accumulator state of core's {@code Aggregations} and the
  * {@code version} (rollup run) that wrote it; readers see the newest version of each bucket.
+ *
+ * <p>On a cluster ({@link ClusterLayout}) every table named above is a {@code Distributed} table in
+ * front of a local table {@code <name>_local} on each server, both created {@code ON CLUSTER};
+ * local tables are {@code Replicated*MergeTree} when replicated. Reads and inserts use the
+ * Distributed names (the same names as on one server, so hand-written SQL works on both); mutations
+ * and partition drops go to the local tables {@code ON CLUSTER}. The raw and rollup tables are
+ * sharded by the same hash of the series columns, so a series and all versions of its rollup
+ * buckets live on one shard (what {@code FINAL} needs to pick the newest version).
  */
 public final class Schema {
 
@@ -29,15 +39,80 @@ public final class Schema {
       + "source String, tag_keys Array(String), tag_values Array(String), ";
   private static final String SERIES_ORDER = "metric_type, name, source, unit, tag_keys, tag_values";
 
+  /** The default sharding key: a hash of the series columns, so one series lives on one shard. */
+  public static final String DEFAULT_SHARDING_KEY =
+      "cityHash64(metric_type, name, source, unit, tag_keys, tag_values)";
+
   private final String database;
   private final String table;
+  private final Optional<ClusterLayout> cluster;
 
-  /** Names checked by {@link #checkName}. */
+  /** Names checked by {@link #checkName}; one server. */
   public Schema(String database, String table) {
+    this(database, table, Optional.empty());
+  }
+
+  /** Names checked by {@link #checkName}; on a cluster when {@code cluster} is present. */
+  public Schema(String database, String table, Optional<ClusterLayout> cluster) {
     checkName("database", database);
     checkName("table", table);
     this.database = database;
     this.table = table;
+    this.cluster = cluster;
+  }
+
+  /**
+   * How the tables are laid out on a cluster.
+   *
+   * @param name the cluster, a name from the servers' {@code remote_servers}
+   * @param shardingKey the expression over the series columns that picks a point's shard
+   * @param replicated whether local tables are {@code Replicated*MergeTree} (zookeeper paths
+   *     {@code /clickhouse/tables/{shard}/<database>/<table>}, replica {@code {replica}})
+   */
+  public record ClusterLayout(String name, String shardingKey, boolean replicated) {
+    /** Checks the cluster name and the sharding key, naming the option. */
+    public ClusterLayout {
+      Sql.identifier("cluster", name);
+      checkShardingKey(shardingKey);
+    }
+  }
+
+  /**
+   * Checks a sharding key expression: function calls over column names and numbers only (it is
+   * written into the DDL as is), naming the option.
+   */
+  public static void checkShardingKey(String key) {
+    if (key == null || key.isBlank() || key.length() > 500 || !key.matches("[A-Za-z0-9_(), %+*-]+")) {
+      throw new IllegalArgumentException("shardingKey must be an expression over the series columns such as "
+          + DEFAULT_SHARDING_KEY + " (letters, digits, _ ( ) , + - * %), got '" + key + "'");
+    }
+  }
+
+  /** The cluster layout, when on a cluster. */
+  public Optional<ClusterLayout> cluster() {
+    return cluster;
+  }
+
+  /** {@code " ON CLUSTER `name`"} on a cluster, else empty. */
+  public String onCluster() {
+    return cluster.map(c -> " ON CLUSTER " + Sql.identifier("cluster", c.name())).orElse("");
+  }
+
+  /** The name of the table holding a table's rows on each server: {@code <name>_local} on a cluster. */
+  public String localName(String name) {
+    return cluster.isPresent() ? name + "_local" : name;
+  }
+
+  /**
+   * The target of a mutation or partition drop on a table (unquoted name): the quoted local table
+   * followed by {@code ON CLUSTER} on a cluster, the table itself on one server.
+   */
+  public String alterTarget(String name) {
+    return quoted(localName(name)) + onCluster();
+  }
+
+  private String quoted(String name) {
+    return Sql.identifier("database", database) + "." + Sql.identifier("table", name);
   }
 
   /**
@@ -46,7 +121,7 @@ public final class Schema {
    */
   public static void checkName(String option, String name) {
     Sql.identifier(option, name);
-    if (name.length() > 40) {
+    if (name.length() > 40) { // the longest suffix, _rollup_watermarks_local, makes 64
       throw new IllegalArgumentException(option + " must be at most 40 characters, got '" + name + "'");
     }
   }
@@ -98,29 +173,56 @@ public final class Schema {
 
   /** The statements that create everything, in order. */
   public List<String> createStatements() {
-    return List.of(
-        "CREATE DATABASE IF NOT EXISTS " + Sql.identifier("database", database),
-        "CREATE TABLE IF NOT EXISTS " + schemaVersion() + " (table_name String, version UInt32, "
-            + "applied_ms Int64, description String) ENGINE = MergeTree() ORDER BY (table_name, version)",
-        "CREATE TABLE IF NOT EXISTS " + raw() + " (" + SERIES_COLUMNS
-            + "timestamp_ms Int64, value Float64, day Date DEFAULT toDate(intDiv(timestamp_ms, 86400000)), "
-            + "context String DEFAULT '', insert_id UInt64 DEFAULT 0) ENGINE = MergeTree() "
-            + "PARTITION BY day ORDER BY (" + SERIES_ORDER + ", timestamp_ms)",
-        rollupDdl(Resolution.ONE_MINUTE),
-        rollupDdl(Resolution.FIVE_MINUTES),
-        rollupDdl(Resolution.ONE_HOUR),
-        "CREATE TABLE IF NOT EXISTS " + watermarks() + " (resolution String, watermark_ms Int64, "
-            + "updated_ms Int64) ENGINE = MergeTree() ORDER BY (resolution, watermark_ms)",
-        "CREATE TABLE IF NOT EXISTS " + health() + " (probe String, at_ms Int64) "
-            + "ENGINE = ReplacingMergeTree(at_ms) ORDER BY probe");
+    String on = onCluster();
+    List<String> out = new ArrayList<>();
+    out.add("CREATE DATABASE IF NOT EXISTS " + Sql.identifier("database", database) + on);
+    // per server: the version record and the health probe table are local on a cluster
+    out.add("CREATE TABLE IF NOT EXISTS " + schemaVersion() + on + " (table_name String, version UInt32, "
+        + "applied_ms Int64, description String) ENGINE = MergeTree() ORDER BY (table_name, version)");
+    out.addAll(sharded(table, "(" + SERIES_COLUMNS
+        + "timestamp_ms Int64, value Float64, day Date DEFAULT toDate(intDiv(timestamp_ms, 86400000)), "
+        + "context String DEFAULT '', insert_id UInt64 DEFAULT 0)",
+        "MergeTree", "", "PARTITION BY day ORDER BY (" + SERIES_ORDER + ", timestamp_ms)", seriesKey()));
+    for (Resolution r : List.of(Resolution.ONE_MINUTE, Resolution.FIVE_MINUTES, Resolution.ONE_HOUR)) {
+      out.addAll(sharded(rollupName(r), "(" + SERIES_COLUMNS
+          + "start_ms Int64, count UInt64, sum Float64, min Float64, max Float64, first_ms Int64, "
+          + "first_value Float64, last_ms Int64, last_value Float64, increase Float64, version Int64 DEFAULT 0, "
+          + "day Date DEFAULT toDate(intDiv(start_ms, 86400000)))",
+          "ReplacingMergeTree", "version", "PARTITION BY day ORDER BY (" + SERIES_ORDER + ", start_ms)", seriesKey()));
+    }
+    out.addAll(sharded(table + "_rollup_watermarks", "(resolution String, watermark_ms Int64, updated_ms Int64)",
+        "MergeTree", "", "ORDER BY (resolution, watermark_ms)", "cityHash64(resolution)"));
+    out.add("CREATE TABLE IF NOT EXISTS " + health() + on + " (probe String, at_ms Int64) "
+        + "ENGINE = ReplacingMergeTree(at_ms) ORDER BY probe");
+    return out;
   }
 
-  private String rollupDdl(Resolution r) {
-    return "CREATE TABLE IF NOT EXISTS " + rollup(r) + " (" + SERIES_COLUMNS
-        + "start_ms Int64, count UInt64, sum Float64, min Float64, max Float64, first_ms Int64, "
-        + "first_value Float64, last_ms Int64, last_value Float64, increase Float64, version Int64 DEFAULT 0, "
-        + "day Date DEFAULT toDate(intDiv(start_ms, 86400000))) ENGINE = ReplacingMergeTree(version) "
-        + "PARTITION BY day ORDER BY (" + SERIES_ORDER + ", start_ms)";
+  private String seriesKey() {
+    return cluster.map(ClusterLayout::shardingKey).orElse("");
+  }
+
+  /**
+   * One table: on one server itself; on a cluster its local table (replicated when asked) and the
+   * Distributed table in front, sharded by {@code key}.
+   */
+  private List<String> sharded(String name, String columns, String engine, String engineArgument, String order,
+      String key) {
+    if (cluster.isEmpty()) {
+      return List.of("CREATE TABLE IF NOT EXISTS " + quoted(name) + " " + columns + " ENGINE = " + engine + "("
+          + engineArgument + ") " + order);
+    }
+    ClusterLayout c = cluster.get();
+    String local = localName(name);
+    String localEngine = c.replicated()
+        ? "Replicated" + engine + "(" + Sql.quote("/clickhouse/tables/{shard}/" + database + "/" + local)
+            + ", '{replica}'" + (engineArgument.isEmpty() ? "" : ", " + engineArgument) + ")"
+        : engine + "(" + engineArgument + ")";
+    return List.of(
+        "CREATE TABLE IF NOT EXISTS " + quoted(local) + onCluster() + " " + columns + " ENGINE = " + localEngine
+            + " " + order,
+        "CREATE TABLE IF NOT EXISTS " + quoted(name) + onCluster() + " AS " + quoted(local)
+            + " ENGINE = Distributed(" + Sql.identifier("cluster", c.name()) + ", "
+            + Sql.identifier("database", database) + ", " + Sql.identifier("table", local) + ", " + key + ")");
   }
 
   /** Reads the recorded version of this table's layout (one UInt64 row, 0 when none). */
@@ -137,14 +239,20 @@ public final class Schema {
 
   /** Whether every table exists: one UInt64 row, the number found (want {@link #tableCount()}). */
   public String countTables() {
+    List<String> names = new ArrayList<>();
+    for (String n : List.of(table, rollupName(Resolution.ONE_MINUTE), rollupName(Resolution.FIVE_MINUTES),
+        rollupName(Resolution.ONE_HOUR), table + "_rollup_watermarks")) {
+      names.add(Sql.quote(n));
+      if (cluster.isPresent()) {
+        names.add(Sql.quote(localName(n)));
+      }
+    }
     return "SELECT count() FROM system.tables WHERE database = " + Sql.quote(database) + " AND name IN ("
-        + Sql.quote(table) + ", " + Sql.quote(rollupName(Resolution.ONE_MINUTE)) + ", "
-        + Sql.quote(rollupName(Resolution.FIVE_MINUTES)) + ", " + Sql.quote(rollupName(Resolution.ONE_HOUR))
-        + ", " + Sql.quote(table + "_rollup_watermarks") + ", " + Sql.quote(table + "_health") + ", 'schema_version')";
+        + String.join(", ", names) + ", " + Sql.quote(table + "_health") + ", 'schema_version')";
   }
 
   /** The number of tables {@link #countTables()} should find. */
   public int tableCount() {
-    return 7;
+    return cluster.isPresent() ? 12 : 7;
   }
 }

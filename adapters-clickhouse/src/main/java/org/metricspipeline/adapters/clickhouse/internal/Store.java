@@ -62,7 +62,7 @@ public final class Store implements AutoCloseable {
     this.schema = schema;
     this.queries = new Queries(schema);
     this.mutations = new Mutations(connection, queries, mutationTimeout);
-    this.inserter = new Inserter(connection, schema, maxRows, maxBytes, mutations);
+    this.inserter = new Inserter(connection, queries, maxRows, maxBytes, mutations);
     this.clock = clock;
     this.createSchema = createSchema;
     for (Resolution r : Resolution.values()) {
@@ -89,6 +89,9 @@ public final class Store implements AutoCloseable {
       if (schemaReady) {
         return;
       }
+      if (schema.cluster().isPresent()) {
+        findClusterServers();
+      }
       if (createSchema) {
         for (String ddl : schema.createStatements()) {
           connection.execute(ddl);
@@ -102,6 +105,18 @@ public final class Store implements AutoCloseable {
       }
       schemaReady = true;
     }
+  }
+
+  /** Reads the cluster's servers from the entry server; fails naming the cluster when it has none. */
+  private void findClusterServers() {
+    List<String> servers = new ArrayList<>();
+    connection.query(queries.clusterServers(), row -> servers.add(row.string() + ":" + row.string()));
+    if (servers.isEmpty()) {
+      String name = schema.cluster().get().name();
+      throw new MetricsPipelineException("cluster '" + name + "' is not in the remote_servers of ClickHouse at "
+          + connection.url() + " (option cluster: a name from SELECT cluster FROM system.clusters)");
+    }
+    queries.servers(servers);
   }
 
   // ---- writes and reads
@@ -363,11 +378,11 @@ public final class Store implements AutoCloseable {
         List<String> partitions = new ArrayList<>();
         connection.query(queries.partitionsBefore(tableName, cutoffDay), row -> partitions.add(row.string()));
         for (String p : partitions) {
-          connection.execute(Queries.dropPartition(table, p));
+          connection.execute(queries.dropPartition(tableName, p));
         }
       }
       if (connection.queryLong(Queries.countWhere(table, condition)) > 0) {
-        connection.execute(Queries.deleteWhere(table, condition));
+        connection.execute(queries.deleteWhere(tableName, condition));
         mutations.await(tableName);
       }
       return count;

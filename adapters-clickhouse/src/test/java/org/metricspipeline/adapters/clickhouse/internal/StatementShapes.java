@@ -31,7 +31,12 @@ public final class StatementShapes {
 
   /** Statement kind (a label) to SQL, in execution order; SELECTs are read as RowBinary. */
   public static Map<String, String> all(Schema schema) {
-    Queries q = new Queries(schema);
+    return all(new Queries(schema));
+  }
+
+  /** As {@link #all(Schema)}, from these statement generators. */
+  public static Map<String, String> all(Queries q) {
+    Schema schema = q.schema();
     Map<String, String> out = new LinkedHashMap<>();
     List<String> ddl = schema.createStatements();
     for (int i = 0; i < ddl.size(); i++) {
@@ -91,12 +96,39 @@ public final class StatementShapes {
     out.put("metric-summary", q.metricSummary(HOSTILE));
     out.put("tag-values", q.tagValues(HOSTILE, 3));
     out.put("insert-id-count", Queries.countWhere(schema.raw(), "insert_id = 42"));
-    out.put("insert-id-delete", Queries.deleteWhere(schema.raw(), "insert_id = 42"));
+    out.put("insert-id-delete", q.deleteWhere(schema.tableName(), "insert_id = 42"));
     out.put("pending-mutations", q.pendingMutations(schema.tableName()));
     out.put("retention-count", Queries.countWhere(schema.raw(), "timestamp_ms < 1700000000000"));
     out.put("retention-partitions", q.partitionsBefore(schema.tableName(), 19675));
-    out.put("retention-drop-partition", Queries.dropPartition(schema.raw(), "2023-11-14"));
-    out.put("retention-delete", Queries.deleteWhere(schema.raw(), "timestamp_ms < 1700000000000"));
+    out.put("retention-drop-partition", q.dropPartition(schema.tableName(), "2023-11-14"));
+    out.put("retention-delete", q.deleteWhere(schema.tableName(), "timestamp_ms < 1700000000000"));
+    return out;
+  }
+
+  /**
+   * The statement shapes of a cluster layout that differ from one server's: the {@code ON CLUSTER}
+   * DDL (local tables, replicated or not, and the Distributed tables), mutations and partition
+   * drops on the local tables {@code ON CLUSTER}, and the system-table reads over every server
+   * ({@code remote()}, {@code cluster()}). Reads and inserts use the Distributed tables under the
+   * one-server names, so their shapes are those of {@link #all}.
+   */
+  public static Map<String, String> clusterOnly(Schema.ClusterLayout layout) {
+    Schema schema = new Schema("chdb_check", "metrics", Optional.of(layout));
+    Queries q = new Queries(schema);
+    q.servers(List.of("127.0.0.1:9000", "127.0.0.1:9001"));
+    String prefix = "cluster-" + (layout.replicated() ? "replicated-" : "");
+    Map<String, String> single = all(new Schema("chdb_check", "metrics"));
+    Map<String, String> out = new LinkedHashMap<>();
+    List<String> ddl = schema.createStatements();
+    for (int i = 0; i < ddl.size(); i++) {
+      out.put(prefix + "ddl-" + i, ddl.get(i));
+    }
+    all(q).forEach((label, sql) -> {
+      if (!label.startsWith("ddl-") && !sql.equals(single.get(label))) {
+        out.put(prefix + label, sql);
+      }
+    });
+    out.put(prefix + "servers", q.clusterServers());
     return out;
   }
 

@@ -22,6 +22,24 @@ class StatementShapesTest {
     StringBuilder sb = new StringBuilder();
     all.forEach((label, sql) -> sb.append("{\"label\":").append(json(label)).append(",\"sql\":").append(json(sql))
         .append(",\"select\":").append(StatementShapes.isSelect(sql)).append("}\n"));
+    // the default sharding key runs over the raw table's columns
+    sb.append("{\"label\":\"cluster-sharding-key\",\"sql\":").append(json("SELECT toUInt64("
+        + Schema.DEFAULT_SHARDING_KEY + " % 2) FROM chdb_check.metrics")).append(",\"select\":true}\n");
+    // the cluster layout's own shapes: chdb has no cluster, so they are parsed (EXPLAIN AST), not run
+    Map<String, String> cluster = new java.util.LinkedHashMap<>();
+    cluster.putAll(StatementShapes.clusterOnly(
+        new Schema.ClusterLayout("metrics_cluster", Schema.DEFAULT_SHARDING_KEY, true)));
+    cluster.putAll(StatementShapes.clusterOnly(
+        new Schema.ClusterLayout("metrics_shards", Schema.DEFAULT_SHARDING_KEY, false)));
+    cluster.forEach((label, sql) -> sb.append("{\"label\":").append(json(label)).append(",\"sql\":")
+        .append(json(sql)).append(",\"select\":").append(StatementShapes.isSelect(sql))
+        .append(",\"parse\":true}\n"));
+    assertThat(cluster).containsKeys("cluster-replicated-ddl-0", "cluster-ddl-2", "cluster-replicated-pending-mutations",
+        "cluster-retention-drop-partition", "cluster-insert-id-delete", "cluster-health-points");
+    assertThat(cluster.get("cluster-replicated-ddl-2")).contains("ON CLUSTER `metrics_cluster`")
+        .contains("ReplicatedMergeTree('/clickhouse/tables/{shard}/chdb_check/metrics_local', '{replica}')");
+    assertThat(cluster.get("cluster-ddl-3")).contains("ENGINE = Distributed(`metrics_shards`, `chdb_check`, "
+        + "`metrics_local`, " + Schema.DEFAULT_SHARDING_KEY + ")");
     Path out = Path.of("target", "chdb", "statements.jsonl");
     Files.createDirectories(out.getParent());
     Files.writeString(out, sb, StandardCharsets.UTF_8);
