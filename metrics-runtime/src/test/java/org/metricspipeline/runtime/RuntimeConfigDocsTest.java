@@ -40,6 +40,10 @@ class RuntimeConfigDocsTest {
     assertKnown(AdapterKind.STORAGE, "memory", () -> AdapterRegistry.storage("memory", probe()));
     assertKnown(AdapterKind.INGESTION, "memory", () -> AdapterRegistry.ingestion("memory", probe()));
     assertKnown(AdapterKind.INGESTION, "http", () -> AdapterRegistry.ingestion("http", probe()));
+    assertKnown(AdapterKind.INGESTION, "sqs", () -> AdapterRegistry.ingestion("sqs", probe()));
+    assertKnown(AdapterKind.INGESTION, "kafka", () -> AdapterRegistry.ingestion("kafka", probe()));
+    assertKnown(AdapterKind.STORAGE, "clickhouse", () -> AdapterRegistry.storage("clickhouse", probe()));
+    assertKnown(AdapterKind.STORAGE, "postgres", () -> AdapterRegistry.storage("postgres", probe()));
   }
 
   private static AdapterConfig probe() {

@@ -45,7 +45,7 @@ public final class ProviderOptions {
     put(AdapterKind.INGESTION, "http", "host", "port", "capacity", "ack-mode", "stored-timeout", "retry-after",
         "max-body-bytes", "max-threads", "shutdown-timeout", "bearer-tokens", "rate-limits", "jwt-issuer", "jwt-audience",
         "jwt-hmac-secret", "jwt-public-key-file", "jwt-jwks-file", "jwt-clock-skew", "jwt-scopes-ingest",
-        "jwt-scopes-query", "jwt-scopes-admin");
+        "jwt-scopes-query", "jwt-scopes-admin", "disk-buffer", "disk-buffer-max-bytes");
     put(AdapterKind.INGESTION, "sqs", "queue-url", "queue-name", "region", "endpoint", "access-key-id",
         "secret-access-key", "max-connections", "receiver-concurrency", "receive-batch-size", "receive-wait",
         "visibility-timeout", "buffer-capacity", "settler-concurrency", "nack-backoff", "max-nack-backoff",
@@ -58,7 +58,8 @@ public final class ProviderOptions {
         "max-disk-bytes");
     put(AdapterKind.STORAGE, "clickhouse", "url", "database", "table", "username", "password", "compress-requests",
         "compress-responses", "insert-batch-rows", "insert-batch-bytes", "connect-timeout", "socket-timeout",
-        "request-timeout", "mutation-timeout", "threads", "queue-capacity", "create-schema");
+        "request-timeout", "mutation-timeout", "threads", "queue-capacity", "create-schema", "cluster", "sharding-key",
+        "replicated");
     put(AdapterKind.STORAGE, "postgres", "url", "schema", "table", "username", "password", "connect-timeout",
         "socket-timeout", "threads", "queue-capacity", "retention-batch-rows", "create-schema");
     put(AdapterKind.VISUALIZATION, "memory");
