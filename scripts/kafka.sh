@@ -21,20 +21,8 @@ pidfile=$dir/broker.pid
 bootstrapfile=$dir/bootstrap
 classpathfile=${KAFKA_CLASSPATH_FILE:-$PWD/target/kafka-broker.classpath}
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
-
-port_is_free() {
-  python3 -c 'import socket,sys
-s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(1); s.close()' "$1" 2>/dev/null
-}
-
-port_answers() {
-  python3 -c 'import socket,sys
-s=socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=0.5); s.close()' "$1" 2>/dev/null
-}
+# free_port, port_is_free, port_answers
+source scripts/lib/ports.sh
 
 running_pid() {
   [[ -f $pidfile ]] || return 1
