@@ -1,12 +1,11 @@
 package org.metricspipeline.cli;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.metricspipeline.runtime.SampleConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -19,9 +18,8 @@ import picocli.CommandLine.ParentCommand;
         "a prod environment and a domain. Refuses to overwrite files unless --force."})
 final class SampleConfigCommand implements Callable<Integer> {
 
-  /** The files written, relative to the directory. */
-  static final List<String> FILES = List.of("platform.yaml", "environments/dev.yaml", "environments/prod.yaml",
-      "domains/shop.yaml");
+  /** The files written, relative to the directory (the text is metrics-runtime's {@link SampleConfig}). */
+  static final List<String> FILES = SampleConfig.FILES;
 
   @ParentCommand
   MetricsPipelineCommand parent;
@@ -41,16 +39,7 @@ final class SampleConfigCommand implements Callable<Integer> {
         }
       }
     }
-    for (String f : FILES) {
-      Path target = dir.resolve(f);
-      Files.createDirectories(target.getParent());
-      try (InputStream in = SampleConfigCommand.class.getResourceAsStream("sample-config/" + f)) {
-        if (in == null) {
-          throw new IllegalStateException("sample-config/" + f + " is missing from the jar");
-        }
-        Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-    }
+    SampleConfig.write(dir);
     parent.out.println("Wrote " + FILES.size() + " files to " + dir + ": " + FILES);
     parent.out.println("Next: metrics-pipeline validate --config-dir " + dir);
     parent.out.println("      metrics-pipeline run --config-dir " + dir + "   (serves http://127.0.0.1:8080)");
