@@ -100,8 +100,10 @@ class PrometheusRemoteWriteIT {
   /** What Prometheus stored for the selector: every raw sample of the last hour. */
   private static Samples prometheus(String base, String selector) throws Exception {
     String query = URLEncoder.encode(selector + "[1h]", StandardCharsets.UTF_8);
-    JsonNode result = get(URI.create(base + "/api/v1/query?query=" + query + "&time="
-        + Instant.now().getEpochSecond())).path("data").path("result");
+    // evaluated at now with millisecond precision (whole seconds cut off a sample written this second)
+    String time = java.math.BigDecimal.valueOf(System.currentTimeMillis()).movePointLeft(3).toPlainString();
+    JsonNode result = get(URI.create(base + "/api/v1/query?query=" + query + "&time=" + time))
+        .path("data").path("result");
     if (result.isEmpty()) {
       return new Samples(Map.of(), List.of());
     }
