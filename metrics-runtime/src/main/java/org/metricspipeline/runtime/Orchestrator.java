@@ -424,7 +424,8 @@ public final class Orchestrator implements AutoCloseable {
   @Override
   public String toString() {
     synchronized (lock) {
-      return "Orchestrator{" + wire(state) + ", parts=" + startOrder() + "}";
+      return "Orchestrator{" + wire(state) + (stopRequested ? " (stop requested)" : "") + ", parts="
+          + startOrder() + "}";
     }
   }
 

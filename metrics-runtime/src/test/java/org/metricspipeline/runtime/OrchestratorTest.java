@@ -179,7 +179,7 @@ class OrchestratorTest {
     CompletableFuture<Void> start = CompletableFuture.runAsync(o::start);
     assertThat(inStart.await(10, TimeUnit.SECONDS)).isTrue();
     CompletableFuture<Void> stop = CompletableFuture.runAsync(o::stop);
-    while (!o.toString().contains("starting")) {
+    while (!o.toString().contains("stop requested")) { // stop() has registered while the start runs
       Thread.onSpinWait();
     }
     release.countDown();
