@@ -58,11 +58,8 @@ class RuntimeConfigDocsTest {
     } catch (ConfigurationException e) {
       String known = e.getMessage().substring(e.getMessage().indexOf("known: ") + "known: ".length());
       Set<String> accepted = Set.of(known.split(", "));
-      assertThat(keys).as("every key the " + provider + " " + kind + " provider accepts").containsAll(accepted);
-      // the http provider's jwt-* keys come with JWT support (branch auth, issue 17); where that
-      // provider is older, they are the only keys the registry may know beyond it
-      assertThat(keys.stream().filter(k -> !accepted.contains(k))).as(provider + " " + kind)
-          .allMatch(k -> provider.equals("http") && k.startsWith("jwt-"));
+      assertThat(keys).as("the keys the " + provider + " " + kind + " provider accepts, no more, no fewer")
+          .containsExactlyInAnyOrderElementsOf(accepted);
     }
   }
 }
