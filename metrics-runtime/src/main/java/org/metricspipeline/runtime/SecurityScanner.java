@@ -2,15 +2,14 @@ package org.metricspipeline.runtime;
 
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.metricspipeline.core.config.SecretResolver;
 import org.metricspipeline.runtime.internal.ConfigSchema;
 
 /**
@@ -156,13 +155,12 @@ public final class SecurityScanner {
     for (String[] f : files) {
       Path p = config.configDir().resolve(f[1]);
       try {
-        Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
-        if (perms.contains(PosixFilePermission.GROUP_READ) || perms.contains(PosixFilePermission.OTHERS_READ)) {
+        if (SecretResolver.readableByOthers(p)) {
           out.add(new SecurityFinding(Severity.HIGH, "secrets-file-readable", f[0], "the secrets file " + p
               + " may be read by group or others", "chmod 600 " + p));
         }
-      } catch (IOException | UnsupportedOperationException e) {
-        // a missing file is the loader's problem; a file system without POSIX permissions has nothing to check
+      } catch (IOException e) {
+        // a missing file is the loader's problem
       }
     }
   }

@@ -1,5 +1,6 @@
 package org.metricspipeline.core.config;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -49,5 +50,15 @@ public interface SecretResolver {
    */
   static SecretResolver file(Path file) {
     return new FileSecretResolver(file);
+  }
+
+  /**
+   * Whether group or others may read {@code file}: what {@link #file(Path)} refuses. False where the
+   * file system has no POSIX permissions.
+   *
+   * @throws IOException when the permissions cannot be read (a missing file, for one)
+   */
+  static boolean readableByOthers(Path file) throws IOException {
+    return FileSecretResolver.readableByOthers(file);
   }
 }
