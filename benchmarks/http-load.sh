@@ -74,7 +74,7 @@ fi
 source "$ROOT/scripts/lib/packages.sh"
 ensure_packages wrk:wrk victoria-metrics:victoria-metrics
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+source "$ROOT/scripts/lib/ports.sh" # free_port
 
 PIDS=()
 cleanup() {

@@ -22,6 +22,7 @@ bootstrapfile=$dir/bootstrap
 classpathfile=${KAFKA_CLASSPATH_FILE:-$PWD/target/kafka-broker.classpath}
 
 # free_port, port_is_free, port_answers
+# shellcheck source=lib/ports.sh
 source scripts/lib/ports.sh
 
 running_pid() {

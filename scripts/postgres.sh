@@ -26,15 +26,9 @@ urlfile=$dir/url
 user=metrics
 database=metrics
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
-
-port_is_free() {
-  python3 -c 'import socket,sys
-s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(1); s.close()' "$1" 2>/dev/null
-}
+# free_port, port_is_free
+# shellcheck source=lib/ports.sh
+source scripts/lib/ports.sh
 
 bin_dir() {
   local newest

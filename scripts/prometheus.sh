@@ -28,9 +28,9 @@ install() {
   binary
 }
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
+# free_port
+# shellcheck source=lib/ports.sh
+source scripts/lib/ports.sh
 
 stop() {
   if [[ -f $dir/pid ]]; then
