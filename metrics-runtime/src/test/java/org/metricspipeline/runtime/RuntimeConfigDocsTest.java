@@ -44,6 +44,7 @@ class RuntimeConfigDocsTest {
     assertKnown(AdapterKind.INGESTION, "kafka", () -> AdapterRegistry.ingestion("kafka", probe()));
     assertKnown(AdapterKind.STORAGE, "clickhouse", () -> AdapterRegistry.storage("clickhouse", probe()));
     assertKnown(AdapterKind.STORAGE, "postgres", () -> AdapterRegistry.storage("postgres", probe()));
+    assertKnown(AdapterKind.VISUALIZATION, "metabase", () -> AdapterRegistry.visualization("metabase", probe()));
   }
 
   private static AdapterConfig probe() {
