@@ -11,64 +11,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.metricspipeline.adapters.memory.InMemoryStorageAdapter;
-import org.metricspipeline.api.HealthCheckResult;
 import org.metricspipeline.api.MetricsBatchResult;
 import org.metricspipeline.api.MetricsData;
-import org.metricspipeline.api.StorageAdapter;
-import org.metricspipeline.api.query.AggregationQuery;
-import org.metricspipeline.api.query.AggregationResult;
-import org.metricspipeline.api.query.MetricsQuery;
 import org.metricspipeline.api.telemetry.Measurement;
 import org.metricspipeline.core.MetricsPipeline;
+import org.metricspipeline.testkit.RecordingStorage;
 
 /** A full or slow pipeline never blocks a service's threads, and what it refuses is counted. */
 class OverloadTest {
-
-  /** A store that holds every batch until {@link #release()}. */
-  static final class GatedStorage implements StorageAdapter {
-    final InMemoryStorageAdapter delegate = InMemoryStorageAdapter.builder().build();
-    final CompletableFuture<Void> gate = new CompletableFuture<>();
-
-    void release() {
-      gate.complete(null);
-    }
-
-    @Override
-    public String name() {
-      return "gated";
-    }
-
-    @Override
-    public CompletableFuture<Void> store(MetricsData data) {
-      return gate.thenCompose(x -> delegate.store(data));
-    }
-
-    @Override
-    public CompletableFuture<MetricsBatchResult> batchStore(List<MetricsData> batch) {
-      return gate.thenCompose(x -> delegate.batchStore(batch));
-    }
-
-    @Override
-    public CompletableFuture<List<MetricsData>> query(MetricsQuery query) {
-      return delegate.query(query);
-    }
-
-    @Override
-    public CompletableFuture<AggregationResult> aggregate(AggregationQuery query) {
-      return delegate.aggregate(query);
-    }
-
-    @Override
-    public CompletableFuture<HealthCheckResult> healthCheck() {
-      return delegate.healthCheck();
-    }
-
-    @Override
-    public void close() {
-      release();
-      delegate.close();
-    }
-  }
 
   private static double figure(List<Measurement> measurements, String name) {
     return measurements.stream().filter(m -> m.name().equals(name)).findFirst().orElseThrow().value();
@@ -76,7 +26,7 @@ class OverloadTest {
 
   @Test
   void aFullPipelineRefusesItemsWithoutBlockingAndTheRefusalsAreCounted() {
-    GatedStorage storage = new GatedStorage();
+    RecordingStorage storage = RecordingStorage.wrapping(InMemoryStorageAdapter.create()).holdStores();
     try (MetricsPipeline pipeline = MetricsPipeline.builder().storage(storage).queueCapacity(1).batchSize(1).build()) {
       pipeline.startProcessing();
       PipelineMeterRegistry registry = PipelineMeterRegistry.builder(pipeline).clock(new MockClock())
@@ -92,7 +42,7 @@ class OverloadTest {
       registry.counter("c0").increment(); // a service thread records as usual meanwhile
       assertThat(registry.counter("c0").count()).isEqualTo(2.0);
 
-      storage.release();
+      storage.releaseStores();
       MetricsBatchResult result = first.orTimeout(10, TimeUnit.SECONDS).join();
       assertThat(result.failureCount()).isPositive();
       assertThat(result.failures().get(0).reason()).contains("full");

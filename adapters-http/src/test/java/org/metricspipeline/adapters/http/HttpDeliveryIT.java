@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.metricspipeline.adapters.memory.InMemoryStorageAdapter;
 import org.metricspipeline.core.MetricsPipeline;
+import org.metricspipeline.testkit.RecordingStorage;
 
 /**
  * Issue 13's HTTP side over real HTTP: idempotent retries after a 504, the safe default
@@ -25,14 +26,14 @@ class HttpDeliveryIT {
       + "\"metrics\":[{\"name\":\"mem\",\"value\":%d}]}";
 
   private final InMemoryStorageAdapter memory = InMemoryStorageAdapter.create();
-  private final GatedStorage storage = new GatedStorage(memory);
+  private final RecordingStorage storage = RecordingStorage.wrapping(memory).holdStores();
   private HttpIngestionAdapter http;
   private MetricsPipeline pipeline;
   private TestHttp client;
 
   @AfterEach
   void close() {
-    storage.open();
+    storage.releaseStores();
     if (pipeline != null) {
       pipeline.close();
     } else {
@@ -56,7 +57,7 @@ class HttpDeliveryIT {
   }
 
   private long storedItems() {
-    return storage.itemsWritten.get();
+    return storage.storedCount();
   }
 
   private static void await(BooleanSupplier condition) {
@@ -90,7 +91,7 @@ class HttpDeliveryIT {
     assertThat(first.statusCode()).as(first.body()).isEqualTo(504);
     assertThat(first.headers().firstValue("Retry-After")).isPresent();
 
-    storage.open(); // the store recovers; the first request's items are still buffered and get stored
+    storage.releaseStores(); // the store recovers; the first request's items are still buffered and get stored
     HttpResponse<String> retry = client.post("/api/v1/ingest", ITEM.formatted(1), "Idempotency-Key", "req-1");
 
     assertThat(retry.statusCode()).as(retry.body()).isEqualTo(200);
@@ -102,7 +103,7 @@ class HttpDeliveryIT {
   void withoutAKeyTheSameRetryIsStoredTwice() throws Exception {
     server(b -> b.storedTimeout(Duration.ofMillis(300)), true);
     assertThat(client.post("/api/v1/ingest", ITEM.formatted(1)).statusCode()).isEqualTo(504);
-    storage.open();
+    storage.releaseStores();
     assertThat(client.post("/api/v1/ingest", ITEM.formatted(1)).statusCode()).isEqualTo(200);
     await(() -> storedItems() == 2);
   }
@@ -115,7 +116,7 @@ class HttpDeliveryIT {
     await(() -> http.healthCheck().join().details().get("unsettled").equals(1));
     CompletableFuture<HttpResponse<String>> retry = client.postAsync("/metrics/ingest",
         "{\"metric_name\":\"mem\",\"value\":1,\"timestamp\":\"2025-12-03T12:00:00Z\"}", "Idempotency-Key", "k");
-    storage.open();
+    storage.releaseStores();
     assertThat(first.get().statusCode()).isEqualTo(200);
     assertThat(retry.get().statusCode()).isEqualTo(200);
     assertThat(retry.get().headers().firstValue("Idempotent-Replayed")).hasValue("true");
@@ -196,7 +197,7 @@ class HttpDeliveryIT {
       assertThat(client.get("/db/status").statusCode()).isEqualTo(200);
     }
     // 90 probes within the 2 s cache period: one check for /health (through the pipeline), one for the store
-    assertThat(storage.healthChecks.get()).isLessThanOrEqualTo(4);
+    assertThat(storage.healthChecks()).isLessThanOrEqualTo(4);
   }
 
   @Test

@@ -1,7 +1,5 @@
 package org.metricspipeline.adapters.kafka;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,9 +9,12 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.metricspipeline.adapters.memory.InMemoryStorageAdapter;
 import org.metricspipeline.api.HealthCheckResult;
 import org.metricspipeline.api.HealthStatus;
 import org.metricspipeline.core.MetricsPipeline;
+import org.metricspipeline.testkit.RecordingStorage;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The broker is stopped and started again ({@code scripts/kafka.sh stop|start}) while records are
@@ -44,7 +45,7 @@ class BrokerRestartIT {
     String topic = KafkaTestBroker.freshTopic("restart");
     KafkaTestBroker.createTopics(bootstrap, 2, topic);
     int total = 3000;
-    CountingStore store = new CountingStore();
+    RecordingStorage store = RecordingStorage.wrapping(InMemoryStorageAdapter.create());
     KafkaIngestionAdapter adapter = KafkaIngestionAdapter.builder().bootstrapServers(bootstrap).topics(topic)
         .groupId(topic).healthTimeout(Duration.ofSeconds(3)).build();
     HealthCheckResult whileDown;
@@ -72,7 +73,7 @@ class BrokerRestartIT {
       assertThat(KafkaTestBroker.script(DIR, "start")).isEqualTo(bootstrap); // same port, same data
       CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(240, TimeUnit.SECONDS);
       KafkaIngestionAdapterIT.await(() -> store.distinct() == total, Duration.ofSeconds(180), "every record stored");
-      System.out.printf("broker restart: %d records, %d stored, %d duplicates%n", total, store.stored.sum(),
+      System.out.printf("broker restart: %d records, %d stored, %d duplicates%n", total, store.storedCount(),
           store.duplicates());
       // 1500 sends while the broker is down: the caller never waited for it (a blocked send would
       // take max.block.ms, here 3 min).

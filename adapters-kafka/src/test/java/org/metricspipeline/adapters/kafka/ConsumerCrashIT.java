@@ -1,7 +1,5 @@
 package org.metricspipeline.adapters.kafka;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,8 +8,11 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.metricspipeline.adapters.memory.InMemoryStorageAdapter;
 import org.metricspipeline.api.MetricsData;
 import org.metricspipeline.core.MetricsPipeline;
+import org.metricspipeline.testkit.RecordingStorage;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A consumer process is killed (kill -9) in the middle of storing batches; a new consumer of the
@@ -52,21 +53,21 @@ class ConsumerCrashIT {
     }
     List<String> byChild = Files.readAllLines(stored);
     assertThat(byChild.size()).isLessThan(total);
-    CountingStore store = new CountingStore();
+    RecordingStorage store = RecordingStorage.wrapping(InMemoryStorageAdapter.create());
     try (MetricsPipeline pipeline = KafkaIngestionAdapterIT.pipeline(store,
         KafkaIngestionAdapter.builder().bootstrapServers(bootstrap).topics(topic).groupId(topic).build(), 10_000)) {
       pipeline.startProcessing();
       Set<String> all = new HashSet<>(byChild);
       KafkaIngestionAdapterIT.await(() -> {
         Set<String> union = new HashSet<>(all);
-        union.addAll(store.times.keySet());
+        union.addAll(store.ids());
         return union.size() == total;
       }, java.time.Duration.ofSeconds(120), "every record stored by one or the other");
       TimeUnit.SECONDS.sleep(2); // nothing more should come
-      all.addAll(store.times.keySet());
-      long duplicates = byChild.size() + store.stored.sum() - total;
+      all.addAll(store.ids());
+      long duplicates = byChild.size() + store.storedCount() - total;
       System.out.printf("kill -9: child stored %d, the next consumer %d, %d duplicates of %d records%n",
-          byChild.size(), store.stored.sum(), duplicates, total);
+          byChild.size(), store.storedCount(), duplicates, total);
       assertThat(all).hasSize(total);
       assertThat(new HashSet<>(byChild)).hasSize(byChild.size());
       assertThat(duplicates).as("bounded by what the child stored after its last commit").isLessThan(total / 4);

@@ -5,13 +5,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import org.metricspipeline.adapters.memory.InMemoryStorageAdapter;
-import org.metricspipeline.api.MetricsBatchResult;
 import org.metricspipeline.api.MetricsData;
 import org.metricspipeline.core.MetricsPipeline;
+import org.metricspipeline.testkit.RecordingStorage;
 
 /**
  * The child process of {@link ConsumerCrashIT}: consumes a topic into a store that appends each
@@ -27,28 +25,24 @@ public final class CrashChild {
     String topic = args[1];
     String group = args[2];
     FileOutputStream out = new FileOutputStream(args[3], true);
-    InMemoryStorageAdapter memory = InMemoryStorageAdapter.create();
-    CountingStore store = new CountingStore() {
-      @Override
-      public CompletableFuture<MetricsBatchResult> batchStore(List<MetricsData> batch) {
-        StringBuilder lines = new StringBuilder();
-        for (MetricsData d : batch) {
-          lines.append(CountingStore.id(d)).append('\n');
-        }
-        try {
-          Thread.sleep(30); // slow storage: batches are in flight when the kill comes
-          synchronized (out) {
-            out.write(lines.toString().getBytes(StandardCharsets.UTF_8));
-            out.flush();
-          }
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        return memory.batchStore(batch);
+    // slow storage that writes each id to the file before storing it: batches are in flight when the kill comes
+    RecordingStorage store = RecordingStorage.wrapping(InMemoryStorageAdapter.create()).beforeEachStore(batch -> {
+      StringBuilder lines = new StringBuilder();
+      for (MetricsData d : batch) {
+        lines.append(RecordingStorage.id(d)).append('\n');
       }
-    };
+      try {
+        Thread.sleep(30);
+        synchronized (out) {
+          out.write(lines.toString().getBytes(StandardCharsets.UTF_8));
+          out.flush();
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
     KafkaIngestionAdapter adapter = KafkaIngestionAdapter.builder().bootstrapServers(bootstrap).topics(topic)
         .groupId(group).build();
     MetricsPipeline pipeline = MetricsPipeline.builder().storage(store).ingestion(adapter).batchSize(100)

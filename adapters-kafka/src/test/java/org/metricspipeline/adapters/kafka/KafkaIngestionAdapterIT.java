@@ -1,7 +1,5 @@
 package org.metricspipeline.adapters.kafka;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,12 +21,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.metricspipeline.adapters.kafka.events.EventTypes;
 import org.metricspipeline.adapters.kafka.events.SyntheticDataGenerator;
+import org.metricspipeline.adapters.memory.InMemoryStorageAdapter;
 import org.metricspipeline.api.HealthCheckResult;
 import org.metricspipeline.api.Metric;
 import org.metricspipeline.api.MetricsBatchResult;
 import org.metricspipeline.api.MetricsData;
 import org.metricspipeline.api.StorageAdapter;
 import org.metricspipeline.core.MetricsPipeline;
+import org.metricspipeline.testkit.RecordingStorage;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The adapter and the publisher against a real broker ({@code scripts/kafka.sh}). */
 class KafkaIngestionAdapterIT {
@@ -85,17 +86,17 @@ class KafkaIngestionAdapterIT {
       assertThat(avro.stats().sent()).isEqualTo(300);
       assertThat(avro.healthCheck().get(30, TimeUnit.SECONDS).isHealthy()).isTrue();
     }
-    CountingStore store = new CountingStore();
+    RecordingStorage store = RecordingStorage.wrapping(InMemoryStorageAdapter.create());
     KafkaIngestionAdapter adapter = KafkaIngestionAdapter.builder().bootstrapServers(bootstrap)
         .topics(prefix + ".page_view", prefix + ".purchase").groupId(prefix).eventTypes(types).build();
     try (MetricsPipeline pipeline = pipeline(store, adapter, 10_000)) {
       pipeline.startProcessing();
       await(() -> store.distinct() == 800, Duration.ofSeconds(90), "800 items stored");
       for (MetricsData sent : items) {
-        assertThat(store.byId.get(CountingStore.id(sent))).isEqualTo(sent);
+        assertThat(store.byId(RecordingStorage.id(sent))).contains(sent);
       }
       for (Map<String, Object> p : purchases) {
-        MetricsData got = store.byId.get((String) p.get("event_id"));
+        MetricsData got = store.byId((String) p.get("event_id")).orElseThrow();
         assertThat(got.metricType()).isEqualTo("purchase");
         assertThat(got.source()).isEqualTo(p.get("user_id"));
         assertThat(got.timestamp().toEpochMilli()).isEqualTo(p.get("timestamp"));
@@ -125,7 +126,7 @@ class KafkaIngestionAdapterIT {
       raw.send(new ProducerRecord<>(topic, org.metricspipeline.core.MetricsJson.encode(MetricsData.builder()
           .timestamp(Instant.now()).metricType("page_view").context("id", "bad").metric("", 1).build()))).get();
     }
-    CountingStore store = new CountingStore();
+    RecordingStorage store = RecordingStorage.wrapping(InMemoryStorageAdapter.create());
     KafkaIngestionAdapter adapter = KafkaIngestionAdapter.builder().bootstrapServers(bootstrap).topics(topic)
         .groupId(topic).build();
     try (MetricsPipeline pipeline = pipeline(store, adapter, 1000)) {
@@ -143,7 +144,7 @@ class KafkaIngestionAdapterIT {
     assertThat(header(undecodable, KafkaHeaders.DLQ_OFFSET)).isEqualTo("1");
     assertThat(header(dead.get(1), KafkaHeaders.DLQ_REASON)).startsWith("invalid metrics").contains("metrics[0].name");
     // both were committed past: a new consumer of the group finds nothing left
-    CountingStore again = new CountingStore();
+    RecordingStorage again = RecordingStorage.wrapping(InMemoryStorageAdapter.create());
     try (MetricsPipeline pipeline = pipeline(again, KafkaIngestionAdapter.builder().bootstrapServers(bootstrap)
         .topics(topic).groupId(topic).build(), 1000)) {
       pipeline.startProcessing();
@@ -165,8 +166,8 @@ class KafkaIngestionAdapterIT {
       }
       assertThat(publisher.sendBatch(items).get(60, TimeUnit.SECONDS).allSucceeded()).isTrue();
     }
-    CountingStore store = new CountingStore();
-    store.delay = Duration.ofMillis(100);
+    RecordingStorage store = RecordingStorage.wrapping(InMemoryStorageAdapter.create());
+    store.delayEachStore(Duration.ofMillis(100));
     KafkaIngestionAdapter adapter = KafkaIngestionAdapter.builder().bootstrapServers(bootstrap).topics(topic)
         .groupId(topic).bufferCapacity(100).maxPollRecords(50).build();
     long maxBuffered = 0;
@@ -180,7 +181,7 @@ class KafkaIngestionAdapterIT {
         maxBuffered = Math.max(maxBuffered, ((Number) d.get("buffered")).longValue());
         sawPaused |= ((Number) d.get("paused_partitions")).intValue() > 0;
         if (sawPaused && store.distinct() > total / 3) {
-          store.delay = Duration.ZERO; // storage catches up: partitions resume
+          store.delayEachStore(Duration.ZERO); // storage catches up: partitions resume
         }
         TimeUnit.MILLISECONDS.sleep(20);
       }
@@ -197,7 +198,7 @@ class KafkaIngestionAdapterIT {
     String topic = KafkaTestBroker.freshTopic("group");
     KafkaTestBroker.createTopics(bootstrap, 6, topic);
     int total = 9000;
-    CountingStore store = new CountingStore();
+    RecordingStorage store = RecordingStorage.wrapping(InMemoryStorageAdapter.create());
     List<MetricsPipeline> pipelines = new ArrayList<>();
     List<KafkaIngestionAdapter> adapters = new ArrayList<>();
     try (KafkaMetricsPublisher publisher = KafkaMetricsPublisher.builder().bootstrapServers(bootstrap)
@@ -233,7 +234,7 @@ class KafkaIngestionAdapterIT {
         rebalances += ((Number) adapters.get(p).healthCheck().get(30, TimeUnit.SECONDS).details().get("rebalances")).longValue();
       }
       System.out.printf("consumer group: %d records, %d stored, %d duplicates, %d rebalances seen by the survivors%n",
-          total, store.stored.sum(), store.duplicates(), rebalances);
+          total, store.storedCount(), store.duplicates(), rebalances);
       assertThat(store.distinct()).isEqualTo(total);
       assertThat(store.duplicates()).as("duplicates are bounded by what was in flight at the rebalance")
           .isLessThan(total / 10);

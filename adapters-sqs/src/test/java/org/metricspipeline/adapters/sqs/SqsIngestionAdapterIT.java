@@ -1,7 +1,5 @@
 package org.metricspipeline.adapters.sqs;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,6 +12,7 @@ import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.metricspipeline.adapters.memory.InMemoryStorageAdapter;
 import org.metricspipeline.api.Delivery;
 import org.metricspipeline.api.HealthCheckResult;
 import org.metricspipeline.api.HealthStatus;
@@ -26,9 +25,11 @@ import org.metricspipeline.api.spi.AdapterRegistry;
 import org.metricspipeline.core.MetricsJson;
 import org.metricspipeline.core.MetricsPipeline;
 import org.metricspipeline.core.RetryPolicy;
+import org.metricspipeline.testkit.RecordingStorage;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The adapter against a real SQS-protocol server (ElasticMQ, embedded on a loopback port). */
 class SqsIngestionAdapterIT {
@@ -56,14 +57,14 @@ class SqsIngestionAdapterIT {
     return c;
   }
 
-  private MetricsPipeline pipeline(IngestionAdapter adapter, TestStorage storage, RetryPolicy retry, int writers) {
+  private MetricsPipeline pipeline(IngestionAdapter adapter, RecordingStorage storage, RetryPolicy retry, int writers) {
     MetricsPipeline p = MetricsPipeline.builder().storage(storage).ingestion(adapter).batchSize(20)
         .processingInterval(Duration.ofMillis(50)).retryPolicy(retry).maxConcurrentStores(writers).build();
     p.startProcessing();
     return closeLater(p);
   }
 
-  private MetricsPipeline pipeline(IngestionAdapter adapter, TestStorage storage) {
+  private MetricsPipeline pipeline(IngestionAdapter adapter, RecordingStorage storage) {
     return pipeline(adapter, storage, RetryPolicy.defaults(), 2);
   }
 
@@ -108,7 +109,7 @@ class SqsIngestionAdapterIT {
   void storesEveryIngestedItemThroughAPipeline() {
     String queue = sqs.createQueue("round-trip");
     SqsIngestionAdapter sqsAdapter = adapter(queue).build();
-    TestStorage storage = new TestStorage();
+    RecordingStorage storage = RecordingStorage.wrapping(InMemoryStorageAdapter.create());
     MetricsPipeline pipeline = pipeline(sqsAdapter, storage);
 
     MetricsBatchResult sent = sqsAdapter.batchIngest(items("r", 95)).join();
@@ -117,7 +118,7 @@ class SqsIngestionAdapterIT {
     assertThat(sent.allSucceeded()).isTrue();
     await("96 items stored", () -> storage.distinct() == 96);
     await("every message deleted", () -> sqs.depth(queue) == 0);
-    assertThat(storage.timesStored.keySet()).contains("r0", "r94", "single");
+    assertThat(storage.ids()).contains("r0", "r94", "single");
     assertThat(pipeline.stats().stored()).isGreaterThanOrEqualTo(96);
   }
 
@@ -173,13 +174,13 @@ class SqsIngestionAdapterIT {
   void redeliversAndStoresAMessageWhoseStoreFailed() {
     String queue = sqs.createQueue("ack-after-store");
     SqsIngestionAdapter sqsAdapter = adapter(queue).nackBackoff(Duration.ZERO).build();
-    TestStorage storage = new TestStorage().failNext(2);
+    RecordingStorage storage = RecordingStorage.wrapping(InMemoryStorageAdapter.create()).failNext(2);
     MetricsPipeline pipeline = pipeline(sqsAdapter, storage, RetryPolicy.none(), 1);
 
     sqsAdapter.ingest(item("retry-me", "src", 1)).join();
 
     await("the item stored after the failures", () -> storage.distinct() == 1);
-    assertThat(storage.failures.sum()).isEqualTo(2);
+    assertThat(storage.failures()).isEqualTo(2);
     assertThat(pipeline.stats().nacked()).isEqualTo(2);
     await("the message deleted", () -> sqs.depth(queue) == 0);
   }
@@ -201,7 +202,7 @@ class SqsIngestionAdapterIT {
     crashing.abandon(); // as a killed process: nothing acked, deleted or released
 
     SqsIngestionAdapter survivor = adapter(queue).visibilityTimeout(Duration.ofSeconds(2)).build();
-    TestStorage storage = new TestStorage();
+    RecordingStorage storage = RecordingStorage.wrapping(InMemoryStorageAdapter.create());
     pipeline(survivor, storage);
 
     await("the ten stored by the survivor", () -> storage.distinct() == 10);
@@ -214,7 +215,7 @@ class SqsIngestionAdapterIT {
     String queue = sqs.createQueue("poison");
     String dlq = sqs.createQueue("poison-dlq");
     SqsIngestionAdapter sqsAdapter = adapter(queue).deadLetterQueueUrl(dlq).build();
-    TestStorage storage = new TestStorage();
+    RecordingStorage storage = RecordingStorage.wrapping(InMemoryStorageAdapter.create());
     pipeline(sqsAdapter, storage);
 
     sqs.admin.sendMessage(b -> b.queueUrl(queue).messageBody("this is not JSON"));
@@ -248,7 +249,7 @@ class SqsIngestionAdapterIT {
     String queue = sqs.createQueue("redrive", Map.of(QueueAttributeName.REDRIVE_POLICY,
         "{\"maxReceiveCount\":\"2\",\"deadLetterTargetArn\":\"" + targetArn + "\"}"));
     SqsIngestionAdapter sqsAdapter = adapter(queue).visibilityTimeout(Duration.ofSeconds(1)).build();
-    pipeline(sqsAdapter, new TestStorage());
+    pipeline(sqsAdapter, RecordingStorage.wrapping(InMemoryStorageAdapter.create()));
 
     sqs.admin.sendMessage(b -> b.queueUrl(queue).messageBody("[not metrics"));
 
@@ -260,7 +261,7 @@ class SqsIngestionAdapterIT {
   void extendsVisibilityWhileStorageIsSlowerThanTheTimeout() {
     String queue = sqs.createQueue("slow");
     SqsIngestionAdapter sqsAdapter = adapter(queue).visibilityTimeout(Duration.ofSeconds(1)).build();
-    TestStorage storage = new TestStorage().delayEachStore(Duration.ofMillis(3500));
+    RecordingStorage storage = RecordingStorage.wrapping(InMemoryStorageAdapter.create()).delayEachStore(Duration.ofMillis(3500));
     MetricsPipeline pipeline = pipeline(sqsAdapter, storage, RetryPolicy.defaults(), 1);
 
     sqsAdapter.batchIngest(items("slow", 5)).join();
@@ -278,7 +279,7 @@ class SqsIngestionAdapterIT {
   void keepsOrderWithinEachGroupOfAFifoQueue() {
     String queue = sqs.createFifoQueue("fifo");
     SqsIngestionAdapter sqsAdapter = adapter(queue).receiverConcurrency(3).build();
-    TestStorage storage = new TestStorage();
+    RecordingStorage storage = RecordingStorage.wrapping(InMemoryStorageAdapter.create());
     pipeline(sqsAdapter, storage, RetryPolicy.defaults(), 1);
     List<MetricsData> batch = new ArrayList<>();
     for (int i = 0; i < 40; i++) {
@@ -291,10 +292,8 @@ class SqsIngestionAdapterIT {
 
     await("120 items stored", () -> storage.distinct() == 120);
     Map<String, List<Integer>> order = new HashMap<>();
-    synchronized (storage.stored) {
-      for (MetricsData d : storage.stored) {
-        order.computeIfAbsent(d.source(), k -> new ArrayList<>()).add((int) d.metrics().get(0).value());
-      }
+    for (MetricsData d : storage.stored()) {
+      order.computeIfAbsent(d.source(), k -> new ArrayList<>()).add((int) d.metrics().get(0).value());
     }
     assertThat(order).containsOnlyKeys("a", "b", "c");
     order.values().forEach(seqs -> assertThat(seqs).isSorted().hasSize(40));
@@ -303,7 +302,7 @@ class SqsIngestionAdapterIT {
   @Test
   void threePipelinesOnOneQueueStoreEveryMessageWithBoundedDuplicates() {
     String queue = sqs.createQueue("shared");
-    TestStorage storage = new TestStorage();
+    RecordingStorage storage = RecordingStorage.wrapping(InMemoryStorageAdapter.create());
     List<SqsIngestionAdapter> adapters = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       SqsIngestionAdapter a = adapter(queue).build();
@@ -350,7 +349,7 @@ class SqsIngestionAdapterIT {
     String queue = sqs.createQueue("publisher");
     SqsMetricsPublisher publisher = closeLater(SqsMetricsPublisher.builder().connection(sqs.connection(queue)).build());
     SqsIngestionAdapter sqsAdapter = adapter(queue).build();
-    TestStorage storage = new TestStorage();
+    RecordingStorage storage = RecordingStorage.wrapping(InMemoryStorageAdapter.create());
     pipeline(sqsAdapter, storage);
 
     MetricsBatchResult result = publisher.publishBatch(items("p", 30)).join();
@@ -378,7 +377,7 @@ class SqsIngestionAdapterIT {
 
     assertThat(adapter).isInstanceOf(SqsIngestionAdapter.class);
     assertThat(((SqsIngestionAdapter) adapter).queueUrl()).isEqualTo(queue);
-    assertThat(TestStorage.id(got.get(0).data())).isEqualTo("via-provider");
+    assertThat(RecordingStorage.id(got.get(0).data())).isEqualTo("via-provider");
     got.forEach(Delivery::ack);
   }
 }
