@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -351,9 +352,14 @@ public final class StreamingJob implements AutoCloseable, SelfMeasuring {
       }
       if (!wasRunning) {
         scheduler.scheduleWithFixedDelay(this::tick, 0, triggerInterval.toMillis(), TimeUnit.MILLISECONDS);
+        return stopped;
       }
     }
-    scheduler.execute(this::tick);
+    try {
+      scheduler.execute(this::tick);
+    } catch (RejectedExecutionException e) {
+      // a periodic tick ran first, found nothing pending and stopped the job (and its scheduler)
+    }
     return stopped;
   }
 
