@@ -81,7 +81,15 @@ cluster_xml() {
     <node><host>127.0.0.1</host><port>$(port_of zookeeper 1)</port></node>
     <session_timeout_ms>30000</session_timeout_ms>
   </zookeeper>
-  <distributed_ddl><path>/clickhouse/task_queue/ddl</path></distributed_ddl>
+  <distributed_ddl>
+    <path>/clickhouse/task_queue/ddl</path>
+    <!-- 18.16's DDLWorker dies for good when its queue cleaner (or another server's) deletes a task
+         that its startup scan has listed but not read yet ("No node"; fixed upstream in 20.x,
+         ClickHouse PR 9927): every later ON CLUSTER statement then times out with this server "not
+         active". The cleaner deletes only beyond max_tasks_in_queue (default 1000, which one run of
+         the cluster ITs passes) or after task_max_lifetime, so a throwaway test cluster keeps them all. -->
+    <max_tasks_in_queue>1000000</max_tasks_in_queue>
+  </distributed_ddl>
 XML
 }
 
