@@ -101,6 +101,19 @@ macros_xml() {
   esac
 }
 
+# True when zookeeper answers the four-letter `stat` with its mode (it says "not currently serving
+# requests" while it starts).
+zookeeper_serves() {
+  python3 -c 'import socket,sys
+s=socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=1); s.sendall(b"stat")
+out=b""
+while True:
+    b=s.recv(4096)
+    if not b: break
+    out+=b
+sys.exit(0 if b"Mode:" in out else 1)' "$1" 2>/dev/null
+}
+
 start_zookeeper() {
   local zk=$dir/zookeeper
   running_pid "$zk/pid" >/dev/null && return 0
@@ -128,8 +141,10 @@ CFG
     -cp "/usr/share/java/zookeeper.jar:/usr/share/java/log4j-1.2.jar:/usr/share/java/slf4j-log4j12.jar" \
     org.apache.zookeeper.server.ZooKeeperServerMain "$zk/zoo.cfg" >"$zk/log/stdout.log" 2>&1 </dev/null &
   echo $! >"$zk/pid"
-  if ! wait_until 60 port_answers "$port"; then
-    echo "zookeeper did not listen on 127.0.0.1:$port within 60 s; see $zk/log/" >&2
+  # serving, not just listening: an 18.16 server that starts before zookeeper serves sessions fails
+  # to load its Replicated tables and exits
+  if ! wait_until 60 zookeeper_serves "$port"; then
+    echo "zookeeper did not serve on 127.0.0.1:$port within 60 s; see $zk/log/" >&2
     tail -20 "$zk/log/stdout.log" >&2 || true
     return 1
   fi

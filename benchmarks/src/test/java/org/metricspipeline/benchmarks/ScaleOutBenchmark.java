@@ -148,6 +148,7 @@ public final class ScaleOutBenchmark {
           }
           long startRows = rows(database);
           long start = System.nanoTime();
+          double cpu0 = cpuSeconds(processes);
           boolean killed = false;
           long deadline = start + TimeUnit.MINUTES.toNanos(15);
           long stored;
@@ -162,6 +163,7 @@ public final class ScaleOutBenchmark {
             Thread.sleep(200);
           }
           double seconds = (System.nanoTime() - start) / 1e9;
+          double cpu = cpuSeconds(processes) - cpu0; // a killed worker's share is lost: a floor
           // let a killed worker's redelivered records land (at-least-once: duplicates are counted)
           Thread.sleep(kill ? 40_000 : 1_000);
           long rows = rows(database);
@@ -182,10 +184,11 @@ public final class ScaleOutBenchmark {
           if (!kill) {
             rates.computeIfAbsent(workers, k -> new ArrayList<>()).add(rate);
           }
-          System.out.printf("  %d worker%s%s: %,.0f points/s (%,.0f items/s)%s | lost %d, duplicates %d"
-              + " | load average %s -> %s%n", workers, workers == 1 ? " " : "s", kill ? " (one killed)" : "",
-              rate, rate / METRICS, one == null || kill ? "" : String.format(", ratio to 1: %.2f", rate / one),
-              total - distinct, rows - distinct, load0, load1);
+          System.out.printf("  %d worker%s%s: %,.0f points/s (%,.0f items/s)%s | workers used %.2f CPUs,"
+              + " %,.0f points per CPU-second | lost %d, duplicates %d | load average %s -> %s%n", workers,
+              workers == 1 ? " " : "s", kill ? " (one killed)" : "", rate, rate / METRICS,
+              one == null || kill ? "" : String.format(", ratio to 1: %.2f", rate / one), cpu / seconds,
+              (Math.min(stored, total) - startRows) / cpu, total - distinct, rows - distinct, load0, load1);
           dropDatabase(store, database);
         }
       }
@@ -266,6 +269,13 @@ public final class ScaleOutBenchmark {
     String t = "scaleout-" + Long.toHexString(System.nanoTime());
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, System.getenv("KAFKA_BOOTSTRAP")))) {
       admin.createTopics(List.of(new NewTopic(t, PARTITIONS, (short) 1))).all().get(60, TimeUnit.SECONDS);
+      // a loaded broker answers "created" before every partition has a leader; publishing earlier
+      // left batches unsent until delivery.timeout.ms (twice, at load averages of 15 to 25)
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (admin.describeTopics(List.of(t)).allTopicNames().get(30, TimeUnit.SECONDS).get(t).partitions().stream()
+          .anyMatch(p -> p.leader() == null || p.leader().isEmpty()) && System.nanoTime() < deadline) {
+        Thread.sleep(200);
+      }
     }
     return t;
   }
@@ -297,6 +307,21 @@ public final class ScaleOutBenchmark {
         p.publishBatch(data.subList(i, Math.min(data.size(), i + 1000))).get(10, TimeUnit.MINUTES);
       }
     }
+  }
+
+  /** CPU time (user + system) the workers have used so far, from /proc (0 where it cannot be read). */
+  private static double cpuSeconds(List<Process> processes) {
+    double total = 0;
+    for (Process p : processes) {
+      try {
+        String stat = Files.readString(Path.of("/proc", Long.toString(p.pid()), "stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        total += (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // utime, stime in clock ticks (USER_HZ 100)
+      } catch (java.io.IOException | RuntimeException e) {
+        // gone (killed) or not Linux
+      }
+    }
+    return total;
   }
 
   private static double median(List<Double> values) {
