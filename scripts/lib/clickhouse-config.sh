@@ -6,6 +6,7 @@
 #   write_clickhouse_config DIR HTTP_PORT TCP_PORT INTERSERVER_PORT [EXTRA_XML]
 #
 # EXTRA_XML is inserted inside <yandex> (the cluster adds remote_servers, macros, zookeeper).
+# CLICKHOUSE_LOG_LEVEL (warning) sets the logger level, e.g. information to follow the DDL worker.
 
 write_clickhouse_config() {
   local dir=$1 http_port=$2 tcp_port=$3 interserver_port=$4 extra=${5:-}
@@ -15,7 +16,7 @@ write_clickhouse_config() {
 <?xml version="1.0"?>
 <yandex>
   <logger>
-    <level>warning</level>
+    <level>${CLICKHOUSE_LOG_LEVEL:-warning}</level>
     <log>$dir/log/clickhouse-server.log</log>
     <errorlog>$dir/log/clickhouse-server.err.log</errorlog>
     <size>100M</size>

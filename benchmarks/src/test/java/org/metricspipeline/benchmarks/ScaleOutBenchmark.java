@@ -39,9 +39,11 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * workers kills one with SIGKILL at 40 % and counts lost and duplicated points. Prints the load
  * average beside every figure.
  *
- * <p>Arguments: {@code [kafka|sqs|both] [items] [consumers, e.g. 1,2,3]}. Environment:
+ * <p>Arguments: {@code [kafka|sqs|both] [items] [consumers, e.g. 1,2,3] [repeats]}: the counts run in
+ * interleaved rounds and the medians are printed with their ratio to one worker. Environment:
  * {@code CLICKHOUSE_CLUSTER_URL}, {@code CLICKHOUSE_CLUSTER}, {@code KAFKA_BOOTSTRAP} (the script
- * starts them).
+ * starts them); {@code SCALEOUT_CGROUP}, a writable cgroup-v1 cpu directory: each worker then runs in
+ * its own child group limited to {@code SCALEOUT_CPUS} CPUs (0.4), as on a small machine of its own.
  */
 public final class ScaleOutBenchmark {
 
@@ -53,6 +55,8 @@ public final class ScaleOutBenchmark {
   private final String cluster = System.getenv().getOrDefault("CLICKHOUSE_CLUSTER", "metrics_cluster");
   private final boolean replicated = !"metrics_shards".equals(cluster);
 
+  private int workerGroups;
+
   private ScaleOutBenchmark() {}
 
   public static void main(String[] args) throws Exception {
@@ -62,15 +66,16 @@ public final class ScaleOutBenchmark {
     for (String c : (args.length > 2 ? args[2] : "1,2,3").split(",")) {
       counts.add(Integer.parseInt(c.trim()));
     }
+    int repeats = args.length > 3 ? Integer.parseInt(args[3]) : 1;
     ScaleOutBenchmark b = new ScaleOutBenchmark();
     List<MetricsData> data = items(items);
     System.out.printf("%d items x %d metrics = %d points, %d series; cluster %s (replicated %s) at %s%n",
         items, METRICS, items * METRICS, HOSTS * METRICS, b.cluster, b.replicated, b.clickhouse);
     if (!mode.equals("sqs")) {
-      b.run("kafka", data, counts);
+      b.run("kafka", data, counts, repeats);
     }
     if (!mode.equals("kafka")) {
-      b.run("sqs", data, counts);
+      b.run("sqs", data, counts, repeats);
     }
   }
 
@@ -96,11 +101,17 @@ public final class ScaleOutBenchmark {
     return out;
   }
 
-  private void run(String mode, List<MetricsData> data, List<Integer> counts) throws Exception {
-    System.out.printf("%n== %s: pipeline processes -> cluster %s%n", mode, cluster);
+  private void run(String mode, List<MetricsData> data, List<Integer> counts, int repeats) throws Exception {
+    String cpus = System.getenv("SCALEOUT_CGROUP") == null ? "no CPU limit"
+        : System.getenv().getOrDefault("SCALEOUT_CPUS", "0.4") + " CPU each (own cgroup)";
+    System.out.printf("%n== %s: pipeline processes (%s) -> cluster %s%n", mode, cpus, cluster);
     Double one = null;
-    List<Integer> runs = new ArrayList<>(counts);
+    List<Integer> runs = new ArrayList<>();
+    for (int r = 0; r < repeats; r++) {
+      runs.addAll(counts); // interleaved rounds: a load change hits every count alike
+    }
     runs.add(-3); // 3 workers, one killed
+    Map<Integer, List<Double>> rates = new java.util.TreeMap<>();
     SQSRestServer sqs = null;
     String endpoint = null;
     if (mode.equals("sqs")) {
@@ -137,6 +148,7 @@ public final class ScaleOutBenchmark {
           }
           long startRows = rows(database);
           long start = System.nanoTime();
+          double cpu0 = cpuSeconds(processes);
           boolean killed = false;
           long deadline = start + TimeUnit.MINUTES.toNanos(15);
           long stored;
@@ -151,6 +163,7 @@ public final class ScaleOutBenchmark {
             Thread.sleep(200);
           }
           double seconds = (System.nanoTime() - start) / 1e9;
+          double cpu = cpuSeconds(processes) - cpu0; // a killed worker's share is lost: a floor
           // let a killed worker's redelivered records land (at-least-once: duplicates are counted)
           Thread.sleep(kill ? 40_000 : 1_000);
           long rows = rows(database);
@@ -168,12 +181,23 @@ public final class ScaleOutBenchmark {
           if (!kill && workers == 1) {
             one = rate;
           }
-          System.out.printf("  %d worker%s%s: %,.0f points/s (%,.0f items/s)%s | lost %d, duplicates %d"
-              + " | load average %s -> %s%n", workers, workers == 1 ? " " : "s", kill ? " (one killed)" : "",
-              rate, rate / METRICS, one == null || kill ? "" : String.format(", ratio to 1: %.2f", rate / one),
-              total - distinct, rows - distinct, load0, load1);
+          if (!kill) {
+            rates.computeIfAbsent(workers, k -> new ArrayList<>()).add(rate);
+          }
+          System.out.printf("  %d worker%s%s: %,.0f points/s (%,.0f items/s)%s | workers used %.2f CPUs,"
+              + " %,.0f points per CPU-second | lost %d, duplicates %d | load average %s -> %s%n", workers,
+              workers == 1 ? " " : "s", kill ? " (one killed)" : "", rate, rate / METRICS,
+              one == null || kill ? "" : String.format(", ratio to 1: %.2f", rate / one), cpu / seconds,
+              (Math.min(stored, total) - startRows) / cpu, total - distinct, rows - distinct, load0, load1);
           dropDatabase(store, database);
         }
+      }
+      double oneMedian = rates.containsKey(1) ? median(rates.get(1)) : Double.NaN;
+      for (Map.Entry<Integer, List<Double>> e : rates.entrySet()) {
+        double m = median(e.getValue());
+        System.out.printf("  median %s, %d worker%s: %,.0f points/s over %d run%s, ratio to 1: %.2f%n", mode,
+            e.getKey(), e.getKey() == 1 ? " " : "s", m, e.getValue().size(), e.getValue().size() == 1 ? "" : "s",
+            m / oneMedian);
       }
     } finally {
       if (sqs != null) {
@@ -184,7 +208,19 @@ public final class ScaleOutBenchmark {
 
   private Process start(String mode, String endpoint, String source, String group, String database)
       throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+    List<String> cmd = new ArrayList<>();
+    String cgroup = System.getenv("SCALEOUT_CGROUP");
+    if (cgroup != null && !cgroup.isBlank()) {
+      // its own cpu cgroup with a CFS quota, like a small machine of its own; the shell joins it before
+      // exec, so the JVM starts inside and sizes its GC and JIT threads for that quota
+      Path cpuGroup = Path.of(cgroup, "w" + (++workerGroups));
+      Files.createDirectories(cpuGroup);
+      long period = Long.parseLong(Files.readString(cpuGroup.resolve("cpu.cfs_period_us")).trim());
+      double cpus = Double.parseDouble(System.getenv().getOrDefault("SCALEOUT_CPUS", "0.4"));
+      Files.writeString(cpuGroup.resolve("cpu.cfs_quota_us"), Long.toString(Math.round(period * cpus)));
+      cmd.addAll(List.of("sh", "-c", "echo $$ > \"$0\"/cgroup.procs && exec \"$@\"", cpuGroup.toString()));
+    }
+    cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx512m", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
         "-Dorg.slf4j.simpleLogger.log.com.clickhouse=error", "-cp", System.getProperty("java.class.path"),
         ScaleOutWorker.class.getName(), mode, endpoint, source, mode.equals("kafka") ? group : "-", clickhouse,
@@ -233,6 +269,13 @@ public final class ScaleOutBenchmark {
     String t = "scaleout-" + Long.toHexString(System.nanoTime());
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, System.getenv("KAFKA_BOOTSTRAP")))) {
       admin.createTopics(List.of(new NewTopic(t, PARTITIONS, (short) 1))).all().get(60, TimeUnit.SECONDS);
+      // a loaded broker answers "created" before every partition has a leader; publishing earlier
+      // left batches unsent until delivery.timeout.ms (twice, at load averages of 15 to 25)
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (admin.describeTopics(List.of(t)).allTopicNames().get(30, TimeUnit.SECONDS).get(t).partitions().stream()
+          .anyMatch(p -> p.leader() == null || p.leader().isEmpty()) && System.nanoTime() < deadline) {
+        Thread.sleep(200);
+      }
     }
     return t;
   }
@@ -264,6 +307,28 @@ public final class ScaleOutBenchmark {
         p.publishBatch(data.subList(i, Math.min(data.size(), i + 1000))).get(10, TimeUnit.MINUTES);
       }
     }
+  }
+
+  /** CPU time (user + system) the workers have used so far, from /proc (0 where it cannot be read). */
+  private static double cpuSeconds(List<Process> processes) {
+    double total = 0;
+    for (Process p : processes) {
+      try {
+        String stat = Files.readString(Path.of("/proc", Long.toString(p.pid()), "stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        total += (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // utime, stime in clock ticks (USER_HZ 100)
+      } catch (java.io.IOException | RuntimeException e) {
+        // gone (killed) or not Linux
+      }
+    }
+    return total;
+  }
+
+  private static double median(List<Double> values) {
+    List<Double> sorted = new ArrayList<>(values);
+    sorted.sort(null);
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 
   private static String loadAverage() {
