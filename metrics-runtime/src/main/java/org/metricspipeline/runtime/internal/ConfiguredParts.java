@@ -22,6 +22,7 @@ import org.metricspipeline.api.IngestionAdapter;
 import org.metricspipeline.api.StorageAdapter;
 import org.metricspipeline.api.VisualizationAdapter;
 import org.metricspipeline.api.spi.AdapterConfig;
+import org.metricspipeline.api.telemetry.SelfMeasuring;
 import org.metricspipeline.api.spi.AdapterRegistry;
 import org.metricspipeline.core.MetricsPipeline;
 import org.metricspipeline.core.PipelineStats;
@@ -79,6 +80,8 @@ public final class ConfiguredParts {
   private final AtomicReference<SelfHealingPipelineGuard> guard = new AtomicReference<>();
   private final AtomicReference<StreamingJob> streaming = new AtomicReference<>();
   private final AtomicReference<VisualizationAdapter> visualization = new AtomicReference<>();
+  private final AtomicReference<MetricsCollector> collector = new AtomicReference<>();
+  private final Map<String, AtomicReference<MetricsPipeline>> pumps = new LinkedHashMap<>();
 
   /**
    * The parts of {@code config}.
@@ -135,6 +138,32 @@ public final class ConfiguredParts {
   public Optional<StorageAdapter> storage(String pipeline) {
     AtomicReference<StorageAdapter> ref = storages.get(pipeline);
     return ref == null ? Optional.empty() : Optional.ofNullable(ref.get());
+  }
+
+  /** The pipeline polling the channel of this part ({@code http}, {@code channel.P.<provider>}), once started. */
+  public Optional<MetricsPipeline> channelPipeline(String part) {
+    AtomicReference<MetricsPipeline> ref = pumps.get(part);
+    return ref == null ? Optional.empty() : Optional.ofNullable(ref.get());
+  }
+
+  /** The HTTP server once it runs. */
+  public Optional<HttpIngestionAdapter> httpServer() {
+    return Optional.ofNullable(http.get());
+  }
+
+  /** The visualization adapter once it runs. */
+  public Optional<VisualizationAdapter> visualization() {
+    return Optional.ofNullable(visualization.get());
+  }
+
+  /** The guard once it runs. */
+  public Optional<SelfHealingPipelineGuard> guard() {
+    return Optional.ofNullable(guard.get());
+  }
+
+  /** The guard's collector once it runs. */
+  public Optional<MetricsCollector> collector() {
+    return Optional.ofNullable(collector.get());
   }
 
   /** The pipeline whose {@code http} channel the server is: the one declaring it, else the first. */
@@ -207,6 +236,7 @@ public final class ConfiguredParts {
   /** A channel and the pipeline polling it into the store of {@code p}. */
   private void addChannel(PipelineConfig p, ProviderConfig c, String name) {
     AtomicReference<MetricsPipeline> pump = new AtomicReference<>();
+    pumps.put(name, pump);
     parts.add(Part.of(name, PartKind.CHANNEL, List.of("pipeline." + p.name()), pipelineStopTimeout(p),
         () -> {
           IngestionAdapter channel = registry.createIngestion(c.provider(), c.adapterConfig());
@@ -270,6 +300,7 @@ public final class ConfiguredParts {
       deps.add("visualization");
     }
     AtomicReference<MetricsPipeline> pump = new AtomicReference<>();
+    pumps.put("http", pump);
     parts.add(Part.of("http", PartKind.HTTP_SERVER, deps, pipelineStopTimeout(p), () -> {
       HttpIngestionAdapter.Builder b = HttpIngestionAdapter.builder().host(h.bindAddress()).port(h.port())
           .storage(storages.get(p.name()).get()).clock(clock).endpoints(List.of(statusEndpoint));
@@ -363,10 +394,20 @@ public final class ConfiguredParts {
       guard.set(built);
     }, () -> guard.get().close(), () -> Map.of("components", guard.get().componentNames(),
         "overall_health", guard.get().getSystemStatus().overall().toString().toLowerCase(java.util.Locale.ROOT))));
-    AtomicReference<MetricsCollector> collector = new AtomicReference<>();
     parts.add(Part.of("collector", PartKind.COLLECTOR, List.of("guard"), () -> {
-      MetricsCollector c = MetricsCollector.builder(pipelines.get(first).get()).guard(guard.get()).clock(clock)
-          .interval(g.collectorInterval()).baselines(baselines.get()).build();
+      MetricsCollector.Builder cb = MetricsCollector.builder(pipelines.get(first).get()).guard(guard.get()).clock(clock)
+          .interval(g.collectorInterval()).baselines(baselines.get());
+      // the channels are polled by pipelines of their own: their figures are recorded under their part names
+      channels.forEach((name, channel) -> {
+        if (channel instanceof SelfMeasuring s) {
+          cb.component(name, s);
+        }
+      });
+      HttpIngestionAdapter server = http.get();
+      if (server != null) {
+        cb.component("http", server);
+      }
+      MetricsCollector c = cb.build();
       guardEndpoints.set(GuardEndpoints.builder(guard.get()).collector(c).baselines(baselines.get()).build());
       c.startCollection();
       collector.set(c);
