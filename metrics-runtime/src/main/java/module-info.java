@@ -9,7 +9,7 @@ module org.metricspipeline.runtime {
   requires transitive org.metricspipeline.guard;
   requires transitive org.metricspipeline.adapters.http;
   requires org.metricspipeline.adapters.memory;
-  requires com.fasterxml.jackson.databind;
+  requires transitive com.fasterxml.jackson.databind; // ApiClient answers JsonNode
   requires com.fasterxml.jackson.dataformat.yaml;
   requires java.net.http;
   requires org.slf4j;

@@ -1,5 +1,6 @@
 package org.metricspipeline.cli;
 
+import org.metricspipeline.runtime.ApiClient;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

@@ -57,6 +57,7 @@ class StreamingSinkIT {
         "    metric: it_request",
         "    window: {type: tumbling, duration: 1 minute}",
         "    group_by: [host]",
+        "    watermark: 5 minutes", // the items may reach the job in any order: none is late
         "streaming:",
         "  sink:",
         "    provider: clickhouse",
