@@ -380,6 +380,17 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void problemsNameTheLineThatDeclaresTheFieldInTheFileItCameFrom() {
+    write(dir, "platform.yaml", PLATFORM);
+    write(dir, "environments/dev.yaml", "# dev\nhttp:\n  rate_limits:\n    general: 0\n  port: lots\n");
+    ConfigException e = problems(loader(dir, env()).env("dev").build());
+    assertThat(e.problems()).extracting(ConfigProblem::path, ConfigProblem::line)
+        .contains(org.assertj.core.groups.Tuple.tuple("http.rate_limits.general", 4),
+            org.assertj.core.groups.Tuple.tuple("http.port", 5));
+    assertThat(e.problems().get(0).toString()).contains("dev.yaml:");
+  }
+
+  @Test
   void problemsRenderInSeed001sErrorBody() {
     write(dir, "platform.yaml", "pipelines: {main: {batch: {batch_size: 0}}}\n");
     ConfigException e = problems(loader(dir, env()).build());
@@ -388,7 +399,7 @@ class ConfigLoaderTest {
         "type", "ConfigurationError",
         "message", "Invalid configuration parameter",
         "details", Map.of("parameter", "pipelines.main.batch.batch_size", "value", "0",
-            "constraint", "must be between 1 and 100000", "file", dir.resolve("platform.yaml").toString()),
+            "constraint", "must be between 1 and 100000", "file", dir.resolve("platform.yaml").toString(), "line", 1),
         "timestamp", "2026-01-01T00:00:00Z")));
   }
 }

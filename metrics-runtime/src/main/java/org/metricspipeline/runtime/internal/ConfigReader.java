@@ -92,7 +92,7 @@ public final class ConfigReader {
     Optional<GuardConfig> guard = guard(tree.get("guard"));
     HttpConfig http = http(values.at(root.map("http"), "http", "http"));
     if (!problems.isEmpty()) {
-      throw new ConfigException(problems);
+      throw new ConfigException(withLines(problems));
     }
     return new RuntimeConfig(pipelines, eventTypes, aggregations, visualization, guard, http, secrets, merged.files());
   }
@@ -144,6 +144,16 @@ public final class ConfigReader {
   }
 
   /** A backend with no secrets, used where none may be referenced or none could be built. */
+  /** Each problem found in a file with the line that declares its field (or the nearest declared parent). */
+  private List<ConfigProblem> withLines(List<ConfigProblem> found) {
+    List<ConfigProblem> out = new ArrayList<>(found.size());
+    for (ConfigProblem p : found) {
+      boolean fromHere = !p.source().isEmpty() && p.source().equals(merged.originOf(p.path()));
+      out.add(p.line() == 0 && fromHere ? p.withLine(merged.lineOf(p.path())) : p);
+    }
+    return out;
+  }
+
   private static final class NoSecrets implements SecretResolver {
     @Override
     public Optional<String> lookup(String key) {
