@@ -4,6 +4,7 @@ module org.metricspipeline.examples {
   requires org.metricspipeline.adapters.http;
   requires org.metricspipeline.adapters.clickhouse;
   requires org.metricspipeline.guard;
+  requires org.metricspipeline.runtime;
   requires org.metricspipeline.micrometer;
   requires jdk.httpserver;
   requires info.picocli;

@@ -1,18 +1,11 @@
 package org.metricspipeline.examples;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -28,6 +21,7 @@ import org.metricspipeline.guard.GuardConfigException;
 import org.metricspipeline.guard.GuardEndpoints;
 import org.metricspipeline.guard.MetricsCollector;
 import org.metricspipeline.guard.SelfHealingPipelineGuard;
+import org.metricspipeline.runtime.ApiClient;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -58,8 +52,6 @@ public final class GuardCli implements Callable<Integer> {
   static final int USAGE = 2;
   /** Exit code: the guard could not be reached or answered an error. */
   static final int UNREACHABLE = 3;
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   @Option(names = "--config", paramLabel = "FILE", description = "YAML config (see the README's config reference)")
   Path config;
@@ -135,34 +127,15 @@ public final class GuardCli implements Callable<Integer> {
     String bearer = token != null ? token : cfg.bearerTokens().stream().findFirst().orElse(null);
     String path = mode.status ? "/api/v1/status" : mode.alerts ? "/api/v1/alerts"
         : mode.baselines ? "/api/v1/baselines" : "/api/v1/analyze/" + mode.analyze;
-    HttpResponse<String> response;
-    try {
-      HttpRequest.Builder rb = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10));
-      if (bearer != null) {
-        rb.header("Authorization", "Bearer " + bearer);
-      }
-      response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
-          .send(rb.build(), HttpResponse.BodyHandlers.ofString());
-    } catch (ConnectException e) {
-      err.println("no guard answers at " + base + " (is one running? start it with: guard --config FILE --daemon)");
-      return UNREACHABLE;
-    } catch (IOException e) {
-      err.println("asking the guard at " + base + " failed: " + e);
-      return UNREACHABLE;
-    }
     JsonNode body;
     try {
-      body = JSON.readTree(response.body());
-    } catch (IOException e) {
-      err.println("the guard at " + base + " answered " + response.statusCode() + " without JSON");
+      body = new ApiClient(base, Optional.ofNullable(bearer), "java -jar metrics-examples.jar guard --config FILE --daemon")
+          .get(path);
+    } catch (ApiClient.ApiException e) {
+      err.println(e.getMessage());
       return UNREACHABLE;
     }
-    if (response.statusCode() >= 300) {
-      err.println("the guard answered " + response.statusCode() + ": "
-          + Optional.ofNullable(body.path("error").path("message").textValue()).orElse(response.body()));
-      return UNREACHABLE;
-    }
-    out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(body));
+    out.println(ApiClient.pretty(body));
     if (mode.status) {
       String overall = body.path("overall_health").asText();
       return overall.equals("critical") || overall.equals("failed") ? UNHEALTHY : 0;

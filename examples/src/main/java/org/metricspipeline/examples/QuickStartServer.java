@@ -1,22 +1,29 @@
 package org.metricspipeline.examples;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 import org.metricspipeline.adapters.http.AckMode;
 import org.metricspipeline.adapters.http.HttpIngestionAdapter;
 import org.metricspipeline.adapters.memory.InMemoryStorageAdapter;
@@ -27,30 +34,35 @@ import org.metricspipeline.api.MetricsData;
 import org.metricspipeline.api.VisualizationSpec;
 import org.metricspipeline.core.JobStatus;
 import org.metricspipeline.core.MetricsPipeline;
-import org.metricspipeline.core.OverflowPolicy;
 import org.metricspipeline.core.PipelineStats;
 import org.metricspipeline.core.SyntheticData;
-import org.metricspipeline.guard.AlertNotifier;
-import org.metricspipeline.guard.GuardEndpoints;
 import org.metricspipeline.guard.MetricsCollector;
 import org.metricspipeline.guard.SelfHealingPipelineGuard;
+import org.metricspipeline.runtime.ConfigLoader;
+import org.metricspipeline.runtime.Orchestrator;
+import org.metricspipeline.runtime.PipelineRuntime;
+import org.metricspipeline.runtime.RuntimeConfig;
+import org.metricspipeline.runtime.SampleConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The quick start's serve mode (what {@code java -jar metrics-examples.jar} does by default): a
- * pipeline whose ingestion channel is the HTTP adapter, on the in-memory store with rollups, serving the API on {@code 127.0.0.1:<port>} until
- * closed. Optionally fed the quick start's synthetic hour first (through {@code processBatch}, then
- * rolled up), so every query endpoint has something to answer. It also serves the built-in
- * dashboards, with {@link QuickStartDashboard} at {@link #dashboardUri()}: the synthetic data, and
- * the pipeline's and the guard's own metrics as the guard's {@link MetricsCollector} records them
- * through the pipeline every {@link #COLLECTOR_INTERVAL}.
+ * The quick start's serve mode (what {@code java -jar metrics-examples.jar} does by default): the
+ * sample config ({@link SampleConfig}, what {@code metrics-pipeline sample-config} writes) run by a
+ * {@link PipelineRuntime}, its flags mapped to config overrides ({@link #overrides}). That is a
+ * pipeline whose ingestion channel is the HTTP server, on the durable in-memory store with rollups,
+ * serving the API on {@code 127.0.0.1:<port>} until closed, with the built-in dashboards and the
+ * guard and its collector. Optionally fed the quick start's synthetic hour first (through
+ * {@code processBatch}, then rolled up), so every query endpoint has something to answer. It serves
+ * {@link QuickStartDashboard} at {@link #dashboardUri()}: the synthetic data, and the pipeline's and
+ * the guard's own metrics as the guard's {@link MetricsCollector} records them through the pipeline
+ * every {@link #COLLECTOR_INTERVAL}.
  *
  * <p>{@link #examples()} are the requests printed as {@code curl} commands; ingestion requests are
  * acknowledged once stored ({@link AckMode#STORED}, the default), so a query right after them sees
  * their points; {@code --ack accepted} answers 202 once validated and queued instead.
- * {@link #close()} stops the pipeline gracefully (storing everything accepted), then closes the
- * server and the store, and logs what the stop flushed.
+ * {@link #close()} stops the runtime gracefully (storing everything accepted, then closing the
+ * server and the store, in reverse start order), and logs what the stop flushed.
  */
 final class QuickStartServer implements AutoCloseable {
 
@@ -58,22 +70,28 @@ final class QuickStartServer implements AutoCloseable {
   static final int DEFAULT_PORT = HttpIngestionAdapter.DEFAULT_PORT;
   /** Where the store keeps its data when {@code --data-dir} is not given ({@code none}: memory only). */
   static final String DEFAULT_DATA_DIR = "./metrics-data";
-  /** How often the guard checks the pipeline, its store and its channel. */
+  /** How often the guard checks the pipeline, its store and its channel (the sample config's). */
   static final Duration GUARD_CHECK_INTERVAL = Duration.ofSeconds(10);
-  /** How often the guard's collector records the pipeline's figures as metrics. */
+  /** How often the guard's collector records the pipeline's figures as metrics (the sample config's). */
   static final Duration COLLECTOR_INTERVAL = Duration.ofSeconds(15);
   /** The metric the printed ingestion examples send (and the raw query reads back). */
   static final String DEMO_METRIC = "room_temperature";
   /** The metric the printed {@code /api/v1/ingest} example sends. */
   static final String DEMO_ITEM_METRIC = "room_humidity";
+  /** The sample config's pipeline. */
+  static final String PIPELINE = "main";
+  /** Prefix of the overrides of that pipeline's settings. */
+  private static final String PIPELINE_OVERRIDE = ConfigLoader.ENV_PREFIX + "PIPELINES__" + PIPELINE.toUpperCase(Locale.ROOT);
 
   private static final Logger LOG = LoggerFactory.getLogger(QuickStartServer.class);
 
+  private final PipelineRuntime runtime;
   private final InMemoryStorageAdapter storage;
   private final InMemoryVisualizationAdapter charts;
   private final Dashboard dashboard;
   private final HttpIngestionAdapter http;
   private final MetricsPipeline pipeline;
+  private final MetricsPipeline httpPipeline;
   private final SelfHealingPipelineGuard guard;
   private final MetricsCollector collector;
   private final List<Example> examples;
@@ -82,86 +100,91 @@ final class QuickStartServer implements AutoCloseable {
   private final Object closeLock = new Object();
   private boolean closing;
 
-  private QuickStartServer(InMemoryStorageAdapter storage, InMemoryVisualizationAdapter charts, Dashboard dashboard,
-      HttpIngestionAdapter http, MetricsPipeline pipeline, SelfHealingPipelineGuard guard, MetricsCollector collector,
-      List<Example> examples, Fed fed) {
-    this.guard = guard;
-    this.collector = collector;
-    this.fed = fed;
-    this.storage = storage;
-    this.charts = charts;
+  private QuickStartServer(PipelineRuntime runtime, Dashboard dashboard, List<Example> examples, Fed fed) {
+    this.runtime = runtime;
+    this.storage = (InMemoryStorageAdapter) runtime.storage(PIPELINE).orElseThrow();
+    this.charts = (InMemoryVisualizationAdapter) runtime.visualization().orElseThrow();
+    this.http = runtime.httpServer().orElseThrow();
+    this.pipeline = runtime.pipeline(PIPELINE).orElseThrow();
+    this.httpPipeline = runtime.channelPipeline("http").orElseThrow();
+    this.guard = runtime.guard().orElseThrow();
+    this.collector = runtime.collector().orElseThrow();
     this.dashboard = dashboard;
-    this.http = http;
-    this.pipeline = pipeline;
     this.examples = examples;
+    this.fed = fed;
   }
 
   /**
-   * Starts the store, the HTTP adapter on {@code options.port()} (0: any free port) and the pipeline,
-   * feeds the synthetic data when asked, and returns once the server answers.
+   * Starts the sample config with {@code options} as overrides (the HTTP server on
+   * {@code options.port()}, 0: any free port), feeds the synthetic data when asked, and returns once
+   * the server answers.
+   *
+   * @throws org.metricspipeline.runtime.OrchestratorException naming the part that failed to start
+   *     (what was started is stopped again)
    */
   static QuickStartServer start(ServeOptions options) {
     Objects.requireNonNull(options, "options");
     Clock clock = options.data().clock();
-    InMemoryStorageAdapter.Builder storageBuilder = InMemoryStorageAdapter.builder().maxPoints(options.maxPoints());
-    options.dataDir().ifPresent(storageBuilder::dataDir);
-    InMemoryStorageAdapter storage = storageBuilder.build();
-    // The built-in dashboards: pages and data endpoints mounted on the same server.
-    InMemoryVisualizationAdapter charts = InMemoryVisualizationAdapter.builder().storage(storage).clock(clock).build();
-    Dashboard dashboard = QuickStartDashboard.create(charts, options.extraCharts());
-    // the guard is built after the pipeline, which is built after the server: its endpoints are mounted
-    // now and answer once it is set
-    AtomicReference<GuardEndpoints> guardEndpoints = new AtomicReference<>();
-    HttpIngestionAdapter http;
+    PipelineRuntime runtime = PipelineRuntime.builder(sampleConfig(options)).clock(clock).build().start();
     try {
-      HttpIngestionAdapter.Builder hb = HttpIngestionAdapter.builder()
-          .port(options.port())
-          .storage(storage)
-          .endpoints(charts.endpoints())
-          .ackMode(options.ack())
-          .clock(clock)
-          // GET /health reports the pipeline once it is built (MetricsPipeline.Builder#build tells the
-          // adapter); the guard's GET /health, /metrics and /api/v1/* replace it
-          .endpoints(GuardEndpoints.deferred(guardEndpoints::get));
-      if (!options.rateLimits()) {
-        hb.noRateLimits();
-      }
-      http = hb.build();
-    } catch (RuntimeException e) {
-      charts.close();
-      storage.close();
-      throw e;
-    }
-    MetricsPipeline pipeline = MetricsPipeline.builder()
-        .storage(storage)
-        .ingestion(http)
-        .processingInterval(EmbeddedStack.PROCESSING_INTERVAL)
-        .overflowPolicy(OverflowPolicy.block(EmbeddedStack.PRODUCER_WAIT))
-        .clock(clock)
-        .rollups(QuickStart.ROLLUPS)
-        .build();
-    pipeline.startProcessing();
-    SelfHealingPipelineGuard guard = SelfHealingPipelineGuard.builder().pipeline(pipeline).clock(clock)
-        .checkInterval(GUARD_CHECK_INTERVAL).notifier(AlertNotifier.log()).build();
-    MetricsCollector collector = MetricsCollector.builder(pipeline).guard(guard).clock(clock)
-        .interval(COLLECTOR_INTERVAL).build();
-    guardEndpoints.set(GuardEndpoints.builder(guard).collector(collector).build());
-    QuickStartServer server;
-    try {
+      InMemoryStorageAdapter storage = (InMemoryStorageAdapter) runtime.storage(PIPELINE).orElseThrow();
+      Dashboard dashboard = QuickStartDashboard.create(
+          (InMemoryVisualizationAdapter) runtime.visualization().orElseThrow(), options.extraCharts());
       // a store loaded from its data directory already holds data: feeding the hour again would repeat it
-      Fed fed = options.synthetic() && storage.loadedPoints() == 0 ? feed(pipeline, options.data()) : null;
-      guard.startMonitoring();
-      collector.startCollection();
-      server = new QuickStartServer(storage, charts, dashboard, http, pipeline, guard, collector,
-          examples(http.uri(), clock.instant(), fed), fed);
+      Fed fed = options.synthetic() && storage.loadedPoints() == 0
+          ? feed(runtime.pipeline(PIPELINE).orElseThrow(), options.data()) : null;
+      return new QuickStartServer(runtime, dashboard,
+          examples(runtime.httpUri().orElseThrow(), clock.instant(), fed), fed);
     } catch (RuntimeException e) {
-      collector.close();
-      guard.close();
-      pipeline.close();
-      charts.close();
+      runtime.close();
       throw e;
     }
-    return server;
+  }
+
+  /**
+   * The sample config, loaded from a copy written to a temporary directory, with the process's
+   * {@code METRICS_PIPELINE__...} environment overrides and then {@code options}' ones.
+   */
+  static RuntimeConfig sampleConfig(ServeOptions options) {
+    Map<String, String> variables = new HashMap<>(System.getenv());
+    variables.putAll(overrides(options));
+    Path dir = null;
+    try {
+      dir = SampleConfig.write(Files.createTempDirectory("metrics-quickstart-config-"));
+      return ConfigLoader.builder().configDir(dir).environmentVariables(variables).build().load();
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing the sample config to a temporary directory", e);
+    } finally {
+      if (dir != null) {
+        deleteQuietly(dir);
+      }
+    }
+  }
+
+  /**
+   * The serve flags as overrides of the sample config, in the form of {@link ConfigLoader}'s
+   * environment variables: {@code --port} sets {@code http.port}, {@code --rate-limits off}
+   * {@code http.rate_limits.enabled}, {@code --ack} the http channel's {@code ack-mode},
+   * {@code --max-points} and {@code --data-dir} the memory store's {@code max-points} and
+   * {@code data-dir}.
+   */
+  static Map<String, String> overrides(ServeOptions options) {
+    Map<String, String> o = new LinkedHashMap<>();
+    o.put(ConfigLoader.ENV_PREFIX + "HTTP__PORT", Integer.toString(options.port()));
+    o.put(ConfigLoader.ENV_PREFIX + "HTTP__RATE_LIMITS__ENABLED", Boolean.toString(options.rateLimits()));
+    o.put(PIPELINE_OVERRIDE + "__CHANNELS__0__OPTIONS__ACK_MODE", options.ack().wireName());
+    o.put(PIPELINE_OVERRIDE + "__STORAGE__OPTIONS__MAX_POINTS", Long.toString(options.maxPoints()));
+    o.put(PIPELINE_OVERRIDE + "__STORAGE__OPTIONS__DATA_DIR",
+        options.dataDir().map(Path::toString).orElse("none"));
+    return o;
+  }
+
+  private static void deleteQuietly(Path dir) {
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    } catch (IOException e) {
+      LOG.debug("could not delete the temporary copy of the sample config {}", dir, e);
+    }
   }
 
   /**
@@ -292,9 +315,19 @@ final class QuickStartServer implements AutoCloseable {
     return result;
   }
 
-  /** The pipeline's counters. */
+  /**
+   * The counters of the sample config's pipeline and of the one polling the HTTP channel into the
+   * same store, added up: everything the quick start stored, fed, ingested or collected.
+   */
   PipelineStats stats() {
-    return pipeline.stats();
+    return plus(pipeline.stats(), httpPipeline.stats());
+  }
+
+  private static PipelineStats plus(PipelineStats a, PipelineStats b) {
+    return new PipelineStats(a.received() + b.received(), a.accepted() + b.accepted(), a.rejected() + b.rejected(),
+        a.overflowed() + b.overflowed(), a.stored() + b.stored(), a.pointsStored() + b.pointsStored(),
+        a.retries() + b.retries(), a.deadLettered() + b.deadLettered(), a.nacked() + b.nacked(),
+        a.queueDepth() + b.queueDepth(), a.inFlight() + b.inFlight(), a.lost() + b.lost());
   }
 
   /**
@@ -329,6 +362,9 @@ final class QuickStartServer implements AutoCloseable {
         + COLLECTOR_INTERVAL.toSeconds() + "s; all dashboards: " + uri() + "/dashboards)");
     out.println("The guard watches " + guard.componentNames() + " every " + GUARD_CHECK_INTERVAL.toSeconds()
         + "s: GET /health, GET /metrics (Prometheus), GET /api/v1/status, /api/v1/alerts, /api/v1/metrics");
+    out.println("Runs the sample config (metrics-pipeline sample-config DIR writes it; metrics-pipeline run"
+        + " --config-dir DIR runs it the same way): " + runtime.startOrder().size() + " parts " + runtime.startOrder()
+        + ", status: GET " + uri() + Orchestrator.STATUS_PATH);
     out.println("Try:");
     for (Example e : examples) {
       out.println("  " + e.curl());
@@ -355,17 +391,13 @@ final class QuickStartServer implements AutoCloseable {
     }
     URI address = http.uri();
     try {
-      collector.close();
-      guard.close();
-      PipelineStats before = pipeline.stats();
-      pipeline.stopProcessing().join();
-      PipelineStats after = pipeline.stats();
+      PipelineStats before = stats();
+      runtime.close();
+      PipelineStats after = stats();
       LOG.info("Stopped gracefully: flushed {} items ({} points) that were queued or in flight; "
               + "stored {} items ({} points) in total, rejected {}, dead-lettered {}",
           after.stored() - before.stored(), after.pointsStored() - before.pointsStored(),
           after.stored(), after.pointsStored(), after.rejected(), after.deadLettered());
-      pipeline.close();
-      charts.close();
       LOG.info("HTTP server on {} closed", address);
     } finally {
       closed.countDown();

@@ -60,7 +60,7 @@ class GuardCliTest {
   @Test
   void noGuardRunningExits3WithAHint() {
     assertThat(run("--status", "--url", "http://127.0.0.1:1")).isEqualTo(GuardCli.UNREACHABLE);
-    assertThat(err()).contains("no guard answers at http://127.0.0.1:1", "--daemon");
+    assertThat(err()).contains("nothing answers at http://127.0.0.1:1", "guard --config FILE --daemon");
   }
 
   @Test

@@ -35,6 +35,8 @@ import org.metricspipeline.api.query.Aggregation;
 import org.metricspipeline.api.query.AggregationQuery;
 import org.metricspipeline.examples.QuickStartServer.Example;
 import org.metricspipeline.examples.QuickStartServer.ServeOptions;
+import org.metricspipeline.runtime.PipelineConfig;
+import org.metricspipeline.runtime.RuntimeConfig;
 import org.metricspipeline.testkit.MutableClock;
 
 /** Serve mode in-process on a free loopback port, driven by the JDK's HTTP client. */
@@ -289,6 +291,23 @@ class QuickStartServerTest {
     server.close();
     assertThat(server.channelItems("acked")).isZero();
     assertThat(server.stats().queueDepth()).isZero();
+  }
+
+  @Test
+  void theServeFlagsAreOverridesOfTheSampleConfig() {
+    RuntimeConfig config = QuickStartServer.sampleConfig(ServeOptions.parse(new String[] {"--serve", "--port", "9091",
+        "--ack", "accepted", "--rate-limits", "off", "--max-points", "1000", "--data-dir", "none"}, CLOCK));
+    assertThat(config.http().port()).isEqualTo(9091);
+    assertThat(config.http().rateLimits()).isEmpty();
+    PipelineConfig main = config.requirePipeline(QuickStartServer.PIPELINE);
+    assertThat(main.channels().get(0).options()).containsEntry("ack-mode", "accepted");
+    assertThat(main.storage().options()).containsEntry("max-points", "1000").containsEntry("data-dir", "none");
+
+    RuntimeConfig defaults = QuickStartServer.sampleConfig(ServeOptions.parse(new String[0], CLOCK));
+    assertThat(defaults.http().port()).isEqualTo(QuickStartServer.DEFAULT_PORT);
+    assertThat(defaults.http().rateLimits()).isNotEmpty();
+    assertThat(defaults.requirePipeline(QuickStartServer.PIPELINE).storage().options())
+        .containsEntry("data-dir", QuickStartServer.DEFAULT_DATA_DIR);
   }
 
   @Test

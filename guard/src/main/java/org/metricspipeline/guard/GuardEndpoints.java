@@ -157,7 +157,8 @@ public final class GuardEndpoints {
 
   private List<Measurement> measurements() {
     List<Measurement> all = new ArrayList<>();
-    Telemetry.gather(guard.pipeline().orElse(null), guard, jvm).values().forEach(all::addAll);
+    Telemetry.gather(guard.pipeline().orElse(null), guard, jvm, collector == null ? Map.of() : collector.components())
+        .values().forEach(all::addAll);
     return all;
   }
 

@@ -19,6 +19,7 @@ import org.metricspipeline.api.MetricsData;
 import org.metricspipeline.api.query.MetricsQuery;
 import org.metricspipeline.api.query.TimeRange;
 import org.metricspipeline.api.telemetry.Measurement;
+import org.metricspipeline.api.telemetry.SelfMeasuring;
 import org.metricspipeline.core.MetricsPipeline;
 import org.metricspipeline.guard.internal.Telemetry;
 import org.slf4j.Logger;
@@ -65,6 +66,7 @@ public final class MetricsCollector implements AutoCloseable {
   private final Duration interval;
   private final boolean jvm;
   private final Baselines baselines; // may be null
+  private final Map<String, SelfMeasuring> components;
   private final Map<String, Double> lastCounters = new java.util.concurrent.ConcurrentHashMap<>();
   private final Object lock = new Object();
   private ScheduledExecutorService scheduler;
@@ -76,6 +78,7 @@ public final class MetricsCollector implements AutoCloseable {
     this.interval = b.interval;
     this.jvm = b.jvm;
     this.baselines = b.baselines;
+    this.components = Map.copyOf(b.components);
   }
 
   /** A builder recording through {@code pipeline}. */
@@ -99,6 +102,11 @@ public final class MetricsCollector implements AutoCloseable {
         }
       }, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
+  }
+
+  /** The components recorded beside the pipeline's ({@link Builder#component}), for the Prometheus endpoint. */
+  Map<String, SelfMeasuring> components() {
+    return components;
   }
 
   /** Stops collecting. */
@@ -142,7 +150,7 @@ public final class MetricsCollector implements AutoCloseable {
   /** Records every current figure of the pipeline, its adapters, the guard and the JVM, one item per component. */
   public CompletableFuture<MetricsBatchResult> collect() {
     List<MetricsData> items = new ArrayList<>();
-    for (Map.Entry<String, List<Measurement>> e : Telemetry.gather(pipeline, guard, jvm).entrySet()) {
+    for (Map.Entry<String, List<Measurement>> e : Telemetry.gather(pipeline, guard, jvm, components).entrySet()) {
       List<Metric> metrics = new ArrayList<>();
       for (Measurement m : e.getValue()) {
         metrics.add(metric(e.getKey(), m.name(), m.value(), m.labels()));
@@ -294,6 +302,7 @@ public final class MetricsCollector implements AutoCloseable {
     private Duration interval = DEFAULT_INTERVAL;
     private boolean jvm = true;
     private Baselines baselines;
+    private final Map<String, SelfMeasuring> components = new LinkedHashMap<>();
 
     private Builder(MetricsPipeline pipeline) {
       this.pipeline = pipeline;
@@ -327,6 +336,20 @@ public final class MetricsCollector implements AutoCloseable {
      */
     public Builder baselines(Baselines baselines) {
       this.baselines = Objects.requireNonNull(baselines, "baselines");
+      return this;
+    }
+
+    /**
+     * Also records the figures of this component under its name: a channel polled by another
+     * pipeline than the collector's (as a runtime's HTTP server is), or any part that measures itself.
+     */
+    public Builder component(String name, SelfMeasuring source) {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(source, "source");
+      if (name.isBlank()) {
+        throw new IllegalArgumentException("component name must not be blank");
+      }
+      components.put(name, source);
       return this;
     }
 

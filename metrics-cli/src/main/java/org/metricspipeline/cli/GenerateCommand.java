@@ -1,5 +1,6 @@
 package org.metricspipeline.cli;
 
+import org.metricspipeline.runtime.ApiClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.time.Clock;
@@ -87,7 +88,7 @@ final class GenerateCommand implements Callable<Integer> {
     for (MetricsData item : SyntheticData.series(metric, p, start, span, step, seed)) {
       items.add(labels.isEmpty() ? item : withLabels(item));
     }
-    ApiClient api = new ApiClient(baseUrl, Optional.ofNullable(token));
+    ApiClient api = new ApiClient(baseUrl, Optional.ofNullable(token), StatusCommand.RUN_HINT);
     long stored = 0;
     long refused = 0;
     String firstRefusal = null;

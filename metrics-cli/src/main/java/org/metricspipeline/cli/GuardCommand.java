@@ -1,5 +1,6 @@
 package org.metricspipeline.cli;
 
+import org.metricspipeline.runtime.ApiClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.util.Optional;
@@ -45,7 +46,7 @@ final class GuardCommand implements Callable<Integer> {
   public Integer call() {
     String path = mode.status ? "/api/v1/status" : mode.alerts ? "/api/v1/alerts"
         : mode.baselines ? "/api/v1/baselines" : "/api/v1/analyze/" + mode.analyze;
-    JsonNode body = new ApiClient(url, Optional.ofNullable(token)).get(path);
+    JsonNode body = new ApiClient(url, Optional.ofNullable(token), StatusCommand.RUN_HINT).get(path);
     parent.out.println(ApiClient.pretty(body));
     if (mode.status) {
       String overall = body.path("overall_health").asText();

@@ -1,5 +1,6 @@
 package org.metricspipeline.cli;
 
+import org.metricspipeline.runtime.ApiClient;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
 package org.metricspipeline.cli;
 
+import org.metricspipeline.runtime.ApiClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.util.Optional;
@@ -17,6 +18,8 @@ final class StatusCommand implements Callable<Integer> {
 
   /** The address asked when {@code --url} is not given. */
   static final String DEFAULT_URL = "http://127.0.0.1:8080";
+  /** What starts the server the client subcommands ask, shown when nothing answers. */
+  static final String RUN_HINT = "metrics-pipeline run --config-dir DIR";
 
   @ParentCommand
   MetricsPipelineCommand parent;
@@ -30,7 +33,7 @@ final class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    JsonNode status = new ApiClient(url, Optional.ofNullable(token)).get(Orchestrator.STATUS_PATH);
+    JsonNode status = new ApiClient(url, Optional.ofNullable(token), RUN_HINT).get(Orchestrator.STATUS_PATH);
     parent.out.println(ApiClient.pretty(status));
     boolean running = status.path("state").asText().equals("running");
     for (JsonNode part : status.path("parts")) {

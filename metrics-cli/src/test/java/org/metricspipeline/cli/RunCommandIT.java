@@ -1,5 +1,6 @@
 package org.metricspipeline.cli;
 
+import org.metricspipeline.runtime.ApiClient;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -55,6 +56,14 @@ class RunCommandIT {
     assertThat(MetricsPipelineCommand.run(new String[] {"sample-config", config.toString()}, System.out, System.err))
         .isZero();
     Files.writeString(config.resolve("environments/it.yaml"), itEnv);
+    return config;
+  }
+
+  /** A config directory whose platform.yaml holds these lines. */
+  private Path platformConfig(String... lines) throws Exception {
+    Path config = dir.resolve("config");
+    Files.createDirectories(config);
+    Files.writeString(config.resolve("platform.yaml"), String.join("\n", lines) + "\n");
     return config;
   }
 
@@ -141,6 +150,33 @@ class RunCommandIT {
   }
 
   @Test
+  void clickHouseAtAClosedPortFailsItsStoragePartRollsBackAndExits1NamingIt() throws Exception {
+    int closed;
+    try (ServerSocket probe = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      closed = probe.getLocalPort(); // nothing listens there once the socket is closed
+    }
+    Path config = platformConfig(
+        "pipelines:",
+        "  local:",
+        "    storage: {provider: memory}",
+        "  remote:",
+        "    storage:",
+        "      provider: clickhouse",
+        "      options: {url: \"http://127.0.0.1:" + closed + "\", connect-timeout: 2s, socket-timeout: 5s}",
+        "http:",
+        "  port: 0");
+    try (CommandProcess child = CommandProcess.start(Map.of(), "run", "--config-dir", config.toString())) {
+      assertThat(child.awaitExit(START)).as(child.output()).isEqualTo(ExitCodes.FAILURE);
+      assertThat(child.output())
+          .contains("cannot start: part 'storage.remote' (storage) failed to start: StorageUnavailableException: "
+              + "pipelines.remote.storage (clickhouse) is not reachable")
+          .contains("127.0.0.1:" + closed)
+          .contains("stopped 1 started part(s) [storage.local]") // stores start first, in declaration order
+          .doesNotContain("Serving http://");
+    }
+  }
+
+  @Test
   void httpAndSqsIntoClickHouseStoreBothAndStopOnSigterm() throws Exception {
     String clickhouse = System.getenv("CLICKHOUSE_URL");
     if (clickhouse == null || clickhouse.isBlank()) {
@@ -159,9 +195,7 @@ class RunCommandIT {
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x"))).build()) {
       String queueUrl = admin.createQueue(b -> b.queueName("cli-it-" + System.nanoTime())).queueUrl();
       String table = "cli_it_" + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
-      Path config = dir.resolve("config");
-      Files.createDirectories(config);
-      Files.writeString(config.resolve("platform.yaml"), String.join("\n",
+      Path config = platformConfig(
           "pipelines:",
           "  main:",
           "    channels:",
@@ -184,8 +218,7 @@ class RunCommandIT {
           "http:",
           "  port: 0",
           "guard:",
-          "  check_interval_seconds: 5",
-          ""));
+          "  check_interval_seconds: 5");
       try (CommandProcess child = CommandProcess.start(Map.of(), "run", "--config-dir", config.toString())) {
         URI base = servedUri(child);
         ByteArrayOutputStream out = new ByteArrayOutputStream();

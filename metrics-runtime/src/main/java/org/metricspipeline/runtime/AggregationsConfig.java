@@ -11,10 +11,10 @@ import java.util.Optional;
  * @param pipeline the pipeline whose stored items feed the job [streaming.pipeline, the first pipeline]
  * @param jobConfig the map {@code StreamingJob.builder(name).config(jobConfig)} takes: {@code aggregations}
  *     (seed 002's list) and, when set, {@code trigger_interval}, {@code max_pending_results}, {@code stop_timeout}
- * @param sink where results are written, a table sink by provider name (clickhouse, postgres); empty:
- *     results are only kept in the job's status
+ * @param sink the table results are written to through a table sink (clickhouse, postgres)
+ *     [streaming.sink]; empty: back into the pipeline's store as metric type {@code aggregation}
  */
-public record AggregationsConfig(String pipeline, Map<String, Object> jobConfig, Optional<ProviderConfig> sink) {
+public record AggregationsConfig(String pipeline, Map<String, Object> jobConfig, Optional<StreamingSinkConfig> sink) {
 
   /** Validates and copies. */
   public AggregationsConfig {

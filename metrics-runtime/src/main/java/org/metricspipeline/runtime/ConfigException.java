@@ -52,6 +52,9 @@ public final class ConfigException extends ConfigurationException {
       d.put("value", p.value());
       d.put("constraint", p.constraint());
       d.put("file", p.source());
+      if (p.line() > 0) {
+        d.put("line", p.line());
+      }
       list.add(d);
     }
     return ErrorBody.configurationError(list, clock);

@@ -80,7 +80,7 @@ public final class ConfigLoader {
     if (!tree.problems().isEmpty()) {
       throw new ConfigException(tree.problems());
     }
-    return new MergedConfig(configDir, files, tree.root(), tree.origins());
+    return new MergedConfig(configDir, files, tree.root(), tree.origins(), tree.lines());
   }
 
   private static void layer(Path file, String what, List<Path> files, ConfigTree tree) {

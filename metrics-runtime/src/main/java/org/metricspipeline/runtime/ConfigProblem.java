@@ -11,8 +11,10 @@ import java.util.Objects;
  * @param value the value as written (a reference such as {@code ${secret:..}}, never what it resolves
  *     to; {@code ****} for secret-bearing keys), {@code ""} when missing
  * @param constraint what is wrong or what the value must be, with the nearest known key for an unknown one
+ * @param line the line of {@code source} that declares the field (or its nearest declared parent), from 1;
+ *     0 when unknown (an environment variable, a missing file, a value no file declared)
  */
-public record ConfigProblem(String path, String source, String value, String constraint) {
+public record ConfigProblem(String path, String source, String value, String constraint, int line) {
 
   /** Validates. */
   public ConfigProblem {
@@ -20,12 +22,25 @@ public record ConfigProblem(String path, String source, String value, String con
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(value, "value");
     Objects.requireNonNull(constraint, "constraint");
+    if (line < 0) {
+      throw new IllegalArgumentException("line must be 0 (unknown) or more, got " + line);
+    }
   }
 
-  /** {@code path: constraint (got value) [in source]}. */
+  /** A problem whose line is not known (yet). */
+  public ConfigProblem(String path, String source, String value, String constraint) {
+    this(path, source, value, constraint, 0);
+  }
+
+  /** The same problem at this line of its source. */
+  public ConfigProblem withLine(int newLine) {
+    return new ConfigProblem(path, source, value, constraint, newLine);
+  }
+
+  /** {@code path: constraint (got value) [in source:line]}. */
   @Override
   public String toString() {
     return (path.isEmpty() ? "" : path + ": ") + constraint + (value.isEmpty() ? "" : " (got " + value + ")")
-        + (source.isEmpty() ? "" : " [" + source + "]");
+        + (source.isEmpty() ? "" : " [" + source + (line > 0 ? ":" + line : "") + "]");
   }
 }

@@ -7,9 +7,13 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import org.metricspipeline.adapters.http.HttpIngestionAdapter;
 import org.metricspipeline.api.StorageAdapter;
+import org.metricspipeline.api.VisualizationAdapter;
 import org.metricspipeline.api.spi.AdapterRegistry;
 import org.metricspipeline.core.MetricsPipeline;
+import org.metricspipeline.guard.MetricsCollector;
+import org.metricspipeline.guard.SelfHealingPipelineGuard;
 import org.metricspipeline.runtime.internal.ConfiguredParts;
 
 /**
@@ -94,6 +98,35 @@ public final class PipelineRuntime implements AutoCloseable {
   /** The store of this pipeline while it runs. */
   public Optional<StorageAdapter> storage(String pipeline) {
     return parts.storage(pipeline);
+  }
+
+  /**
+   * The pipeline polling the channel of this part into its pipeline's store ({@code http} for the
+   * server, {@code channel.P.<provider>} for the others) while it runs: its counters are that
+   * channel's.
+   */
+  public Optional<MetricsPipeline> channelPipeline(String part) {
+    return parts.channelPipeline(part);
+  }
+
+  /** The HTTP server (the {@code http} channel) while it runs: its address, measurements, health. */
+  public Optional<HttpIngestionAdapter> httpServer() {
+    return parts.httpServer();
+  }
+
+  /** The visualization adapter while it runs ({@code memory}: the built-in dashboards served by the server). */
+  public Optional<VisualizationAdapter> visualization() {
+    return parts.visualization();
+  }
+
+  /** The guard while it runs; empty without a {@code guard} section. */
+  public Optional<SelfHealingPipelineGuard> guard() {
+    return parts.guard();
+  }
+
+  /** The guard's metrics collector while it runs; empty without a {@code guard} section. */
+  public Optional<MetricsCollector> collector() {
+    return parts.collector();
   }
 
   /** Blocks until {@link #close()} finished. */

@@ -282,6 +282,69 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theGuardsOwnHttpKeysAreRefusedPointingToTheHttpSection() {
+    write(dir, "platform.yaml", PLATFORM + "guard:\n  http: {port: 9090}\n");
+    assertThat(problems(loader(dir, env()).build()).problems()).singleElement().satisfies(p -> {
+      assertThat(p.path()).isEqualTo("guard.http");
+      assertThat(p.constraint()).contains("http.port, http.bind_address and http.bearer_tokens");
+      assertThat(p.source()).endsWith("platform.yaml");
+    });
+  }
+
+  private static final String AGGREGATION = """
+      aggregations:
+        - {name: per_minute, type: count, metric: m, window: {type: tumbling, duration: 1 minute}, group_by: [host]}
+      """;
+
+  @Test
+  void aStreamingSinkIsReadWithItsTableAndADefaultMapping() {
+    write(dir, "platform.yaml", PLATFORM + AGGREGATION + """
+        streaming:
+          sink:
+            provider: postgres
+            options: {url: "jdbc:postgresql://127.0.0.1/x"}
+            table: per_minute
+            columns:
+              - {name: window_start, type: timestamp, nullable: false}
+              - {name: host, type: string}
+              - {name: count, type: long}
+            primary_key: [window_start, host]
+        """);
+    StreamingSinkConfig sink = loader(dir, env()).build().load().aggregations().orElseThrow().sink().orElseThrow();
+    assertThat(sink.sink().provider()).isEqualTo("postgres");
+    assertThat(sink.table().name()).isEqualTo("per_minute");
+    assertThat(sink.table().key()).containsExactly("window_start", "host");
+    assertThat(sink.mapping()).isEqualTo(Map.of("window.start", "window_start", "host", "host", "count", "count"));
+  }
+
+  @Test
+  void streamingSinkProblemsNameTheirField() {
+    write(dir, "platform.yaml", PLATFORM + AGGREGATION + """
+        streaming:
+          sink:
+            provider: postgress
+            columns:
+              - {name: host, type: text, width: 3}
+            mapping: {value: total}
+        """);
+    assertThat(problems(loader(dir, env()).build()).problems()).extracting(ConfigProblem::path)
+        .contains("streaming.sink.provider", "streaming.sink.table", "streaming.sink.columns[0].width",
+            "streaming.sink.columns[0].type");
+    write(dir, "platform.yaml", PLATFORM + AGGREGATION + """
+        streaming:
+          sink:
+            provider: postgres
+            table: per_minute
+            columns: [{name: host, type: string}]
+            mapping: {value: total}
+        """);
+    assertThat(problems(loader(dir, env()).build()).problems()).singleElement().satisfies(p -> {
+      assertThat(p.path()).isEqualTo("streaming.sink.mapping.value");
+      assertThat(p.constraint()).contains("must be a column of streaming.sink.columns").contains("[host]");
+    });
+  }
+
+  @Test
   void jwtNeedsAKeySourceAndALongEnoughHmacSecret() {
     write(dir, "platform.yaml", PLATFORM + "  auth: {jwt: {issuer: x}}\n");
     assertThat(problems(loader(dir, env()).build()).problems())
@@ -317,6 +380,17 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void problemsNameTheLineThatDeclaresTheFieldInTheFileItCameFrom() {
+    write(dir, "platform.yaml", PLATFORM);
+    write(dir, "environments/dev.yaml", "# dev\nhttp:\n  rate_limits:\n    general: 0\n  port: lots\n");
+    ConfigException e = problems(loader(dir, env()).env("dev").build());
+    assertThat(e.problems()).extracting(ConfigProblem::path, ConfigProblem::line)
+        .contains(org.assertj.core.groups.Tuple.tuple("http.rate_limits.general", 4),
+            org.assertj.core.groups.Tuple.tuple("http.port", 5));
+    assertThat(e.problems().get(0).toString()).contains("dev.yaml:");
+  }
+
+  @Test
   void problemsRenderInSeed001sErrorBody() {
     write(dir, "platform.yaml", "pipelines: {main: {batch: {batch_size: 0}}}\n");
     ConfigException e = problems(loader(dir, env()).build());
@@ -325,7 +399,7 @@ class ConfigLoaderTest {
         "type", "ConfigurationError",
         "message", "Invalid configuration parameter",
         "details", Map.of("parameter", "pipelines.main.batch.batch_size", "value", "0",
-            "constraint", "must be between 1 and 100000", "file", dir.resolve("platform.yaml").toString()),
+            "constraint", "must be between 1 and 100000", "file", dir.resolve("platform.yaml").toString(), "line", 1),
         "timestamp", "2026-01-01T00:00:00Z")));
   }
 }

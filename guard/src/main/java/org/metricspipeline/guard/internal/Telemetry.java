@@ -24,6 +24,12 @@ public final class Telemetry {
 
   /** Component name to its measurements, in the order pipeline, storage, ingestion, guard, jvm. */
   public static Map<String, List<Measurement>> gather(MetricsPipeline pipeline, SelfMeasuring guard, boolean jvm) {
+    return gather(pipeline, guard, jvm, Map.of());
+  }
+
+  /** As {@link #gather(MetricsPipeline, SelfMeasuring, boolean)}, plus these components' figures after the pipeline's. */
+  public static Map<String, List<Measurement>> gather(MetricsPipeline pipeline, SelfMeasuring guard, boolean jvm,
+      Map<String, SelfMeasuring> components) {
     Map<String, List<Measurement>> out = new LinkedHashMap<>();
     Set<String> seen = new HashSet<>();
     if (pipeline != null) {
@@ -31,6 +37,7 @@ public final class Telemetry {
       add(out, seen, "storage", of(pipeline.storage()));
       pipeline.ingestion().ifPresent(i -> add(out, seen, "ingestion", of(i)));
     }
+    components.forEach((name, source) -> add(out, seen, name, source.measurements()));
     if (guard != null) {
       add(out, seen, "guard", guard.measurements());
     }

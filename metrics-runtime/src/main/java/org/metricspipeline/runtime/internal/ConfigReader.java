@@ -8,7 +8,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.metricspipeline.api.ConfigurationException;
+import org.metricspipeline.api.sink.Column;
+import org.metricspipeline.api.sink.TableSpec;
 import org.metricspipeline.api.query.Resolution;
 import org.metricspipeline.core.RetentionPolicy;
 import org.metricspipeline.core.RollupSettings;
@@ -29,6 +32,7 @@ import org.metricspipeline.runtime.ProviderConfig;
 import org.metricspipeline.runtime.RuntimeConfig;
 import org.metricspipeline.runtime.SecretBackends;
 import org.metricspipeline.runtime.SecretsConfig;
+import org.metricspipeline.runtime.StreamingSinkConfig;
 import org.metricspipeline.runtime.internal.ProviderOptions.AdapterKind;
 
 /**
@@ -42,6 +46,8 @@ public final class ConfigReader {
   static final int MIN_HMAC_SECRET_LENGTH = 32;
   /** The shortest static bearer token the HTTP adapter accepts. */
   static final int MIN_TOKEN_LENGTH = 16;
+  /** The result fields that fill the sink's columns of these names when {@code streaming.sink.mapping} is not set. */
+  private static final Map<String, String> DEFAULT_FIELDS = Map.of("window_start", "window.start", "window_end", "window.end");
 
   private final MergedConfig merged;
   private final Map<String, String> environment;
@@ -86,7 +92,7 @@ public final class ConfigReader {
     Optional<GuardConfig> guard = guard(tree.get("guard"));
     HttpConfig http = http(values.at(root.map("http"), "http", "http"));
     if (!problems.isEmpty()) {
-      throw new ConfigException(problems);
+      throw new ConfigException(withLines(problems));
     }
     return new RuntimeConfig(pipelines, eventTypes, aggregations, visualization, guard, http, secrets, merged.files());
   }
@@ -138,6 +144,16 @@ public final class ConfigReader {
   }
 
   /** A backend with no secrets, used where none may be referenced or none could be built. */
+  /** Each problem found in a file with the line that declares its field (or the nearest declared parent). */
+  private List<ConfigProblem> withLines(List<ConfigProblem> found) {
+    List<ConfigProblem> out = new ArrayList<>(found.size());
+    for (ConfigProblem p : found) {
+      boolean fromHere = !p.source().isEmpty() && p.source().equals(merged.originOf(p.path()));
+      out.add(p.line() == 0 && fromHere ? p.withLine(merged.lineOf(p.path())) : p);
+    }
+    return out;
+  }
+
   private static final class NoSecrets implements SecretResolver {
     @Override
     public Optional<String> lookup(String key) {
@@ -353,9 +369,66 @@ public final class ConfigReader {
       values.problem("streaming.pipeline", pipeline, "must name a declared pipeline" + Suggestions.hint(pipeline,
           pipelines.stream().map(PipelineConfig::name).toList()));
     }
-    Optional<ProviderConfig> sink = Optional.ofNullable(s.map("sink"))
-        .map(k -> provider(values.at(k, "streaming.sink", "streaming.sink"), AdapterKind.TABLE_SINK, null));
+    Optional<StreamingSinkConfig> sink = Optional.ofNullable(s.map("sink"))
+        .flatMap(k -> sink(values.at(k, "streaming.sink", "streaming.sink")));
     return Optional.of(new AggregationsConfig(pipeline, job, sink));
+  }
+
+  /** {@code streaming.sink}: the provider, the table (columns and key checked as the sink reads them), the mapping. */
+  private Optional<StreamingSinkConfig> sink(Values.Section s) {
+    ProviderConfig provider = provider(s, AdapterKind.TABLE_SINK, null);
+    Optional<String> table = s.string("table");
+    List<Map<String, Object>> columns = new ArrayList<>();
+    if (s.raw("columns") instanceof List<?> list) {
+      for (int i = 0; i < list.size(); i++) {
+        if (list.get(i) instanceof Map<?, ?> m) {
+          Values.Section c = values.at(m, s.pathOf("columns") + "[" + i + "]", "streaming.sink.columns[]");
+          Map<String, Object> column = new LinkedHashMap<>();
+          c.string("name").ifPresent(n -> column.put("name", n));
+          column.put("type", c.enumeration("type"));
+          column.put("nullable", c.bool("nullable"));
+          columns.add(column);
+        }
+      }
+    }
+    if (columns.isEmpty()) {
+      values.problem(s.pathOf("columns"), s.raw("columns"), "needs at least one column (name and type)");
+    }
+    List<String> key = s.strings("primary_key");
+    Optional<TableSpec> spec = Optional.empty();
+    if (table.isPresent() && !columns.isEmpty()) {
+      try {
+        spec = Optional.of(TableSpec.fromConfig(table.get(), Map.of("columns", columns, "primary_key", key)));
+      } catch (IllegalArgumentException e) {
+        values.problem(s.pathOf("columns"), null, e.getMessage());
+      }
+    }
+    Map<String, String> mapping = new LinkedHashMap<>();
+    Object m = s.raw("mapping");
+    if (m == null) {
+      spec.ifPresent(t -> t.columns().forEach(c -> mapping.put(DEFAULT_FIELDS.getOrDefault(c.name(), c.name()), c.name())));
+    } else if (m instanceof Map<?, ?> map) {
+      Set<String> known = spec.map(t -> t.columns().stream().map(Column::name)
+          .collect(java.util.stream.Collectors.toSet())).orElse(Set.of());
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        String path = s.pathOf("mapping") + "." + e.getKey();
+        String column = String.valueOf(e.getValue());
+        if (e.getValue() instanceof Map<?, ?> || e.getValue() instanceof List<?>) {
+          values.problem(path, e.getValue(), "must be a column name");
+        } else if (spec.isPresent() && !known.contains(column)) {
+          values.problem(path, column, "must be a column of streaming.sink.columns" + Suggestions.hint(column, known)
+              + "; columns: " + spec.get().columns().stream().map(Column::name).toList());
+        } else {
+          mapping.put(String.valueOf(e.getKey()), column);
+        }
+      }
+    } else {
+      values.problem(s.pathOf("mapping"), m, "must be a mapping of result field paths to column names");
+    }
+    if (spec.isEmpty() || mapping.isEmpty()) {
+      return Optional.empty(); // the problems are reported
+    }
+    return Optional.of(new StreamingSinkConfig(provider, spec.get(), mapping));
   }
 
   private Optional<GuardConfig> guard(Object section) {

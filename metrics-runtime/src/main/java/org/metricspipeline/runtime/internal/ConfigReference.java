@@ -31,10 +31,14 @@ public final class ConfigReference {
       out.append('\n');
     }
     out.append("### `guard`\n\n");
-    out.append("The guard's own format, read by its `ConfigManager` (types, defaults and meanings: docs/guard.md).\n\n");
+    out.append("The guard's own format, read by its `ConfigManager` (types, defaults and meanings: docs/guard.md)."
+        + " Its `" + GuardSection.REFUSED + "` keys (the standalone guard's server) are refused: the `http` section's"
+        + " server serves the guard's endpoints.\n\n");
     out.append("| key |\n|---|\n");
     for (String k : org.metricspipeline.guard.ConfigManager.knownSettings()) {
-      out.append("| `").append(k).append("` |\n");
+      if (!k.equals(GuardSection.REFUSED) && !k.startsWith(GuardSection.REFUSED + ".")) {
+        out.append("| `").append(k).append("` |\n");
+      }
     }
     out.append('\n');
     out.append("### Provider options\n\n");

@@ -2,11 +2,13 @@ package org.metricspipeline.runtime.internal;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.metricspipeline.adapters.http.HttpIngestionAdapter;
+import org.metricspipeline.api.sink.ColumnType;
 import org.metricspipeline.core.MetricsPipeline;
 import org.metricspipeline.core.RetentionPolicy;
 import org.metricspipeline.core.RollupSettings;
@@ -170,10 +172,21 @@ public final class ConfigSchema {
         duration("trigger_interval", StreamingJob.DEFAULT_TRIGGER_INTERVAL, "how often closed windows are emitted"),
         integer("max_pending_results", StreamingJob.DEFAULT_MAX_PENDING_RESULTS, 1, 10_000_000, "results waiting for the sink"),
         duration("stop_timeout", StreamingJob.DEFAULT_STOP_TIMEOUT, "how long stopping waits for the sink"),
-        section("sink", "the table sink results are written to; none: kept in the job's status only"));
-    section("streaming.sink", "The table sink of the aggregation job.",
+        section("sink", "the table results are written to through a table sink; none: back into the pipeline's store as metric type `aggregation`"));
+    section("streaming.sink", "The table sink of the aggregation job and the table it writes (created when missing).",
         required(string("provider", null, "the table sink provider: clickhouse or postgres")),
-        options("options", "the provider's options"));
+        options("options", "the provider's options"),
+        required(string("table", null, "the table results are written to")),
+        list("columns", "the table's columns (at least one)"),
+        strings("primary_key", List.of(), "the key: PostgreSQL's primary key, ClickHouse's `ORDER BY`"),
+        delegated("mapping", "result field path to column (`window.start: window_start`); fields: `name`, `window.start`, "
+            + "`window.end`, one per group-by key, `value`, `count`, `batch_id` [each column from the field of its name, "
+            + "`window_start`/`window_end` from `window.start`/`window.end`]"));
+    section("streaming.sink.columns[]", "One column of the sink's table.",
+        required(string("name", null, "the column's name")),
+        required(enumeration("type", null, Arrays.stream(ColumnType.values()).map(ColumnType::wireName).toList(),
+            "its type (docs/streaming.md, table sinks)")),
+        bool("nullable", true, "whether it may be null"));
     section("visualization", "The visualization adapter.",
         string("provider", "memory", "the visualization provider: memory, metabase, or one found by ServiceLoader"),
         options("options", "the provider's options"));

@@ -1,6 +1,7 @@
 package org.metricspipeline.runtime.internal;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -9,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -28,6 +30,7 @@ public final class ConfigTree {
 
   private final Map<String, Object> root = new LinkedHashMap<>();
   private final Map<String, String> origins = new LinkedHashMap<>();
+  private final Map<String, Integer> lines = new LinkedHashMap<>();
   private final List<ConfigProblem> problems = new ArrayList<>();
 
   /** The merged tree (mutable, owned by this object). */
@@ -40,6 +43,11 @@ public final class ConfigTree {
     return origins;
   }
 
+  /** Field path to the line of its origin file that declares it (none for environment overrides). */
+  public Map<String, Integer> lines() {
+    return lines;
+  }
+
   /** Problems found while reading (missing files, bad YAML). */
   public List<ConfigProblem> problems() {
     return problems;
@@ -49,8 +57,11 @@ public final class ConfigTree {
   public void mergeFile(Path file) {
     String source = file.toString();
     Object parsed;
+    Map<String, Integer> fileLines = new HashMap<>();
     try {
-      parsed = YAML.readValue(Files.readString(file, StandardCharsets.UTF_8), Object.class);
+      String text = Files.readString(file, StandardCharsets.UTF_8);
+      parsed = YAML.readValue(text, Object.class);
+      lineNumbers(text, fileLines);
     } catch (JsonProcessingException e) {
       String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
           + e.getLocation().getColumnNr();
@@ -70,6 +81,38 @@ public final class ConfigTree {
       return;
     }
     mergeMap(root, map, "", source);
+    fileLines.forEach((path, line) -> {
+      if (source.equals(origins.get(path))) {
+        lines.put(path, line);
+      }
+    });
+  }
+
+  /** Records the line of every field and list item of a YAML document, by field path. */
+  private static void lineNumbers(String text, Map<String, Integer> out) throws IOException {
+    try (JsonParser p = YAML.getFactory().createParser(text)) {
+      if (p.nextToken() != null) {
+        walk(p, "", out);
+      }
+    }
+  }
+
+  private static void walk(JsonParser p, String path, Map<String, Integer> out) throws IOException {
+    if (p.currentToken() == JsonToken.START_OBJECT) {
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String child = join(path, p.currentName());
+        out.put(child, p.getTokenLocation().getLineNr());
+        p.nextToken();
+        walk(p, child, out);
+      }
+    } else if (p.currentToken() == JsonToken.START_ARRAY) {
+      int i = 0;
+      while (p.nextToken() != JsonToken.END_ARRAY) {
+        String child = path + "[" + i++ + "]";
+        out.put(child, p.getTokenLocation().getLineNr());
+        walk(p, child, out);
+      }
+    }
   }
 
   @SuppressWarnings("unchecked")
@@ -108,6 +151,7 @@ public final class ConfigTree {
 
   private void removeOrigins(String path) {
     origins.keySet().removeIf(k -> k.equals(path) || k.startsWith(path + ".") || k.startsWith(path + "["));
+    lines.keySet().removeIf(k -> k.equals(path) || k.startsWith(path + ".") || k.startsWith(path + "["));
   }
 
   /**

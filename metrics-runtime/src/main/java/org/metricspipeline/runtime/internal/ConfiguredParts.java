@@ -18,10 +18,16 @@ import org.metricspipeline.adapters.http.HttpIngestionAdapter;
 import org.metricspipeline.adapters.http.JwtAuth;
 import org.metricspipeline.adapters.memory.InMemoryVisualizationAdapter;
 import org.metricspipeline.api.ConfigurationException;
+import org.metricspipeline.api.HealthCheckResult;
+import org.metricspipeline.api.HealthStatus;
+import org.metricspipeline.api.StorageUnavailableException;
 import org.metricspipeline.api.IngestionAdapter;
 import org.metricspipeline.api.StorageAdapter;
 import org.metricspipeline.api.VisualizationAdapter;
+import org.metricspipeline.api.sink.ColumnMapping;
+import org.metricspipeline.api.sink.TableSink;
 import org.metricspipeline.api.spi.AdapterConfig;
+import org.metricspipeline.api.telemetry.SelfMeasuring;
 import org.metricspipeline.api.spi.AdapterRegistry;
 import org.metricspipeline.core.MetricsPipeline;
 import org.metricspipeline.core.PipelineStats;
@@ -41,6 +47,7 @@ import org.metricspipeline.runtime.PartKind;
 import org.metricspipeline.runtime.PipelineConfig;
 import org.metricspipeline.runtime.ProviderConfig;
 import org.metricspipeline.runtime.RuntimeConfig;
+import org.metricspipeline.runtime.StreamingSinkConfig;
 
 /**
  * Turns a {@link RuntimeConfig} into orchestrated parts, every adapter created through the provider
@@ -62,6 +69,8 @@ public final class ConfiguredParts {
   public static final String HTTP_PROVIDER = "http";
   /** Metric type of window results written back to a store when {@code streaming.sink} is not set. */
   public static final String AGGREGATION_METRIC_TYPE = "aggregation";
+  /** Longest wait for a store's health check at start. */
+  private static final Duration STORE_CHECK_TIMEOUT = Duration.ofSeconds(60);
   /** Channel options of {@code http} (the rest is the {@code http} section). */
   private static final Set<String> HTTP_CHANNEL_OPTIONS = Set.of("capacity", "ack-mode", "stored-timeout",
       "retry-after", "max-body-bytes", "max-threads", "shutdown-timeout");
@@ -79,6 +88,8 @@ public final class ConfiguredParts {
   private final AtomicReference<SelfHealingPipelineGuard> guard = new AtomicReference<>();
   private final AtomicReference<StreamingJob> streaming = new AtomicReference<>();
   private final AtomicReference<VisualizationAdapter> visualization = new AtomicReference<>();
+  private final AtomicReference<MetricsCollector> collector = new AtomicReference<>();
+  private final Map<String, AtomicReference<MetricsPipeline>> pumps = new LinkedHashMap<>();
 
   /**
    * The parts of {@code config}.
@@ -137,6 +148,32 @@ public final class ConfiguredParts {
     return ref == null ? Optional.empty() : Optional.ofNullable(ref.get());
   }
 
+  /** The pipeline polling the channel of this part ({@code http}, {@code channel.P.<provider>}), once started. */
+  public Optional<MetricsPipeline> channelPipeline(String part) {
+    AtomicReference<MetricsPipeline> ref = pumps.get(part);
+    return ref == null ? Optional.empty() : Optional.ofNullable(ref.get());
+  }
+
+  /** The HTTP server once it runs. */
+  public Optional<HttpIngestionAdapter> httpServer() {
+    return Optional.ofNullable(http.get());
+  }
+
+  /** The visualization adapter once it runs. */
+  public Optional<VisualizationAdapter> visualization() {
+    return Optional.ofNullable(visualization.get());
+  }
+
+  /** The guard once it runs. */
+  public Optional<SelfHealingPipelineGuard> guard() {
+    return Optional.ofNullable(guard.get());
+  }
+
+  /** The guard's collector once it runs. */
+  public Optional<MetricsCollector> collector() {
+    return Optional.ofNullable(collector.get());
+  }
+
   /** The pipeline whose {@code http} channel the server is: the one declaring it, else the first. */
   private static PipelineConfig httpPipeline(RuntimeConfig config) {
     List<PipelineConfig> declaring = config.pipelines().stream()
@@ -162,9 +199,38 @@ public final class ConfiguredParts {
     ProviderConfig s = p.storage();
     parts.add(Part.of("storage." + p.name(), PartKind.STORAGE, List.of(), () -> {
       StorageAdapter created = registry.createStorage(s.provider(), s.adapterConfig());
+      try {
+        requireReachable(created, "pipelines." + p.name() + ".storage (" + s.provider() + ")");
+      } catch (RuntimeException e) {
+        created.close();
+        throw e;
+      }
       StreamingJob job = streaming.get();
       ref.set(job != null && streamingReads(p) ? job.tee(created) : created);
     }, () -> ref.get().close(), () -> Map.of("provider", s.provider())));
+  }
+
+  /**
+   * A store that does not answer its health check at start fails its part, so that the orchestrator
+   * rolls back and the error names it, instead of every batch failing later (ClickHouse creates its
+   * tables on this first check). Degraded is enough to start.
+   */
+  private static void requireReachable(StorageAdapter store, String what) {
+    HealthCheckResult health;
+    try {
+      health = store.healthCheck().get(STORE_CHECK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new StorageUnavailableException(what + " is not reachable: " + e.getCause().getMessage(), e.getCause());
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new StorageUnavailableException(what + " did not answer its health check within " + STORE_CHECK_TIMEOUT);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StorageUnavailableException(what + ": interrupted while checking it");
+    }
+    if (health.status() == HealthStatus.UNHEALTHY) {
+      throw new StorageUnavailableException(what + " is not reachable: "
+          + health.details().getOrDefault("reason", health.details()));
+    }
   }
 
   private boolean streamingReads(PipelineConfig p) {
@@ -207,6 +273,7 @@ public final class ConfiguredParts {
   /** A channel and the pipeline polling it into the store of {@code p}. */
   private void addChannel(PipelineConfig p, ProviderConfig c, String name) {
     AtomicReference<MetricsPipeline> pump = new AtomicReference<>();
+    pumps.put(name, pump);
     parts.add(Part.of(name, PartKind.CHANNEL, List.of("pipeline." + p.name()), pipelineStopTimeout(p),
         () -> {
           IngestionAdapter channel = registry.createIngestion(c.provider(), c.adapterConfig());
@@ -270,6 +337,7 @@ public final class ConfiguredParts {
       deps.add("visualization");
     }
     AtomicReference<MetricsPipeline> pump = new AtomicReference<>();
+    pumps.put("http", pump);
     parts.add(Part.of("http", PartKind.HTTP_SERVER, deps, pipelineStopTimeout(p), () -> {
       HttpIngestionAdapter.Builder b = HttpIngestionAdapter.builder().host(h.bindAddress()).port(h.port())
           .storage(storages.get(p.name()).get()).clock(clock).endpoints(List.of(statusEndpoint));
@@ -363,59 +431,93 @@ public final class ConfiguredParts {
       guard.set(built);
     }, () -> guard.get().close(), () -> Map.of("components", guard.get().componentNames(),
         "overall_health", guard.get().getSystemStatus().overall().toString().toLowerCase(java.util.Locale.ROOT))));
-    AtomicReference<MetricsCollector> collector = new AtomicReference<>();
     parts.add(Part.of("collector", PartKind.COLLECTOR, List.of("guard"), () -> {
-      MetricsCollector c = MetricsCollector.builder(pipelines.get(first).get()).guard(guard.get()).clock(clock)
-          .interval(g.collectorInterval()).baselines(baselines.get()).build();
+      MetricsCollector.Builder cb = MetricsCollector.builder(pipelines.get(first).get()).guard(guard.get()).clock(clock)
+          .interval(g.collectorInterval()).baselines(baselines.get());
+      // the channels are polled by pipelines of their own: their figures are recorded under their part names
+      channels.forEach((name, channel) -> {
+        if (channel instanceof SelfMeasuring s) {
+          cb.component(name, s);
+        }
+      });
+      HttpIngestionAdapter server = http.get();
+      if (server != null) {
+        cb.component("http", server);
+      }
+      MetricsCollector c = cb.build();
       guardEndpoints.set(GuardEndpoints.builder(guard.get()).collector(c).baselines(baselines.get()).build());
       c.startCollection();
       collector.set(c);
     }, () -> collector.get().close(), () -> Map.of("interval_seconds", g.collectorInterval().toSeconds())));
   }
 
-  private void addStreaming(PipelineConfig p, Map<String, Object> jobConfig, Optional<ProviderConfig> sink) {
-    if (sink.isPresent()) {
-      throw new ConfigurationException("streaming.sink: writing window results to a table sink is not wired by the"
-          + " runtime yet; remove streaming.sink to write them back to pipelines." + p.name() + "'s store as metric type '"
-          + AGGREGATION_METRIC_TYPE + "'");
-    }
-    // built now, started last: the store of p feeds it (tee) from its start on
-    AtomicReference<StorageAdapter> rawStore = new AtomicReference<>();
+  private void addStreaming(PipelineConfig p, Map<String, Object> jobConfig, Optional<StreamingSinkConfig> sink) {
+    // built now, started last: the store of p feeds it (tee) from its start on; its output is made at start
+    AtomicReference<WindowOutput> output = new AtomicReference<>();
+    AtomicReference<TableSink> tableSink = new AtomicReference<>();
+    String outputName = sink.map(k -> k.sink().provider() + ":" + k.table().name()).orElse("store:" + AGGREGATION_METRIC_TYPE);
     StreamingJob job = StreamingJob.builder("streaming").config(jobConfig).clock(clock)
-        .output(new LateStorageOutput(rawStore)).build();
+        .output(new LateOutput(outputName, sink.map(k -> k.table().name()).orElse(AGGREGATION_METRIC_TYPE), output))
+        .build();
     streaming.set(job);
     parts.add(Part.of("streaming", PartKind.JOB, List.of("pipeline." + p.name()), () -> {
-      rawStore.set(storages.get(p.name()).get());
+      if (sink.isPresent()) {
+        StreamingSinkConfig k = sink.get();
+        TableSink created = registry.createTableSink(k.sink().provider(), k.sink().adapterConfig());
+        try {
+          created.createTable(k.table()).get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+          created.close();
+          throw e;
+        }
+        tableSink.set(created);
+        output.set(WindowOutput.table(created, k.table().name(), ColumnMapping.of(k.mapping())));
+      } else {
+        output.set(WindowOutput.storage(storages.get(p.name()).get(), AGGREGATION_METRIC_TYPE));
+      }
       job.start();
-    }, job::close, () -> {
+    }, () -> {
+      try {
+        job.close();
+      } finally {
+        TableSink t = tableSink.get();
+        if (t != null) {
+          t.close();
+        }
+      }
+    }, () -> {
       StreamingJob.Status s = job.status();
       return Map.of("state", s.state().toString().toLowerCase(java.util.Locale.ROOT), "items_seen", s.itemsSeen(),
-          "batches", s.batches());
+          "batches", s.batches(), "output", outputName);
     }));
   }
 
-  /** Writes window results to a store known only once its part started. */
-  private static final class LateStorageOutput implements WindowOutput {
-    private final AtomicReference<StorageAdapter> store;
+  /** An output made only when its part starts (the store or table sink does not exist before). */
+  private static final class LateOutput implements WindowOutput {
+    private final String name;
+    private final String table;
+    private final AtomicReference<WindowOutput> target;
 
-    LateStorageOutput(AtomicReference<StorageAdapter> store) {
-      this.store = store;
+    LateOutput(String name, String table, AtomicReference<WindowOutput> target) {
+      this.name = name;
+      this.table = table;
+      this.target = target;
     }
 
     @Override
     public String name() {
-      return "store:" + AGGREGATION_METRIC_TYPE;
+      return name;
     }
 
     @Override
     public String table() {
-      return AGGREGATION_METRIC_TYPE;
+      return table;
     }
 
     @Override
     public java.util.concurrent.CompletableFuture<Void> write(List<org.metricspipeline.core.WindowedAggregator.WindowResult> results,
         long batchId) {
-      return WindowOutput.storage(store.get(), AGGREGATION_METRIC_TYPE).write(results, batchId);
+      return target.get().write(results, batchId);
     }
   }
 }

@@ -20,12 +20,24 @@ import org.metricspipeline.runtime.MergedConfig;
  */
 final class GuardSection {
 
+  /** The guard's key the runtime refuses: its own server's settings. */
+  static final String REFUSED = "http";
+
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   private GuardSection() {}
 
   static Optional<GuardConfig> parse(Map<?, ?> section, MergedConfig merged, Map<String, String> environment,
       SecretResolver secrets, List<ConfigProblem> problems) {
+    if (section.containsKey(REFUSED)) {
+      // the standalone guard's own server; here the guard's endpoints are mounted on the runtime's one
+      problems.add(new ConfigProblem("guard.http", merged.originOf("guard.http"), "",
+          "is the standalone guard's own server and is not used here: the guard's endpoints are served by the"
+              + " http section's server; set http.port, http.bind_address and http.bearer_tokens there instead"));
+      Map<Object, Object> rest = new java.util.LinkedHashMap<>(section);
+      rest.remove(REFUSED);
+      section = rest;
+    }
     String text;
     try {
       text = YAML.writeValueAsString(section);

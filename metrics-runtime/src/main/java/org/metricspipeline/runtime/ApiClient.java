@@ -1,4 +1,4 @@
-package org.metricspipeline.cli;
+package org.metricspipeline.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,35 +10,56 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Optional;
+import org.metricspipeline.api.MetricsPipelineException;
 
-/** Calls a running server's JSON API; failures become {@link ApiException}s with a message for the user. */
-final class ApiClient {
+/**
+ * Calls a running server's JSON API (the orchestrator status, the guard's {@code /api/v1/*},
+ * ingestion) for command-line tools: {@code metrics-pipeline status|guard|generate} and the examples'
+ * guard command. Every failure is an {@link ApiException} whose message says what to do.
+ *
+ * <pre>{@code
+ * JsonNode status = new ApiClient(URI.create("http://127.0.0.1:8080"), Optional.empty(),
+ *     "metrics-pipeline run --config-dir DIR").get(Orchestrator.STATUS_PATH);
+ * }</pre>
+ */
+public final class ApiClient {
 
-  static final ObjectMapper JSON = new ObjectMapper();
+  /** The JSON mapper the answers are read with. */
+  public static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   private final URI base;
   private final Optional<String> token;
+  private final String startHint;
   private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  ApiClient(URI base, Optional<String> token) {
-    String s = base.toString();
+  /**
+   * A client of the server at {@code base}.
+   *
+   * @param token the bearer token sent, when the server asks for one
+   * @param startHint the command that starts such a server, shown when nothing answers
+   */
+  public ApiClient(URI base, Optional<String> token, String startHint) {
+    String s = Objects.requireNonNull(base, "base").toString();
     this.base = URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
-    this.token = token;
+    this.token = Objects.requireNonNull(token, "token");
+    this.startHint = Objects.requireNonNull(startHint, "startHint");
   }
 
-  URI base() {
+  /** The server's address, without a trailing slash. */
+  public URI base() {
     return base;
   }
 
-  /** GET a JSON document; 2xx only. */
-  JsonNode get(String path) {
+  /** GET a JSON document; 2xx only, else {@link ApiException}. */
+  public JsonNode get(String path) {
     return send(request(path).GET());
   }
 
-  /** POST a JSON body; 2xx only. */
-  JsonNode post(String path, byte[] body) {
+  /** POST a JSON body; 2xx only, else {@link ApiException}. */
+  public JsonNode post(String path, byte[] body) {
     return send(request(path).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
   }
@@ -55,7 +76,7 @@ final class ApiClient {
       response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     } catch (ConnectException e) {
       throw new ApiException("nothing answers at " + base + " (is the server running? start it with: "
-          + "metrics-pipeline run --config-dir DIR)");
+          + startHint + ")");
     } catch (IOException e) {
       throw new ApiException("calling " + base + " failed: " + e);
     } catch (InterruptedException e) {
@@ -78,7 +99,7 @@ final class ApiClient {
   }
 
   /** Pretty JSON. */
-  static String pretty(JsonNode node) {
+  public static String pretty(JsonNode node) {
     try {
       return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node);
     } catch (IOException e) {
@@ -86,8 +107,8 @@ final class ApiClient {
     }
   }
 
-  /** A call failed; the message says what to do. */
-  static final class ApiException extends RuntimeException {
+  /** A call failed: nothing answered, no JSON, or not 2xx; the message says what to do. */
+  public static final class ApiException extends MetricsPipelineException {
     private static final long serialVersionUID = 1L;
 
     ApiException(String message) {
