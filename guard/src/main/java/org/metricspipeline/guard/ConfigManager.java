@@ -22,6 +22,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.metricspipeline.api.HealthCheckResult;
+import org.metricspipeline.core.config.ConfigProblem;
 import org.metricspipeline.core.config.References;
 import org.metricspipeline.core.config.SecretException;
 import org.metricspipeline.core.config.SecretResolver;
@@ -146,7 +147,7 @@ public final class ConfigManager {
         r.referencesByPath);
     List<ConfigProblem> problems = new ArrayList<>(r.problems);
     for (ConfigProblem p : validate(config)) {
-      if (problems.stream().noneMatch(q -> q.parameter().equals(p.parameter()))) {
+      if (problems.stream().noneMatch(q -> q.path().equals(p.path()))) {
         problems.add(p);
       }
     }

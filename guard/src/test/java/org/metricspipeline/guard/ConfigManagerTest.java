@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.metricspipeline.core.config.ConfigProblem;
 
 class ConfigManagerTest {
 
@@ -71,15 +72,15 @@ class ConfigManagerTest {
         colector:
           interval_seconds: 5
         """, dir));
-    assertThat(e.problems()).extracting(ConfigProblem::parameter).containsExactlyInAnyOrder(
+    assertThat(e.problems()).extracting(ConfigProblem::path).containsExactlyInAnyOrder(
         "check_interval_seconds", "failure_threshold", "recovery.max_attempts", "alerts.webhook_url",
         "baselines.method", "colector");
-    assertThat(e.problems()).filteredOn(p -> p.parameter().equals("check_interval_seconds")).singleElement()
+    assertThat(e.problems()).filteredOn(p -> p.path().equals("check_interval_seconds")).singleElement()
         .satisfies(p -> {
           assertThat(p.value()).isEqualTo("-1");
           assertThat(p.constraint()).isEqualTo("must be positive");
         });
-    assertThat(e.problems()).filteredOn(p -> p.parameter().equals("alerts.webhook_url")).singleElement()
+    assertThat(e.problems()).filteredOn(p -> p.path().equals("alerts.webhook_url")).singleElement()
         .satisfies(p -> assertThat(p.constraint()).contains("MISSING_URL, which is not set"));
     assertThat(e.getMessage()).startsWith("6 configuration problems");
   }
@@ -137,7 +138,7 @@ class ConfigManagerTest {
     assertThat(ConfigManager.validate(new GuardConfig(Duration.ZERO, c.checkTimeout(), 0, 2, 2, 3,
         c.recoveryBackoff(), "", 70000, List.of(), true, java.util.Optional.empty(), java.util.Optional.empty(),
         Baselines.Method.EWMA, 60, 3.5, 3, c.collectorInterval(), Map.of())))
-        .extracting(ConfigProblem::parameter)
+        .extracting(ConfigProblem::path)
         .containsExactly("check_interval_seconds", "failure_threshold", "http.host", "http.port");
   }
 
@@ -149,7 +150,7 @@ class ConfigManagerTest {
     assertThatThrownBy(() -> ConfigManager.builder().environment(Map.of()).build()
         .parse("secrets_file: open-secrets.yaml\nhttp:\n  bearer_tokens: [\"${secret:api_token}\"]\n", dir))
         .isInstanceOf(GuardConfigException.class)
-        .satisfies(e -> assertThat(((GuardConfigException) e).problems()).extracting(ConfigProblem::parameter)
+        .satisfies(e -> assertThat(((GuardConfigException) e).problems()).extracting(ConfigProblem::path)
             .contains("secrets_file"))
         .hasMessageContaining("chmod 600")
         .hasMessageNotContaining(TOKEN);

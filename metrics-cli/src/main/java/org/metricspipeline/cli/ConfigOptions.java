@@ -5,7 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.metricspipeline.runtime.ConfigException;
 import org.metricspipeline.runtime.ConfigLoader;
-import org.metricspipeline.runtime.ConfigProblem;
+import org.metricspipeline.core.config.ConfigProblem;
 import picocli.CommandLine.Option;
 
 /** The options naming a config directory, shared by every subcommand that reads one. */

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.metricspipeline.core.config.ConfigProblem;
 import org.metricspipeline.core.config.SecretResolver;
 import org.metricspipeline.runtime.internal.ConfigReader;
 import org.metricspipeline.runtime.internal.ConfigTree;

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.metricspipeline.core.config.ConfigProblem;
 import org.metricspipeline.core.http.EndpointKind;
 
 class ConfigLoaderTest {

@@ -24,7 +24,7 @@ import org.metricspipeline.guard.GuardConfig;
 import org.metricspipeline.runtime.AggregationsConfig;
 import org.metricspipeline.runtime.BatchConfig;
 import org.metricspipeline.runtime.ConfigException;
-import org.metricspipeline.runtime.ConfigProblem;
+import org.metricspipeline.core.config.ConfigProblem;
 import org.metricspipeline.runtime.HttpConfig;
 import org.metricspipeline.runtime.MergedConfig;
 import org.metricspipeline.runtime.PipelineConfig;

@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import org.metricspipeline.runtime.ConfigProblem;
+import org.metricspipeline.core.config.ConfigProblem;
 
 /**
  * A merged config tree (maps, lists, scalars) and where each node came from. Files merge over it

@@ -10,7 +10,7 @@ import org.metricspipeline.core.config.SecretResolver;
 import org.metricspipeline.guard.ConfigManager;
 import org.metricspipeline.guard.GuardConfig;
 import org.metricspipeline.guard.GuardConfigException;
-import org.metricspipeline.runtime.ConfigProblem;
+import org.metricspipeline.core.config.ConfigProblem;
 import org.metricspipeline.runtime.MergedConfig;
 
 /**
@@ -48,12 +48,12 @@ final class GuardSection {
       return Optional.of(ConfigManager.builder().environment(environment).secrets(secrets).build()
           .parse(text, merged.configDir()));
     } catch (GuardConfigException e) {
-      for (org.metricspipeline.guard.ConfigProblem p : e.problems()) {
-        String path = p.parameter().isEmpty() ? "guard" : "guard." + p.parameter();
+      for (ConfigProblem p : e.problems()) {
+        String path = p.path().isEmpty() ? "guard" : "guard." + p.path();
         String constraint = p.constraint();
         if (constraint.startsWith("is not a known setting")) {
-          String name = p.parameter().substring(p.parameter().lastIndexOf('.') + 1);
-          String parent = p.parameter().contains(".") ? p.parameter().substring(0, p.parameter().lastIndexOf('.') + 1) : "";
+          String name = p.path().substring(p.path().lastIndexOf('.') + 1);
+          String parent = p.path().contains(".") ? p.path().substring(0, p.path().lastIndexOf('.') + 1) : "";
           List<String> siblings = ConfigManager.knownSettings().stream().filter(k -> k.startsWith(parent)
               && k.indexOf('.', parent.length()) < 0).map(k -> k.substring(parent.length())).toList();
           constraint = "is not a known setting" + Suggestions.hint(name, siblings) + "; known here: " + siblings;

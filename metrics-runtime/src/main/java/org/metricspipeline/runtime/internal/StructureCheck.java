@@ -2,7 +2,7 @@ package org.metricspipeline.runtime.internal;
 
 import java.util.List;
 import java.util.Map;
-import org.metricspipeline.runtime.ConfigProblem;
+import org.metricspipeline.core.config.ConfigProblem;
 import org.metricspipeline.runtime.MergedConfig;
 import org.metricspipeline.runtime.internal.ConfigSchema.Key;
 import org.metricspipeline.runtime.internal.ConfigSchema.Section;

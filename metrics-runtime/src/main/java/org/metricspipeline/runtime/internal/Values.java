@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
-import org.metricspipeline.runtime.ConfigProblem;
+import org.metricspipeline.core.config.ConfigProblem;
 import org.metricspipeline.runtime.MergedConfig;
 import org.metricspipeline.runtime.internal.ConfigSchema.Key;
 

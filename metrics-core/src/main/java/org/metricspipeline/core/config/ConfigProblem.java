@@ -1,4 +1,4 @@
-package org.metricspipeline.runtime;
+package org.metricspipeline.core.config;
 
 import java.util.Objects;
 
@@ -25,6 +25,11 @@ public record ConfigProblem(String path, String source, String value, String con
     if (line < 0) {
       throw new IllegalArgumentException("line must be 0 (unknown) or more, got " + line);
     }
+  }
+
+  /** A problem in a value whose file is not known (a guard config given as a map, say). */
+  public ConfigProblem(String path, String value, String constraint) {
+    this(path, "", value, constraint, 0);
   }
 
   /** A problem whose line is not known (yet). */
