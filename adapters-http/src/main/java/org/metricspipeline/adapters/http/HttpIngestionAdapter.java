@@ -158,7 +158,7 @@ public final class HttpIngestionAdapter implements IngestionAdapter, SelfMeasuri
    */
   public static final long DEFAULT_MAX_BUFFERED_POINTS = 200_000;
   /** Default wait of an ingestion request for room in a full buffer before it is answered 503. */
-  public static final Duration DEFAULT_FULL_BUFFER_WAIT = Duration.ofSeconds(2);
+  public static final Duration DEFAULT_FULL_BUFFER_WAIT = Duration.ofSeconds(10);
   /** Default acknowledgement mode: answer once stored. */
   public static final AckMode DEFAULT_ACK_MODE = AckMode.STORED;
   /** Default wait for storage in {@link AckMode#STORED}. */
@@ -711,7 +711,7 @@ public final class HttpIngestionAdapter implements IngestionAdapter, SelfMeasuri
 
     /**
      * How long an ingestion request waits for room when the buffer is full before it is answered 503
-     * with {@code Retry-After}, 0 to 10 minutes [2 s]: a producer that waits for its answer is slowed
+     * with {@code Retry-After}, 0 to 10 minutes [10 s]: a producer that waits for its answer is slowed
      * to what the store takes instead of being refused (as VictoriaMetrics queues inserts). Waiting
      * requests hold no thread and are let in in arrival order. With {@link AckMode#STORED} the wait
      * counts within {@link #storedTimeout} and is at most half of it.
