@@ -158,7 +158,7 @@ public final class HttpIngestionAdapter implements IngestionAdapter, SelfMeasuri
    */
   public static final long DEFAULT_MAX_BUFFERED_POINTS = 200_000;
   /** Default wait of an ingestion request for room in a full buffer before it is answered 503. */
-  public static final Duration DEFAULT_FULL_BUFFER_WAIT = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_FULL_BUFFER_WAIT = Duration.ofSeconds(5);
   /** Default acknowledgement mode: answer once stored. */
   public static final AckMode DEFAULT_ACK_MODE = AckMode.STORED;
   /** Default wait for storage in {@link AckMode#STORED}. */
@@ -216,8 +216,9 @@ public final class HttpIngestionAdapter implements IngestionAdapter, SelfMeasuri
     });
     timer.setRemoveOnCancelPolicy(true);
     this.buffer = new ChannelBuffer(b.capacity, b.maxBufferedPoints, b.retryAfter, timer, b.ackMode == AckMode.STORED);
-    // in STORED mode the wait counts within the stored timeout: keep room for the store's answer
-    this.fullBufferWait = b.ackMode == AckMode.STORED && b.fullBufferWait.compareTo(b.storedTimeout.dividedBy(2)) > 0
+    // the wait counts within the request's deadline (storedTimeout, in both ack modes), whose 504 says
+    // the items are buffered: the wait must end first, leaving room for the store's answer
+    this.fullBufferWait = b.fullBufferWait.compareTo(b.storedTimeout.dividedBy(2)) > 0
         ? b.storedTimeout.dividedBy(2) : b.fullBufferWait;
     this.disk = b.diskBuffer == null ? null
         : DiskBuffer.builder(b.diskBuffer).maxBytes(b.diskBufferMaxBytes).retryAfter(b.retryAfter).build();
@@ -711,10 +712,10 @@ public final class HttpIngestionAdapter implements IngestionAdapter, SelfMeasuri
 
     /**
      * How long an ingestion request waits for room when the buffer is full before it is answered 503
-     * with {@code Retry-After}, 0 to 10 minutes [10 s]: a producer that waits for its answer is slowed
+     * with {@code Retry-After}, 0 to 10 minutes [5 s]: a producer that waits for its answer is slowed
      * to what the store takes instead of being refused (as VictoriaMetrics queues inserts). Waiting
-     * requests hold no thread and are let in in arrival order. With {@link AckMode#STORED} the wait
-     * counts within {@link #storedTimeout} and is at most half of it.
+     * requests hold no thread and are let in in arrival order. The wait counts within the request's
+     * deadline, {@link #storedTimeout} (in both ack modes), and is at most half of it.
      */
     public Builder fullBufferWait(Duration wait) {
       this.fullBufferWait = between("fullBufferWait", wait, Duration.ZERO, Duration.ofMinutes(10));
