@@ -11,6 +11,8 @@
 #     "source", "metrics": [{"name", "value", "unit", "tags": {"host"}}]})
 #   - to VictoriaMetrics (Debian's victoria-metrics): POST /write, InfluxDB line protocol, one line
 #     per item ("bench,host=H m000=v,...,m099=v ts"), the metric bench_m000 with the label host.
+#   - and the identical line-protocol bytes to our server's POST /write as well (the "mp-influx"
+#     rows: both servers parse the very same bytes; we name the metrics as VictoriaMetrics does).
 # MODE=repeated: the old benchmark, one 1,000-point body posted again and again.
 #
 # Each server is started afresh for every run (its own empty data directory), sent one sweep over
@@ -33,6 +35,8 @@
 # Usage: benchmarks/http-load.sh            (from the repository root or anywhere)
 # Env:   MODE=realistic|repeated  SERIES=100000  MEM_SERIES=1000000  DURATION=15  WARMUP=5  RUNS=3  STEP_MS=1000
 #        ACK=accepted|stored  MEMORY=1  MEM_SWEEPS=3  JFR=0  JAVA_OPTS=  CONNS="1 4"
+#        SERVERS="mp mp-influx vm" (mp: ours with JSON, mp-influx: ours with line protocol, vm)
+#        JAR=examples/target/metrics-examples.jar (another build of ours, to compare before and after)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -51,8 +55,9 @@ MEM_SERIES="${MEM_SERIES:-1000000}"
 JFR="${JFR:-0}"
 JAVA_OPTS="${JAVA_OPTS:-}"
 CONNS="${CONNS:-1 4}"
+SERVERS="${SERVERS:-mp mp-influx vm}"
 OUT="$ROOT/target/http-load"
-JAR="$ROOT/examples/target/metrics-examples.jar"
+JAR="${JAR:-$ROOT/examples/target/metrics-examples.jar}"
 mkdir -p "$OUT"
 LOAD_BEFORE="$(cut -d" " -f1-3 /proc/loadavg)"
 
@@ -100,9 +105,9 @@ SERVER_PID=""
 start_server() { # mp|vm log-file tag
   local dir="$OUT/data-$1"
   rm -rf "$dir"; mkdir -p "$dir"
-  if [[ "$1" == mp ]]; then
+  if [[ "$1" == mp* ]]; then
     local jfr=()
-    [[ "$JFR" == 1 ]] && jfr=("-XX:StartFlightRecording=filename=$OUT/mp-$3.jfr,settings=profile")
+    [[ "$JFR" == 1 ]] && jfr=("-XX:StartFlightRecording=filename=$OUT/$1-$3.jfr,settings=profile")
     # --rate-limits off: the default per-IP limits (seed 001) would turn most of the load into 429s
     # shellcheck disable=SC2086
     java $JAVA_OPTS "${jfr[@]}" -jar "$JAR" --serve --port "$MP_PORT" --no-synthetic --ack "$ACK" \
@@ -119,7 +124,7 @@ start_server() { # mp|vm log-file tag
 stop_server() { # mp|vm log-file; sets STORED (ours: "stored_points dead_lettered")
   STORED="- -"
   kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null || true; PIDS[0]=""
-  if [[ "$1" == mp ]]; then
+  if [[ "$1" == mp* ]]; then
     STORED=$(sed -n 's/.*(\([0-9]*\) points) in total, rejected \([0-9]*\), dead-lettered \([0-9]*\).*/\1 \3/p' "$2" | tail -1)
     [[ -n "$STORED" ]] || STORED="- -"
   fi
@@ -202,6 +207,11 @@ function init(args)
   headers = { ["Content-Type"] = ctype }
 end
 function request()
+  -- with a limit (1 connection), the request after the limit-th means limit answers have come
+  if limit > 0 and n >= limit then
+    local f = io.open(marker, "w"); f:close()
+    wrk.thread:stop()
+  end
   local g = n * nthreads + id
   n = n + 1
   local nb = #bodies
@@ -215,19 +225,18 @@ function request()
   return wrk.format("POST", nil, headers, parts[1])
 end
 function response(status, hdrs, body)
+  -- wrk calls this only for answers with at least one header: a bare 204 (our /write) is not seen
+  -- here, so 2xx are counted in done() as the answers that were neither 503 nor other errors
   if status >= 200 and status < 300 then n2xx = n2xx + 1
   elseif status == 503 then n503 = n503 + 1
   else nother = nother + 1 end
-  if limit > 0 and n2xx + n503 + nother >= limit then
-    local f = io.open(marker, "w"); f:close()
-    wrk.thread:stop()
-  end
 end
 function done(summary, latency, requests)
   local ok, busy, other = 0, 0, 0
   for _, t in ipairs(threads) do
-    ok = ok + t:get("n2xx"); busy = busy + t:get("n503"); other = other + t:get("nother")
+    busy = busy + t:get("n503"); other = other + t:get("nother")
   end
+  ok = summary.requests - busy - other
   io.write(string.format("RESULT %d %d %d %d %d %d %d %d\n", summary.requests, summary.duration,
     latency:percentile(50), latency:percentile(99), ok, busy, other,
     summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
@@ -242,10 +251,16 @@ cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 peak_rss_mb() { awk '/^VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
 rss_mb() { awk '/^VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
 loadavg() { cut -d" " -f1 /proc/loadavg; }
-url_of() { if [[ "$1" == mp ]]; then echo "http://127.0.0.1:$MP_PORT/api/v1/ingest"; else echo "http://127.0.0.1:$VM_PORT/write"; fi; }
+url_of() {
+  case "$1" in
+    mp) echo "http://127.0.0.1:$MP_PORT/api/v1/ingest" ;;
+    mp-influx) echo "http://127.0.0.1:$MP_PORT/write" ;;
+    *) echo "http://127.0.0.1:$VM_PORT/write" ;;
+  esac
+}
 body_of() { if [[ "$1" == mp ]]; then echo "$JSON_FILE"; else echo "$INFLUX_FILE"; fi; }
 ctype_of() { if [[ "$1" == mp ]]; then echo application/json; else echo text/plain; fi; }
-lua_of() { if [[ "$1" == mp ]]; then echo "$OUT/post-mp-t$2.lua"; else echo "$OUT/post-vm-t$2.lua"; fi; }
+lua_of() { echo "$OUT/post-$1-t$2.lua"; }
 
 # Posts with 1 connection until the server has answered REQS requests, then stops wrk (which
 # runs for its whole -d otherwise; SIGINT makes it print its summary). Sets ELAPSED_MS.
@@ -307,8 +322,7 @@ run_one() { # server threads conns run
 for r in $(seq 1 "$RUNS"); do
   for c in $CONNS; do
     t=$(( c < 2 ? 1 : 2 ))
-    run_one mp "$t" "$c" "$r"
-    run_one vm "$t" "$c" "$r"
+    for s in $SERVERS; do run_one "$s" "$t" "$c" "$r"; done
   done
 done
 
@@ -351,8 +365,9 @@ fi
 {
   echo "HTTP ingestion ($MODE: $SERIES series, 1,000 points/request), ${DURATION}s per run after a ${WARMUP}s warm-up, medians of $RUNS runs, loopback, $(nproc) cores"
   echo "load average before: $LOAD_BEFORE, after: $(cut -d" " -f1-3 /proc/loadavg)"
-  echo "metrics pipeline: POST /api/v1/ingest JSON, --ack $ACK, durable store in a fresh data dir; VictoriaMetrics $(dpkg-query -W -f='${Version}' victoria-metrics): POST /write line protocol"
-  awk -v conns="$CONNS" '
+  echo "metrics pipeline: POST /api/v1/ingest JSON (mp) and POST /write line protocol (mp-influx), --ack $ACK, durable store in a fresh data dir; VictoriaMetrics $(dpkg-query -W -f='${Version}' victoria-metrics): POST /write line protocol"
+  echo "jar: $JAR"
+  awk -v conns="$CONNS" -v servers="$SERVERS" '
     function median(key, col,    n, i, j, v, tmp) {
       n = 0
       for (i = 1; i <= rows; i++) if (k[i] == key || sv[i] == key) v[++n] = val[i, col]
@@ -361,23 +376,28 @@ fi
     }
     { rows++; k[rows] = $1 " " $2; sv[rows] = $1; for (c = 4; c <= NF; c++) val[rows, c] = $c }
     END {
-      printf "%-5s %-17s %11s %8s %8s %8s %6s %9s %8s %9s\n", "conns", "server", "2xx pts/s", "p50 ms", "p99 ms", "503s", "other", "CPU us/1k", "peak MB", "load"
-      nc = split(conns, cs, " ")
+      printf "%-5s %-22s %11s %8s %8s %8s %6s %9s %8s %9s\n", "conns", "server", "2xx pts/s", "p50 ms", "p99 ms", "503s", "other", "CPU us/1k", "peak MB", "load"
+      name["mp"] = "ours, JSON"; name["mp-influx"] = "ours, line protocol"; name["vm"] = "victoria-metrics"
+      nc = split(conns, cs, " "); ns = split(servers, ss, " ")
       for (i = 1; i <= nc; i++) {
         c = cs[i]
-        for (s = 1; s <= 2; s++) {
-          srv = s == 1 ? "mp" : "vm"; key = srv " " c
+        for (s = 1; s <= ns; s++) {
+          srv = ss[s]; key = srv " " c
           m[srv, 4] = median(key, 4); m[srv, 6] = median(key, 6); m[srv, 10] = median(key, 10)
-          printf "%-5s %-17s %11.0f %8.2f %8.2f %8d %6d %9.0f %8d %9.2f\n", c, s == 1 ? "metrics pipeline" : "victoria-metrics",
+          printf "%-5s %-22s %11.0f %8.2f %8.2f %8d %6d %9.0f %8d %9.2f\n", c, name[srv],
             m[srv, 4], median(key, 5), m[srv, 6], median(key, 7), median(key, 8) + median(key, 9), m[srv, 10], median(key, 11), median(key, 12)
         }
-        printf "%-5s %-17s %10.2fx %8s %7.2fx %8s %6s %8.2fx\n", c, "ratio (ours/VM)", m["vm", 4] ? m["mp", 4] / m["vm", 4] : 0, "",
-          m["vm", 6] ? m["mp", 6] / m["vm", 6] : 0, "", "", m["vm", 10] ? m["mp", 10] / m["vm", 10] : 0
+        for (s = 1; s <= ns; s++) {
+          srv = ss[s]
+          if (srv == "vm") continue
+          printf "%-5s %-22s %10.2fx %8s %7.2fx %8s %6s %8.2fx\n", c, "ratio " srv "/vm", m["vm", 4] ? m[srv, 4] / m["vm", 4] : 0, "",
+            m["vm", 6] ? m[srv, 6] / m["vm", 6] : 0, "", "", m["vm", 10] ? m[srv, 10] / m["vm", 10] : 0
+        }
       }
       if (val[1, 16] != "" && val[1, 16] != "-") {
         printf "creating the series (one sweep before each run, 1 connection), medians of all runs:\n"
-        printf "  metrics pipeline  %9.0f new series/s  %6.2f us CPU per new series\n", median("mp", 16) + 0, median("mp", 17) + 0
-        printf "  victoria-metrics  %9.0f new series/s  %6.2f us CPU per new series\n", median("vm", 16) + 0, median("vm", 17) + 0
+        for (s = 1; s <= ns; s++)
+          printf "  %-22s %9.0f new series/s  %6.2f us CPU per new series\n", name[ss[s]], median(ss[s], 16) + 0, median(ss[s], 17) + 0
       }
     }' "$RESULTS"
   if [[ -s "$MEMLINES" ]]; then

@@ -18,6 +18,7 @@ module org.metricspipeline.core {
   // Helpers the adapters share (the rate-limited failure log, the framing of local logs); not part of the public API.
   exports org.metricspipeline.core.internal to
       org.metricspipeline.adapters.clickhouse,
+      org.metricspipeline.adapters.http,
       org.metricspipeline.adapters.memory,
       org.metricspipeline.adapters.sqs;
 }

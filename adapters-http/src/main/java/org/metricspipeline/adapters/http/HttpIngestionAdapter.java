@@ -71,10 +71,13 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Channel</h2>
  * Ingestion endpoints (and in-process {@link #ingest}/{@link #batchIngest}) validate items and put
- * them in a bounded buffer of {@link Builder#capacity(int)} items (queued plus delivered but not
- * settled); the pipeline {@link #poll}s them. A request whose items do not all fit is refused as a
- * whole with 503 and {@code Retry-After} ({@link Builder#retryAfter(Duration)}); one with more items
- * than the capacity, which could never fit, answers 413 with the limit; 429 is kept for rate limits.
+ * them in a bounded buffer of {@link Builder#capacity(int)} items and
+ * {@link Builder#maxBufferedPoints(long)} points (queued plus delivered but not settled); the
+ * pipeline {@link #poll}s them. A request whose items do not fit waits for room (in arrival order,
+ * holding no thread) up to {@link Builder#fullBufferWait(Duration)}, so a producer that waits for
+ * its answer is slowed to the store's pace; if there is still no room it is refused as a whole with
+ * 503 and {@code Retry-After} ({@link Builder#retryAfter(Duration)}). One with more items than the
+ * capacity, which could never fit, answers 413 with the limit; 429 is kept for rate limits.
  * See {@link AckMode} for when a request is answered ({@link AckMode#STORED} by default). Items
  * still buffered at {@link #close()} are lost (their number is logged); stop producers and drain the
  * pipeline first.
@@ -149,6 +152,13 @@ public final class HttpIngestionAdapter implements IngestionAdapter, SelfMeasuri
   public static final int DEFAULT_PORT = 8080;
   /** Default most items buffered. */
   public static final int DEFAULT_CAPACITY = 10_000;
+  /**
+   * Default most points buffered: every buffered point is a live object the garbage collector copies
+   * on each young collection, so the buffer is bounded in points as well as items.
+   */
+  public static final long DEFAULT_MAX_BUFFERED_POINTS = 200_000;
+  /** Default wait of an ingestion request for room in a full buffer before it is answered 503. */
+  public static final Duration DEFAULT_FULL_BUFFER_WAIT = Duration.ofSeconds(5);
   /** Default acknowledgement mode: answer once stored. */
   public static final AckMode DEFAULT_ACK_MODE = AckMode.STORED;
   /** Default wait for storage in {@link AckMode#STORED}. */
@@ -182,6 +192,7 @@ public final class HttpIngestionAdapter implements IngestionAdapter, SelfMeasuri
   private final Builder config;
   private final MetricsValidator validator;
   private final ChannelBuffer buffer;
+  private final Duration fullBufferWait;
   private final ScheduledThreadPoolExecutor timer;
   private final Server server;
   private final ServerConnector connector;
@@ -204,7 +215,11 @@ public final class HttpIngestionAdapter implements IngestionAdapter, SelfMeasuri
       return t;
     });
     timer.setRemoveOnCancelPolicy(true);
-    this.buffer = new ChannelBuffer(b.capacity, b.retryAfter, timer, b.ackMode == AckMode.STORED);
+    this.buffer = new ChannelBuffer(b.capacity, b.maxBufferedPoints, b.retryAfter, timer, b.ackMode == AckMode.STORED);
+    // the wait counts within the request's deadline (storedTimeout, in both ack modes), whose 504 says
+    // the items are buffered: the wait must end first, leaving room for the store's answer
+    this.fullBufferWait = b.fullBufferWait.compareTo(b.storedTimeout.dividedBy(2)) > 0
+        ? b.storedTimeout.dividedBy(2) : b.fullBufferWait;
     this.disk = b.diskBuffer == null ? null
         : DiskBuffer.builder(b.diskBuffer).maxBytes(b.diskBufferMaxBytes).retryAfter(b.retryAfter).build();
     if (disk != null) {
@@ -339,7 +354,7 @@ public final class HttpIngestionAdapter implements IngestionAdapter, SelfMeasuri
    * {@code path} pattern, {@code status}), {@code metrics_http_rejected_requests_total}
    * ({@code reason}: {@code rate_limited}, {@code unauthorized}, {@code body_too_large},
    * {@code buffer_full}), {@code metrics_http_buffer_items} ({@code state}: {@code queued},
-   * {@code unsettled}), {@code metrics_http_buffer_capacity_items} and
+   * {@code unsettled}), {@code metrics_http_buffer_capacity_items}, {@code metrics_http_buffer_points}, {@code metrics_http_buffer_capacity_points}, {@code metrics_http_buffer_waiting_requests} and
    * {@code metrics_http_buffer_items_total} ({@code outcome}: {@code acked}, {@code nacked},
    * {@code rejected}, {@code refused}).
    */
@@ -354,6 +369,13 @@ public final class HttpIngestionAdapter implements IngestionAdapter, SelfMeasuri
         Map.of("state", "unsettled"), buffer.unsettled()));
     out.add(Measurement.gauge("metrics_http_buffer_capacity_items",
         "The most items the HTTP channel's buffer holds", buffer.capacity()));
+    out.add(Measurement.gauge("metrics_http_buffer_points",
+        "Points in the HTTP channel's buffer: queued for the pipeline, or delivered and not settled", buffer.points()));
+    out.add(Measurement.gauge("metrics_http_buffer_capacity_points",
+        "The most points the HTTP channel's buffer holds (one larger request is let in alone)",
+        config.maxBufferedPoints));
+    out.add(Measurement.gauge("metrics_http_buffer_waiting_requests",
+        "Ingestion requests waiting for room in the HTTP channel's buffer", buffer.waitingOffers()));
     long[] c = buffer.counters();
     String[] outcomes = {"acked", "nacked", "rejected", "refused"};
     for (int i = 0; i < outcomes.length; i++) {
@@ -388,26 +410,41 @@ public final class HttpIngestionAdapter implements IngestionAdapter, SelfMeasuri
     }
   }
 
-  /** The sink of the ingestion endpoints: all items into the buffer, then answer per ack mode. */
+  /**
+   * The sink of the ingestion endpoints: all items into the buffer (waiting up to
+   * {@link Builder#fullBufferWait} for room), then answer per ack mode.
+   */
   private CompletableFuture<MetricsBatchResult> offer(List<MetricsData> items) {
-    List<CompletableFuture<Void>> stored;
-    long first = -1;
+    long first;
     try {
       first = disk == null ? -1 : disk.append(items); // on disk before anyone hears "accepted"
-      stored = buffer.offerAll(items);
-      for (int i = 0; first >= 0 && i < stored.size(); i++) {
-        long sequence = first + i;
-        stored.get(i).whenComplete((ok, failure) -> disk.settle(sequence));
-      }
     } catch (OverloadedException e) {
-      for (int i = 0; first >= 0 && i < items.size(); i++) {
-        disk.settle(first + i); // refused: the producer retries it
-      }
       if (!closed) {
         stats.rejected(RequestStats.Rejection.BUFFER_FULL);
       }
       return CompletableFuture.failedFuture(e);
     }
+    return buffer.offerAll(items, fullBufferWait).handle((stored, failure) -> {
+      if (failure != null) {
+        Throwable t = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+            ? failure.getCause() : failure;
+        for (int i = 0; first >= 0 && i < items.size(); i++) {
+          disk.settle(first + i); // refused: the producer retries it
+        }
+        if (!closed && t instanceof OverloadedException) {
+          stats.rejected(RequestStats.Rejection.BUFFER_FULL);
+        }
+        return CompletableFuture.<MetricsBatchResult>failedFuture(t);
+      }
+      for (int i = 0; first >= 0 && i < stored.size(); i++) {
+        long sequence = first + i;
+        stored.get(i).whenComplete((ok, f) -> disk.settle(sequence));
+      }
+      return answer(items, stored);
+    }).thenCompose(f -> f);
+  }
+
+  private CompletableFuture<MetricsBatchResult> answer(List<MetricsData> items, List<CompletableFuture<Void>> stored) {
     if (config.ackMode == AckMode.ACCEPTED) {
       return CompletableFuture.completedFuture(MetricsBatchResult.allSucceeded(items.size()));
     }
@@ -509,6 +546,9 @@ public final class HttpIngestionAdapter implements IngestionAdapter, SelfMeasuri
     details.put("queued", queued);
     details.put("unsettled", unsettled);
     details.put("capacity", buffer.capacity());
+    details.put("points", buffer.points());
+    details.put("max_points", config.maxBufferedPoints);
+    details.put("waiting_requests", buffer.waitingOffers());
     details.put("acked", c[0]);
     details.put("nacked", c[1]);
     details.put("rejected", c[2]);
@@ -571,6 +611,8 @@ public final class HttpIngestionAdapter implements IngestionAdapter, SelfMeasuri
     private String host = DEFAULT_HOST;
     private int port = DEFAULT_PORT;
     private int capacity = DEFAULT_CAPACITY;
+    private long maxBufferedPoints = DEFAULT_MAX_BUFFERED_POINTS;
+    private Duration fullBufferWait = DEFAULT_FULL_BUFFER_WAIT;
     private AckMode ackMode = DEFAULT_ACK_MODE;
     private Duration storedTimeout = DEFAULT_STORED_TIMEOUT;
     private Duration retryAfter = DEFAULT_RETRY_AFTER;
@@ -650,6 +692,33 @@ public final class HttpIngestionAdapter implements IngestionAdapter, SelfMeasuri
         throw new IllegalArgumentException("capacity must be between 1 and 10000000, got " + capacity);
       }
       this.capacity = capacity;
+      return this;
+    }
+
+    /**
+     * The most points buffered, 1,000 to 1,000,000,000 [{@value #DEFAULT_MAX_BUFFERED_POINTS}], besides
+     * {@link #capacity(int)} items; a single request with more points is taken when the buffer is
+     * empty. Every buffered point is an object the garbage collector copies while it waits, so a
+     * larger buffer adds collection work and latency, not throughput: the pipeline's writers need a
+     * few batches ahead of them.
+     */
+    public Builder maxBufferedPoints(long points) {
+      if (points < 1_000 || points > 1_000_000_000L) {
+        throw new IllegalArgumentException("maxBufferedPoints must be between 1000 and 1000000000, got " + points);
+      }
+      this.maxBufferedPoints = points;
+      return this;
+    }
+
+    /**
+     * How long an ingestion request waits for room when the buffer is full before it is answered 503
+     * with {@code Retry-After}, 0 to 10 minutes [5 s]: a producer that waits for its answer is slowed
+     * to what the store takes instead of being refused (as VictoriaMetrics queues inserts). Waiting
+     * requests hold no thread and are let in in arrival order. The wait counts within the request's
+     * deadline, {@link #storedTimeout} (in both ack modes), and is at most half of it.
+     */
+    public Builder fullBufferWait(Duration wait) {
+      this.fullBufferWait = between("fullBufferWait", wait, Duration.ZERO, Duration.ofMinutes(10));
       return this;
     }
 

@@ -62,6 +62,11 @@ public record EndpointRequest(
     return body.clone();
   }
 
+  /** The body itself, not a copy: for this package's endpoints, which only read it. */
+  byte[] bodyBytes() {
+    return body;
+  }
+
   /** The first value of a query parameter, when present. */
   public Optional<String> queryParam(String name) {
     List<String> values = queryParams.get(name);

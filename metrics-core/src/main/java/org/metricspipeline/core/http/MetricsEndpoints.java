@@ -312,7 +312,7 @@ public final class MetricsEndpoints {
   }
 
   private CompletableFuture<EndpointResponse> ingestItems(EndpointRequest r) {
-    byte[] body = r.body();
+    byte[] body = r.bodyBytes(); // read only: a copy of a 1,000-point body is 75 KB per request
     boolean single = firstNonBlank(body) == '{';
     DecodedBatch batch;
     try {

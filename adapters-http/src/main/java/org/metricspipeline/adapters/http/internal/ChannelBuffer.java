@@ -17,9 +17,16 @@ import org.metricspipeline.core.internal.channel.SettleOnceDelivery;
 
 /**
  * The bounded buffer between HTTP requests and the pipeline's polls: core's {@link LongPollQueue}
- * (at most {@code capacity} items, queued or delivered and not settled yet). Each offered item has a
- * future that completes on ack and fails with {@link MetricsValidationException} on reject; a nack
- * puts the item back at the head of the queue.
+ * (at most {@code capacity} items and {@code maxPoints} points, queued or delivered and not settled
+ * yet; a single request larger than {@code maxPoints} is taken when the buffer is empty). Each
+ * offered item has a future that completes on ack and fails with {@link MetricsValidationException}
+ * on reject; a nack puts the item back at the head of the queue.
+ *
+ * <p>Why points too: an item holds any number of points, and every point buffered is a live object
+ * the garbage collector copies on each young collection. A buffer of 10,000 items of 100 points
+ * each (a million points) made every young pause copy the backlog, so the pauses grew with it (0.1
+ * to 3 s) and the store fell further behind. A few hundred thousand points keep the pipeline's
+ * writers busy; beyond that a buffer only adds latency and collection work.
  *
  * <p>Waiting polls are completed on the scheduler thread, never on a request thread.
  */
@@ -27,6 +34,7 @@ public final class ChannelBuffer {
 
   private final Duration retryAfter;
   private final boolean awaited;
+  private final long maxPoints;
   private final LongPollQueue<HttpDelivery> queue;
   private final AtomicLong acked = new AtomicLong();
   private final AtomicLong nacked = new AtomicLong();
@@ -38,9 +46,58 @@ public final class ChannelBuffer {
    * deliveries are {@link Delivery#awaited() awaited} when producers wait for the outcome.
    */
   public ChannelBuffer(int capacity, Duration retryAfter, ScheduledExecutorService scheduler, boolean awaited) {
+    this(capacity, Long.MAX_VALUE, retryAfter, scheduler, awaited);
+  }
+
+  /** As above, also holding at most {@code maxPoints} points. */
+  public ChannelBuffer(int capacity, long maxPoints, Duration retryAfter, ScheduledExecutorService scheduler,
+      boolean awaited) {
     this.retryAfter = retryAfter;
     this.awaited = awaited;
-    this.queue = new LongPollQueue<>(capacity, scheduler);
+    this.maxPoints = maxPoints;
+    this.queue = new LongPollQueue<>(capacity, maxPoints, d -> d.data.metrics().size(), scheduler, list -> { });
+  }
+
+  /**
+   * Offers all items or none, waiting up to {@code maxWait} for room (on the scheduler's thread):
+   * completes with one future per item (completing when it is acked), or fails with
+   * {@link OverloadedException} when they did not fit in time or the buffer is closed.
+   */
+  public CompletableFuture<List<CompletableFuture<Void>>> offerAll(List<MetricsData> items, Duration maxWait) {
+    List<CompletableFuture<Void>> futures = new ArrayList<>(items.size());
+    List<HttpDelivery> deliveries = new ArrayList<>(items.size());
+    for (MetricsData item : items) {
+      HttpDelivery d = new HttpDelivery(item, new CompletableFuture<>());
+      deliveries.add(d);
+      futures.add(d.stored);
+    }
+    return queue.offerAll(deliveries, maxWait).thenApply(offer -> {
+      switch (offer) {
+        case ACCEPTED -> {
+          return futures;
+        }
+        case FULL -> {
+          refused.addAndGet(items.size());
+          throw new OverloadedException("the HTTP ingestion buffer is full (" + bounds() + ")"
+              + (maxWait.isZero() ? "" : " and stayed full for " + maxWait), retryAfter);
+        }
+        default -> throw new OverloadedException("the HTTP ingestion channel is closed", retryAfter);
+      }
+    });
+  }
+
+  private String bounds() {
+    return queue.capacity() + " items" + (maxPoints == Long.MAX_VALUE ? "" : ", " + maxPoints + " points");
+  }
+
+  /** Offers waiting for room. */
+  public int waitingOffers() {
+    return queue.waitingOffers();
+  }
+
+  /** Points held: queued, or delivered and not settled. */
+  public long points() {
+    return queue.weight();
   }
 
   /**
@@ -61,7 +118,7 @@ public final class ChannelBuffer {
       }
       case FULL -> {
         refused.addAndGet(items.size());
-        throw new OverloadedException("the HTTP ingestion buffer is full (" + queue.capacity() + " items)", retryAfter);
+        throw new OverloadedException("the HTTP ingestion buffer is full (" + bounds() + ")", retryAfter);
       }
       default -> throw new OverloadedException("the HTTP ingestion channel is closed", retryAfter);
     }
@@ -118,7 +175,7 @@ public final class ChannelBuffer {
 
     @Override
     protected void onAck() {
-      queue.release();
+      queue.release(this);
       acked.incrementAndGet();
       stored.complete(null);
     }
@@ -131,7 +188,7 @@ public final class ChannelBuffer {
 
     @Override
     protected void onReject(MetricsValidationResult reason) {
-      queue.release();
+      queue.release(this);
       rejected.incrementAndGet();
       stored.completeExceptionally(new MetricsValidationException(
           reason.valid() ? MetricsValidationResult.of(List.of(

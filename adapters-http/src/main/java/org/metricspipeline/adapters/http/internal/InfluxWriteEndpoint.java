@@ -3,7 +3,6 @@ package org.metricspipeline.adapters.http.internal;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -19,6 +18,7 @@ import org.metricspipeline.core.http.EndpointRequest;
 import org.metricspipeline.core.http.EndpointResponse;
 import org.metricspipeline.core.http.ErrorBody;
 import org.metricspipeline.core.http.HttpEndpoint;
+import org.metricspipeline.core.internal.DecodeCache;
 
 /**
  * {@code POST /write} (InfluxDB 1.x: {@code db}, {@code precision} = {@code ns|u|ms|s|m|h}) and
@@ -108,22 +108,45 @@ public final class InfluxWriteEndpoint {
   }
 
   private static void add(PartialWrite write, LineProtocol.Line line, String db, Instant now) {
-    Map<String, String> tags;
-    if (!db.isEmpty() && !line.tags().containsKey(DB_TAG)) {
-      Map<String, String> withDb = new LinkedHashMap<>(line.tags());
-      withDb.put(DB_TAG, db);
-      tags = Map.copyOf(withDb);
-    } else {
-      tags = Map.copyOf(line.tags());
+    // The JSON decoder's shared caches: a series' tag map and metric names come out as the same
+    // instances request after request, so the store finds the series by identity (no fresh map to
+    // hash and compare per point) and no name string is built per point.
+    Map<String, String> lineTags = line.tags();
+    boolean addDb = !db.isEmpty() && !lineTags.containsKey(DB_TAG);
+    int pairs = lineTags.size() + (addDb ? 1 : 0);
+    String[] kv = new String[2 * pairs];
+    int k = 0;
+    for (Map.Entry<String, String> e : lineTags.entrySet()) {
+      kv[k++] = e.getKey();
+      kv[k++] = e.getValue();
     }
+    if (addDb) {
+      kv[k++] = DB_TAG;
+      kv[k++] = db;
+    }
+    Map<String, String> tags = DecodeCache.SHARED.tagMap(kv, k);
     List<Metric> metrics = new ArrayList<>(line.fields().size());
     List<String> keys = new ArrayList<>(line.fields().size());
-    String prefix = line.measurement().isEmpty() ? "" : line.measurement() + "_";
+    String measurement = line.measurement();
+    char[] name = null;
     for (LineProtocol.Field f : line.fields()) {
       if (f.type() == LineProtocol.FieldType.STRING && Double.isNaN(f.value())) {
         continue; // a string that is not a number: skipped, documented
       }
-      metrics.add(new Metric(prefix + f.key(), f.value(), "", tags));
+      String metricName;
+      if (measurement.isEmpty()) {
+        metricName = f.key();
+      } else {
+        int length = measurement.length() + 1 + f.key().length();
+        if (name == null || name.length < length) {
+          name = new char[Math.max(64, length)];
+        }
+        measurement.getChars(0, measurement.length(), name, 0);
+        name[measurement.length()] = '_';
+        f.key().getChars(0, f.key().length(), name, measurement.length() + 1);
+        metricName = DecodeCache.SHARED.string(name, 0, length);
+      }
+      metrics.add(new Metric(metricName, f.value(), "", tags));
       keys.add(f.key());
     }
     if (metrics.isEmpty()) {

@@ -93,4 +93,45 @@ class ChannelBufferTest {
     assertThat(poll.join()).isEmpty();
     assertThatThrownBy(() -> buffer.offerAll(List.of(item(1)))).isInstanceOf(OverloadedException.class);
   }
+
+  private static MetricsData itemOfPoints(int points) {
+    MetricsData.Builder b = MetricsData.builder().timestamp(Instant.EPOCH).metricType("t");
+    for (int i = 0; i < points; i++) {
+      b.metric("m" + i, i);
+    }
+    return b.build();
+  }
+
+  @Test
+  void boundsThePointsHeldBesidesTheItems() {
+    ChannelBuffer byPoints = new ChannelBuffer(100, 1_000, Duration.ofSeconds(1), scheduler, true);
+    byPoints.offerAll(List.of(itemOfPoints(600)));
+    assertThat(byPoints.points()).isEqualTo(600);
+    assertThatThrownBy(() -> byPoints.offerAll(List.of(itemOfPoints(600))))
+        .isInstanceOf(OverloadedException.class).hasMessageContaining("1000 points");
+  }
+
+  @Test
+  void aRequestWaitingForRoomGetsInWhenAnItemIsAcked() {
+    ChannelBuffer byPoints = new ChannelBuffer(100, 1_000, Duration.ofSeconds(1), scheduler, true);
+    byPoints.offerAll(List.of(itemOfPoints(600)));
+    CompletableFuture<List<CompletableFuture<Void>>> waiting =
+        byPoints.offerAll(List.of(itemOfPoints(600)), Duration.ofMinutes(1));
+    assertThat(waiting).isNotDone();
+    assertThat(byPoints.waitingOffers()).isEqualTo(1);
+    byPoints.poll(1, Duration.ZERO).join().get(0).ack();
+    assertThat(waiting.join()).hasSize(1);
+    assertThat(byPoints.points()).isEqualTo(600);
+  }
+
+  @Test
+  void aRequestStillWithoutRoomAfterItsWaitFailsOverloaded() {
+    ChannelBuffer byPoints = new ChannelBuffer(100, 1_000, Duration.ofSeconds(1), scheduler, true);
+    byPoints.offerAll(List.of(itemOfPoints(600)));
+    assertThat(byPoints.offerAll(List.of(itemOfPoints(600)), Duration.ofMillis(20)))
+        .failsWithin(Duration.ofSeconds(10))
+        .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+        .withCauseInstanceOf(OverloadedException.class);
+    assertThat(byPoints.counters()[3]).isEqualTo(1);
+  }
 }

@@ -13,6 +13,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.ToIntFunction;
 import org.metricspipeline.api.Delivery;
 
 /**
@@ -31,8 +32,19 @@ import org.metricspipeline.api.Delivery;
  *       thread (never on a producer's). An answer a caller no longer takes (its future was completed
  *       or cancelled meanwhile) goes back to the head of the queue, so no item is lost between a
  *       poll and its caller.
- *   <li><b>Close.</b> {@link #close()} refuses further offers and answers waiting polls empty; what
- *       is still queued stays for the channel to {@link #drain()} or inspect.
+ *   <li><b>Weight.</b> Optionally it also holds at most {@code maxWeight} in total, each item
+ *       weighing what {@code weigher} says (a channel of whole items weighs their points, so the
+ *       memory held depends on the points buffered, not only on the items). An offer weighing more
+ *       than {@code maxWeight} on its own is taken when nothing else is held, so it is never refused
+ *       for good. A weighed item frees its weight with {@link #release(Delivery) release(item)}.
+ *   <li><b>Waiting offers.</b> {@link #offerAll(Collection, Duration)} waits up to its
+ *       {@code maxWait} for room instead of answering {@link Offer#FULL} at once: offers waiting for
+ *       room are taken in the order they were made (a later offer never passes one waiting), and
+ *       their futures complete on the {@code scheduler}'s thread. This is the backpressure a
+ *       producer waiting for its answer feels as latency rather than as a refusal.
+ *   <li><b>Close.</b> {@link #close()} refuses further offers, answers waiting polls empty and
+ *       waiting offers {@link Offer#CLOSED}; what is still queued stays for the channel to
+ *       {@link #drain()} or inspect.
  * </ul>
  *
  * <p>{@code onTaken} runs under the queue's lock with every batch of items a poll takes (channels
@@ -56,13 +68,17 @@ public final class LongPollQueue<T extends Delivery> {
   private static final long MAX_WAIT_NANOS = TimeUnit.DAYS.toNanos(365);
 
   private final int capacity;
+  private final long maxWeight;
+  private final ToIntFunction<? super T> weigher;
   private final ScheduledExecutorService scheduler;
   private final Consumer<List<T>> onTaken;
   private final ReentrantLock lock = new ReentrantLock();
   // Guarded by lock.
   private final ArrayDeque<T> queue = new ArrayDeque<>();
   private final ArrayDeque<Waiting<T>> waiting = new ArrayDeque<>();
+  private final ArrayDeque<WaitingOffer<T>> waitingOffers = new ArrayDeque<>();
   private long taken;
+  private long weight; // of the items queued and taken, not released yet
   private boolean dispatchScheduled;
   private boolean closed;
 
@@ -71,10 +87,25 @@ public final class LongPollQueue<T extends Delivery> {
    * (owned by the channel, which shuts it down after {@link #close()}).
    */
   public LongPollQueue(int capacity, ScheduledExecutorService scheduler, Consumer<List<T>> onTaken) {
+    this(capacity, Long.MAX_VALUE, item -> 0, scheduler, onTaken);
+  }
+
+  /**
+   * A queue of at most {@code capacity} held items weighing at most {@code maxWeight} together
+   * (each as {@code weigher} says, at least 0), answering waiting polls and offers on
+   * {@code scheduler}.
+   */
+  public LongPollQueue(int capacity, long maxWeight, ToIntFunction<? super T> weigher,
+      ScheduledExecutorService scheduler, Consumer<List<T>> onTaken) {
     if (capacity < 1) {
       throw new IllegalArgumentException("capacity must be >= 1, got " + capacity);
     }
+    if (maxWeight < 1) {
+      throw new IllegalArgumentException("maxWeight must be >= 1, got " + maxWeight);
+    }
     this.capacity = capacity;
+    this.maxWeight = maxWeight;
+    this.weigher = Objects.requireNonNull(weigher, "weigher");
     this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     this.onTaken = Objects.requireNonNull(onTaken, "onTaken");
   }
@@ -96,14 +127,140 @@ public final class LongPollQueue<T extends Delivery> {
       if (closed) {
         return Offer.CLOSED;
       }
-      if (queue.size() + taken + items.size() > capacity) {
+      long w = weigh(items);
+      if (!waitingOffers.isEmpty() || !fitsLocked(items.size(), w)) {
         return Offer.FULL;
       }
-      queue.addAll(items);
-      scheduleDispatchLocked();
+      addLocked(items, w);
       return Offer.ACCEPTED;
     } finally {
       lock.unlock();
+    }
+  }
+
+  /**
+   * Queues every item at the tail in order, or none of them, waiting up to {@code maxWait} for
+   * room (none when zero): completes {@link Offer#ACCEPTED} once queued, {@link Offer#FULL} when
+   * there was no room in time, {@link Offer#CLOSED} when the queue is or gets closed. A wait ends
+   * on the scheduler's thread.
+   */
+  public CompletableFuture<Offer> offerAll(Collection<? extends T> items, Duration maxWait) {
+    Objects.requireNonNull(maxWait, "maxWait");
+    lock.lock();
+    try {
+      if (closed) {
+        return CompletableFuture.completedFuture(Offer.CLOSED);
+      }
+      long w = weigh(items);
+      if (waitingOffers.isEmpty() && fitsLocked(items.size(), w)) {
+        addLocked(items, w);
+        return CompletableFuture.completedFuture(Offer.ACCEPTED);
+      }
+      if (maxWait.isZero() || maxWait.isNegative()) {
+        return CompletableFuture.completedFuture(Offer.FULL);
+      }
+      WaitingOffer<T> o = new WaitingOffer<>(List.copyOf(items), w);
+      waitingOffers.addLast(o);
+      try {
+        o.timeout = scheduler.schedule(() -> expire(o), Math.min(maxWait.toNanos(), MAX_WAIT_NANOS),
+            TimeUnit.NANOSECONDS);
+      } catch (RejectedExecutionException e) {
+        waitingOffers.removeLast();
+        return CompletableFuture.completedFuture(Offer.CLOSED);
+      }
+      return o.future;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Offers waiting for room now. */
+  public int waitingOffers() {
+    lock.lock();
+    try {
+      return waitingOffers.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The weight of the items held now (queued, or taken and not released). */
+  public long weight() {
+    lock.lock();
+    try {
+      return weight;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private long weigh(Collection<? extends T> items) {
+    long w = 0;
+    for (T item : items) {
+      w += Math.max(0, weigher.applyAsInt(item));
+    }
+    return w;
+  }
+
+  /** Whether items of this count and weight fit now; anything fits an empty queue's weight. */
+  private boolean fitsLocked(int count, long w) {
+    long held = queue.size() + taken;
+    return held + count <= capacity && (weight + w <= maxWeight || held == 0);
+  }
+
+  private void addLocked(Collection<? extends T> items, long w) {
+    queue.addAll(items);
+    weight += w;
+    scheduleDispatchLocked();
+  }
+
+  /** Takes the waiting offers that fit now, in order; their futures complete on the scheduler. */
+  private void admitWaitingOffersLocked() {
+    if (waitingOffers.isEmpty()) {
+      return;
+    }
+    List<WaitingOffer<T>> admitted = null;
+    while (!waitingOffers.isEmpty()) {
+      WaitingOffer<T> o = waitingOffers.peekFirst();
+      if (!fitsLocked(o.items.size(), o.weight)) {
+        break;
+      }
+      waitingOffers.pollFirst();
+      addLocked(o.items, o.weight);
+      if (admitted == null) {
+        admitted = new ArrayList<>();
+      }
+      admitted.add(o);
+    }
+    if (admitted != null) {
+      List<WaitingOffer<T>> done = admitted;
+      Runnable complete = () -> {
+        for (WaitingOffer<T> o : done) {
+          o.timeout.cancel(false);
+          o.future.complete(Offer.ACCEPTED);
+        }
+      };
+      try {
+        scheduler.execute(complete);
+      } catch (RejectedExecutionException e) {
+        complete.run(); // the channel is shutting down: answer on this thread rather than never
+      }
+    }
+  }
+
+  private void expire(WaitingOffer<T> o) {
+    boolean removed;
+    lock.lock();
+    try {
+      removed = waitingOffers.remove(o);
+      if (removed) {
+        admitWaitingOffersLocked(); // a large offer at the head may have held smaller ones back
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (removed) {
+      o.future.complete(Offer.FULL);
     }
   }
 
@@ -127,6 +284,20 @@ public final class LongPollQueue<T extends Delivery> {
     lock.lock();
     try {
       taken = Math.max(0, taken - 1);
+      admitWaitingOffersLocked();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** As {@link #release()}, also freeing the item's weight. */
+  public void release(T item) {
+    int w = Math.max(0, weigher.applyAsInt(item));
+    lock.lock();
+    try {
+      taken = Math.max(0, taken - 1);
+      weight = Math.max(0, weight - w);
+      admitWaitingOffersLocked();
     } finally {
       lock.unlock();
     }
@@ -221,6 +392,7 @@ public final class LongPollQueue<T extends Delivery> {
     try {
       List<T> out = new ArrayList<>(queue);
       queue.clear();
+      weight = Math.max(0, weight - weigh(out));
       return out;
     } finally {
       lock.unlock();
@@ -244,12 +416,15 @@ public final class LongPollQueue<T extends Delivery> {
    */
   public long close() {
     List<Waiting<T>> answered;
+    List<WaitingOffer<T>> refused;
     long held;
     lock.lock();
     try {
       closed = true;
       answered = new ArrayList<>(waiting);
       waiting.clear();
+      refused = new ArrayList<>(waitingOffers);
+      waitingOffers.clear();
       held = queue.size() + taken;
     } finally {
       lock.unlock();
@@ -257,6 +432,10 @@ public final class LongPollQueue<T extends Delivery> {
     for (Waiting<T> w : answered) {
       w.timeout.cancel(false);
       w.future.complete(List.of());
+    }
+    for (WaitingOffer<T> o : refused) {
+      o.timeout.cancel(false);
+      o.future.complete(Offer.CLOSED);
     }
     return held;
   }
@@ -325,6 +504,18 @@ public final class LongPollQueue<T extends Delivery> {
     }
     if (removed) {
       w.future.complete(List.of());
+    }
+  }
+
+  private static final class WaitingOffer<T> {
+    final List<T> items;
+    final long weight;
+    final CompletableFuture<Offer> future = new CompletableFuture<>();
+    ScheduledFuture<?> timeout; // set under the queue's lock before anyone can admit this offer
+
+    WaitingOffer(List<T> items, long weight) {
+      this.items = items;
+      this.weight = weight;
     }
   }
 

@@ -131,4 +131,85 @@ class LongPollQueueTest {
     assertThat(queue.queued()).isZero();
     assertThat(queue.taken()).isZero();
   }
+
+  /** A queue of at most 10 items weighing at most 5 together, each item weighing its id. */
+  private LongPollQueue<Item> weighed() {
+    return new LongPollQueue<>(10, 5, item -> item.id, scheduler, taken -> { });
+  }
+
+  @Test
+  void refusesAnOfferOverTheWeightBoundAndTakesItOnceAWeighedItemIsReleased() {
+    LongPollQueue<Item> q = weighed();
+    Item three = new Item(3);
+    assertThat(q.offerAll(List.of(three))).isEqualTo(LongPollQueue.Offer.ACCEPTED);
+    assertThat(q.offerAll(List.of(new Item(1), new Item(2)))).isEqualTo(LongPollQueue.Offer.FULL);
+    assertThat(q.weight()).isEqualTo(3);
+    q.poll(1, Duration.ZERO).join();
+    q.release(three);
+    assertThat(q.weight()).isZero();
+    assertThat(q.offerAll(List.of(new Item(1), new Item(2)))).isEqualTo(LongPollQueue.Offer.ACCEPTED);
+  }
+
+  @Test
+  void anOfferHeavierThanTheBoundIsTakenWhenNothingElseIsHeld() {
+    LongPollQueue<Item> q = weighed();
+    assertThat(q.offerAll(List.of(new Item(9)))).isEqualTo(LongPollQueue.Offer.ACCEPTED);
+    assertThat(q.offerAll(List.of(new Item(1)))).isEqualTo(LongPollQueue.Offer.FULL);
+  }
+
+  @Test
+  void aWaitingOfferIsTakenWhenRoomIsFreed() {
+    LongPollQueue<Item> q = weighed();
+    Item four = new Item(4);
+    q.offerAll(List.of(four));
+    CompletableFuture<LongPollQueue.Offer> waiting = q.offerAll(List.of(new Item(2)), Duration.ofMinutes(1));
+    assertThat(waiting).isNotDone();
+    assertThat(q.waitingOffers()).isEqualTo(1);
+    q.poll(1, Duration.ZERO).join();
+    q.release(four);
+    assertThat(waiting.join()).isEqualTo(LongPollQueue.Offer.ACCEPTED);
+    assertThat(ids(q.poll(5, Duration.ZERO).join())).containsExactly(2);
+  }
+
+  @Test
+  void aLaterOfferDoesNotPassOneWaitingForRoom() {
+    LongPollQueue<Item> q = weighed();
+    Item four = new Item(4);
+    q.offerAll(List.of(four));
+    CompletableFuture<LongPollQueue.Offer> big = q.offerAll(List.of(new Item(3)), Duration.ofMinutes(1));
+    // weight 1 would fit beside the 4, but the 3 waits ahead of it
+    CompletableFuture<LongPollQueue.Offer> small = q.offerAll(List.of(new Item(1)), Duration.ofMinutes(1));
+    assertThat(small).isNotDone();
+    assertThat(q.offerAll(List.of(new Item(1)))).isEqualTo(LongPollQueue.Offer.FULL);
+    q.poll(1, Duration.ZERO).join();
+    q.release(four);
+    assertThat(big.join()).isEqualTo(LongPollQueue.Offer.ACCEPTED);
+    assertThat(small.join()).isEqualTo(LongPollQueue.Offer.ACCEPTED);
+    assertThat(ids(q.poll(5, Duration.ZERO).join())).containsExactly(3, 1);
+  }
+
+  @Test
+  void aWaitingOfferEndsFullAfterItsWaitAndQueuesNothing() {
+    LongPollQueue<Item> q = weighed();
+    q.offerAll(List.of(new Item(5)));
+    assertThat(q.offerAll(List.of(new Item(1)), Duration.ofMillis(20)).join()).isEqualTo(LongPollQueue.Offer.FULL);
+    assertThat(q.waitingOffers()).isZero();
+    assertThat(q.queued()).isEqualTo(1);
+  }
+
+  @Test
+  void anOfferWithoutWaitIsAnsweredFullAtOnce() {
+    LongPollQueue<Item> q = weighed();
+    q.offerAll(List.of(new Item(5)));
+    assertThat(q.offerAll(List.of(new Item(1)), Duration.ZERO)).isCompletedWithValue(LongPollQueue.Offer.FULL);
+  }
+
+  @Test
+  void closeAnswersWaitingOffersClosed() {
+    LongPollQueue<Item> q = weighed();
+    q.offerAll(List.of(new Item(5)));
+    CompletableFuture<LongPollQueue.Offer> waiting = q.offerAll(List.of(new Item(1)), Duration.ofMinutes(1));
+    q.close();
+    assertThat(waiting.join()).isEqualTo(LongPollQueue.Offer.CLOSED);
+  }
 }
