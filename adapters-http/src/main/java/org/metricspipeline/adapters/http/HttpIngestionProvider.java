@@ -36,6 +36,10 @@ public final class HttpIngestionProvider implements IngestionProvider {
   public static final String PORT = "port";
   /** Setting: {@link HttpIngestionAdapter.Builder#capacity(int)}. */
   public static final String CAPACITY = "capacity";
+  /** Setting: {@link HttpIngestionAdapter.Builder#maxBufferedPoints(long)}. */
+  public static final String MAX_BUFFERED_POINTS = "max-buffered-points";
+  /** Setting: {@link HttpIngestionAdapter.Builder#fullBufferWait(Duration)}. */
+  public static final String FULL_BUFFER_WAIT = "full-buffer-wait";
   /** Setting: {@link HttpIngestionAdapter.Builder#ackMode(AckMode)}. */
   public static final String ACK_MODE = "ack-mode";
   /** Setting: {@link HttpIngestionAdapter.Builder#storedTimeout(Duration)}. */
@@ -101,7 +105,7 @@ public final class HttpIngestionProvider implements IngestionProvider {
 
   @Override
   public IngestionAdapter create(AdapterConfig config) {
-    Set<String> known = new java.util.HashSet<>(Set.of(HOST, PORT, CAPACITY, ACK_MODE,
+    Set<String> known = new java.util.HashSet<>(Set.of(HOST, PORT, CAPACITY, MAX_BUFFERED_POINTS, FULL_BUFFER_WAIT, ACK_MODE,
         STORED_TIMEOUT, RETRY_AFTER, MAX_BODY_BYTES, MAX_THREADS, SHUTDOWN_TIMEOUT, BEARER_TOKENS, RATE_LIMITS,
         DISK_BUFFER, DISK_BUFFER_MAX_BYTES));
     known.addAll(JWT_KEYS.values());
@@ -113,6 +117,10 @@ public final class HttpIngestionProvider implements IngestionProvider {
     AdapterConfig.apply(PORT, () -> b.port(port));
     int capacity = config.getInt(CAPACITY, HttpIngestionAdapter.DEFAULT_CAPACITY);
     AdapterConfig.apply(CAPACITY, () -> b.capacity(capacity));
+    long points = config.getLong(MAX_BUFFERED_POINTS, HttpIngestionAdapter.DEFAULT_MAX_BUFFERED_POINTS);
+    AdapterConfig.apply(MAX_BUFFERED_POINTS, () -> b.maxBufferedPoints(points));
+    Duration wait = config.getDuration(FULL_BUFFER_WAIT, HttpIngestionAdapter.DEFAULT_FULL_BUFFER_WAIT);
+    AdapterConfig.apply(FULL_BUFFER_WAIT, () -> b.fullBufferWait(wait));
     String mode = config.getString(ACK_MODE, HttpIngestionAdapter.DEFAULT_ACK_MODE.wireName());
     try {
       b.ackMode(AckMode.parse(mode));

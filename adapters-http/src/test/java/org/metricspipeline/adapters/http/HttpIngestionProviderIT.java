@@ -60,4 +60,16 @@ class HttpIngestionProviderIT {
         .hasMessageContaining("disk-buffer-max-bytes")
         .hasMessageContaining("1048576");
   }
+
+  @Test
+  void theBufferBoundsInPointsAndTheFullBufferWaitAreSettingsCheckedByName() {
+    try (IngestionAdapter http = create(Map.of("port", "0", "max-buffered-points", "50000", "full-buffer-wait", "1s"))) {
+      assertThat(http.healthCheck().join().details()).containsEntry("max_points", 50000L);
+    }
+    assertThatThrownBy(() -> create(Map.of("port", "0", "max-buffered-points", "10")))
+        .isInstanceOf(ConfigurationException.class).hasMessageContaining("max-buffered-points")
+        .hasMessageContaining("1000");
+    assertThatThrownBy(() -> create(Map.of("port", "0", "full-buffer-wait", "1h")))
+        .isInstanceOf(ConfigurationException.class).hasMessageContaining("full-buffer-wait");
+  }
 }

@@ -45,7 +45,7 @@ public final class ProviderOptions {
     put(AdapterKind.INGESTION, "http", "host", "port", "capacity", "ack-mode", "stored-timeout", "retry-after",
         "max-body-bytes", "max-threads", "shutdown-timeout", "bearer-tokens", "rate-limits", "jwt-issuer", "jwt-audience",
         "jwt-hmac-secret", "jwt-public-key-file", "jwt-jwks-file", "jwt-clock-skew", "jwt-scopes-ingest",
-        "jwt-scopes-query", "jwt-scopes-admin", "disk-buffer", "disk-buffer-max-bytes");
+        "jwt-scopes-query", "jwt-scopes-admin", "disk-buffer", "disk-buffer-max-bytes", "max-buffered-points", "full-buffer-wait");
     put(AdapterKind.INGESTION, "sqs", "queue-url", "queue-name", "region", "endpoint", "access-key-id",
         "secret-access-key", "max-connections", "receiver-concurrency", "receive-batch-size", "receive-wait",
         "visibility-timeout", "buffer-capacity", "settler-concurrency", "nack-backoff", "max-nack-backoff",
