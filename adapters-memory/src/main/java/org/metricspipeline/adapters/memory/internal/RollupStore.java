@@ -441,7 +441,7 @@ public final class RollupStore {
       out.copy(this, 0, a);
       out.copy(middle, 0, middle.size);
       out.copy(this, b, size);
-      return out.build();
+      return out.buildTrimmed();
     }
 
     /** These columns without the buckets starting before {@code t}. */
@@ -452,7 +452,7 @@ public final class RollupStore {
       }
       Builder out = new Builder();
       out.copy(this, a, size);
-      return out.build();
+      return out.buildTrimmed();
     }
 
     static final class Builder {
@@ -533,6 +533,20 @@ public final class RollupStore {
         System.arraycopy(c.lastValue, from, lastValue, size, n);
         System.arraycopy(c.increase, from, increase, size, n);
         size += n;
+      }
+
+      /**
+       * The columns cut to their size: what is kept per series (a builder's arrays start at 8 and
+       * double, so untrimmed a series with one bucket held about 800 bytes per resolution).
+       */
+      Columns buildTrimmed() {
+        if (size == starts.length) {
+          return build();
+        }
+        return new Columns(size, Arrays.copyOf(starts, size), Arrays.copyOf(count, size),
+            Arrays.copyOf(sum, size), Arrays.copyOf(min, size), Arrays.copyOf(max, size),
+            Arrays.copyOf(firstTime, size), Arrays.copyOf(firstValue, size), Arrays.copyOf(lastTime, size),
+            Arrays.copyOf(lastValue, size), Arrays.copyOf(increase, size));
       }
 
       Columns build() {
