@@ -111,10 +111,26 @@ public final class ChunkCodec {
       t += delta;
       offsets[1] = (int) (t - base);
       int width = (int) r.readBits(7);
-      for (int i = 2; i < n; i++) {
-        delta += unzigzag(width == BUCKETED ? readBucket(r) : r.readBits(width));
-        t += delta;
-        offsets[i] = (int) (t - base);
+      if (width == 0) {
+        // a steady interval: int arithmetic wraps as the long arithmetic truncated to an int would
+        int o = offsets[1];
+        int d = (int) delta;
+        for (int i = 2; i < n; i++) {
+          o += d;
+          offsets[i] = o;
+        }
+      } else if (width == BUCKETED) {
+        for (int i = 2; i < n; i++) {
+          delta += unzigzag(readBucket(r));
+          t += delta;
+          offsets[i] = (int) (t - base);
+        }
+      } else {
+        for (int i = 2; i < n; i++) {
+          delta += unzigzag(r.readBits(width));
+          t += delta;
+          offsets[i] = (int) (t - base);
+        }
       }
     }
     readValues(r, values, n);
@@ -211,9 +227,19 @@ public final class ChunkCodec {
     long m = unzigzag(r.readVarLong());
     values[0] = m / scale;
     int width = (int) r.readBits(7);
-    for (int i = 1; i < n; i++) {
-      m += unzigzag(r.readBits(width));
-      values[i] = m / scale;
+    if (width == 0) {
+      Arrays.fill(values, 1, n, values[0]);
+    } else if (decimals == 0) {
+      // integers: m / 1.0 is (double) m, bit for bit; skip the division
+      for (int i = 1; i < n; i++) {
+        m += unzigzag(r.readBits(width));
+        values[i] = m;
+      }
+    } else {
+      for (int i = 1; i < n; i++) {
+        m += unzigzag(r.readBits(width));
+        values[i] = m / scale;
+      }
     }
   }
 
