@@ -54,9 +54,14 @@ final class CardinalityLoad {
     }
   }
 
+  private static final String[] REGIONS = {"region-0", "region-1", "region-2", "region-3", "region-4",
+      "region-5", "region-6", "region-7"};
+  private static final String[] DEVICES = {"dev0", "dev1", "dev2", "dev3"};
+
+  /** A new map of shared strings: the HTTP decoder interns keys and values even when maps are fresh. */
   private Map<String, String> tags(int host, int metric) {
-    return Map.of("host", hostNames[host], "region", "region-" + (host % 8), "env", "prod",
-        "device", "dev" + (metric % 4));
+    return Map.of("host", hostNames[host], "region", REGIONS[host % REGIONS.length], "env", "prod",
+        "device", DEVICES[metric % DEVICES.length]);
   }
 
   /** Series this load writes to. */
