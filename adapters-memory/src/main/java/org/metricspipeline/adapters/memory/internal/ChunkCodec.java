@@ -229,16 +229,29 @@ public final class ChunkCodec {
     int width = (int) r.readBits(7);
     if (width == 0) {
       Arrays.fill(values, 1, n, values[0]);
-    } else if (decimals == 0) {
-      // integers: m / 1.0 is (double) m, bit for bit; skip the division
-      for (int i = 1; i < n; i++) {
-        m += unzigzag(r.readBits(width));
-        values[i] = m;
-      }
     } else {
-      for (int i = 1; i < n; i++) {
+      // integers: m / 1.0 is (double) m, bit for bit, so the division is skipped
+      boolean integers = decimals == 0;
+      int i = 1;
+      if (width <= 57) { // one 8-byte read per value, whatever its bit offset
+        byte[] in = r.in;
+        long position = r.bitPosition;
+        int lastWord = in.length - 8;
+        for (; i < n; i++) {
+          int index = (int) (position >>> 3);
+          if (index > lastWord) {
+            break;
+          }
+          long word = (long) BitReader.LONGS.get(in, index);
+          m += unzigzag((word << (position & 7)) >>> (64 - width));
+          position += width;
+          values[i] = integers ? (double) m : m / scale;
+        }
+        r.bitPosition = position;
+      }
+      for (; i < n; i++) {
         m += unzigzag(r.readBits(width));
-        values[i] = m / scale;
+        values[i] = integers ? (double) m : m / scale;
       }
     }
   }
@@ -416,11 +429,11 @@ public final class ChunkCodec {
 
   /** Reads what {@link BitWriter} wrote. */
   static final class BitReader {
-    private static final VarHandle LONGS =
+    static final VarHandle LONGS =
         MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
-    private final byte[] in;
-    private long bitPosition;
+    final byte[] in;
+    long bitPosition;
 
     BitReader(byte[] in) {
       this.in = in;
