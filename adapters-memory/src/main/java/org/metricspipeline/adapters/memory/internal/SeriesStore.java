@@ -376,7 +376,7 @@ public final class SeriesStore {
     final int mask;
     final Journal journal;
     final Sealer sealer;
-    final List<Chunk> filled = new ArrayList<>();
+    final List<Chunk> filled = new ArrayList<>(16);
 
     Pending(int capacity, Journal journal, Sealer sealer) {
       this.journal = journal;
