@@ -107,10 +107,13 @@ import org.metricspipeline.core.QueryPlanner;
  * Details: {@code docs/durable-store.md}.
  *
  * <h2>Threads</h2>
- * Thread-safe: any number of writers and readers. All work runs on the caller's thread and every
- * returned future is already complete: the work is short, memory-bound and never waits for I/O, so
- * handing it to another thread would cost more than doing it. Writers lock one series per point;
- * readers lock a series only to take a snapshot of it. Timestamps are kept with millisecond
+ * Thread-safe: any number of writers and readers. Stores and queries run on the caller's thread and
+ * every returned future is already complete: the work is short, memory-bound and never waits for
+ * I/O, so handing it to another thread would cost more than doing it. The exception is sealing
+ * (compressing) full chunks, which one daemon thread {@code metrics-memory-sealer-N} does behind a
+ * bounded queue (a writer seals itself when the queue is full); it stops after a second idle and on
+ * {@link #close()}. A batch looks each of its series up and appends that series' points under one
+ * lock; readers lock a series only to take a snapshot of it. Timestamps are kept with millisecond
  * precision. After {@link #close()}, the data is released and every method fails with
  * {@link StorageUnavailableException}.
  */
@@ -430,6 +433,10 @@ public final class InMemoryStorageAdapter
     disk = null;
     if (d != null) {
       d.close();
+    }
+    SeriesStore s = store;
+    if (s != null) {
+      s.close();
     }
     store = null;
     engine = null;

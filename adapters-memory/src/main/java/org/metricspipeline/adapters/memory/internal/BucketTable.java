@@ -128,6 +128,11 @@ final class BucketTable implements QueryEngine.BucketSink {
     return dense && step != 0;
   }
 
+  /** Whether min and max are kept (else {@link #foldPlain} ignores them). */
+  boolean keepsMinMax() {
+    return keepMinMax;
+  }
+
   int denseIndex(long start) {
     return (int) ((start - first) / step);
   }

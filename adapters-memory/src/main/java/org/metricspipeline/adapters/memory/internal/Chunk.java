@@ -1,5 +1,7 @@
 package org.metricspipeline.adapters.memory.internal;
 
+import java.util.Arrays;
+
 /**
  * A block of one series' points, open or sealed.
  *
@@ -38,6 +40,25 @@ final class Chunk {
     this.encoded = null;
     this.sealedSize = 0;
     this.sealedLastTime = 0;
+  }
+
+  /** A copy of an open chunk with room for {@code capacity} points (filled here: final-field safe). */
+  private Chunk(Chunk open, int capacity) {
+    this.base = open.base;
+    this.offsets = Arrays.copyOf(open.offsets, capacity);
+    this.values = Arrays.copyOf(open.values, capacity);
+    this.encoded = null;
+    this.sealedSize = 0;
+    this.sealedLastTime = 0;
+    this.size = open.size;
+  }
+
+  /**
+   * This open chunk's points in a new chunk with more room; the caller holds the series' lock and
+   * replaces this one with it (a reader holding this one still sees the same points).
+   */
+  Chunk grownTo(int capacity) {
+    return new Chunk(this, capacity);
   }
 
   private Chunk(long base, byte[] encoded, int size, long lastTime) {

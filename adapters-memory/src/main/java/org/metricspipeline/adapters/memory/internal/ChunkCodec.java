@@ -111,10 +111,26 @@ public final class ChunkCodec {
       t += delta;
       offsets[1] = (int) (t - base);
       int width = (int) r.readBits(7);
-      for (int i = 2; i < n; i++) {
-        delta += unzigzag(width == BUCKETED ? readBucket(r) : r.readBits(width));
-        t += delta;
-        offsets[i] = (int) (t - base);
+      if (width == 0) {
+        // a steady interval: int arithmetic wraps as the long arithmetic truncated to an int would
+        int o = offsets[1];
+        int d = (int) delta;
+        for (int i = 2; i < n; i++) {
+          o += d;
+          offsets[i] = o;
+        }
+      } else if (width == BUCKETED) {
+        for (int i = 2; i < n; i++) {
+          delta += unzigzag(readBucket(r));
+          t += delta;
+          offsets[i] = (int) (t - base);
+        }
+      } else {
+        for (int i = 2; i < n; i++) {
+          delta += unzigzag(r.readBits(width));
+          t += delta;
+          offsets[i] = (int) (t - base);
+        }
       }
     }
     readValues(r, values, n);
@@ -211,9 +227,32 @@ public final class ChunkCodec {
     long m = unzigzag(r.readVarLong());
     values[0] = m / scale;
     int width = (int) r.readBits(7);
-    for (int i = 1; i < n; i++) {
-      m += unzigzag(r.readBits(width));
-      values[i] = m / scale;
+    if (width == 0) {
+      Arrays.fill(values, 1, n, values[0]);
+    } else {
+      // integers: m / 1.0 is (double) m, bit for bit, so the division is skipped
+      boolean integers = decimals == 0;
+      int i = 1;
+      if (width <= 57) { // one 8-byte read per value, whatever its bit offset
+        byte[] in = r.in;
+        long position = r.bitPosition;
+        int lastWord = in.length - 8;
+        for (; i < n; i++) {
+          int index = (int) (position >>> 3);
+          if (index > lastWord) {
+            break;
+          }
+          long word = (long) BitReader.LONGS.get(in, index);
+          m += unzigzag((word << (position & 7)) >>> (64 - width));
+          position += width;
+          values[i] = integers ? (double) m : m / scale;
+        }
+        r.bitPosition = position;
+      }
+      for (; i < n; i++) {
+        m += unzigzag(r.readBits(width));
+        values[i] = integers ? (double) m : m / scale;
+      }
     }
   }
 
@@ -390,11 +429,11 @@ public final class ChunkCodec {
 
   /** Reads what {@link BitWriter} wrote. */
   static final class BitReader {
-    private static final VarHandle LONGS =
+    static final VarHandle LONGS =
         MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
-    private final byte[] in;
-    private long bitPosition;
+    final byte[] in;
+    long bitPosition;
 
     BitReader(byte[] in) {
       this.in = in;

@@ -247,6 +247,7 @@ public final class QueryEngine {
   private static void scanDense(SeriesSnapshot s, long start, long end, long step, BucketTable table) {
     int c0 = SeriesSnapshot.chunkOf(start);
     int c1 = SeriesSnapshot.chunkOf(end);
+    boolean minMax = table.keepsMinMax();
     int index = -1;
     long bucketEnd = Long.MIN_VALUE;
     long count = 0;
@@ -260,7 +261,8 @@ public final class QueryEngine {
       long base = chunk.base;
       int[] offsets = s.offsets(c);
       double[] values = s.values(c);
-      for (int i = from; i < to; i++) {
+      int i = from;
+      while (i < to) {
         long t = base + offsets[i];
         if (t >= bucketEnd) {
           if (count > 0) {
@@ -274,20 +276,41 @@ public final class QueryEngine {
           min = Double.POSITIVE_INFINITY;
           max = Double.NEGATIVE_INFINITY;
         }
-        double v = values[i];
-        count++;
-        sum += v;
-        if (v < min) {
-          min = v;
+        // The run of points in this bucket: offsets below the bucket's end, as the chunk sees it.
+        long limit = offsetLimit(bucketEnd, base);
+        int j = i;
+        if (minMax) {
+          while (j < to && offsets[j] < limit) {
+            double v = values[j++];
+            sum += v;
+            if (v < min) {
+              min = v;
+            }
+            if (v > max) {
+              max = v;
+            }
+          }
+        } else {
+          while (j < to && offsets[j] < limit) {
+            sum += values[j++];
+          }
         }
-        if (v > max) {
-          max = v;
-        }
+        count += j - i;
+        i = j;
       }
     }
     if (count > 0) {
       table.foldPlain(index, count, sum, min, max);
     }
+  }
+
+  /** {@code bucketEnd - base}, saturated instead of overflowing (offsets are ints: any bound works). */
+  private static long offsetLimit(long bucketEnd, long base) {
+    long limit = bucketEnd - base;
+    if (((bucketEnd ^ base) & (bucketEnd ^ limit)) < 0) {
+      return bucketEnd < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+    }
+    return limit;
   }
 
   /** Receives one series' accumulator per bucket, in time order. */

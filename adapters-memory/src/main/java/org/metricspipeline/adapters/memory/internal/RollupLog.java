@@ -111,15 +111,15 @@ final class RollupLog implements RollupStore.Listener, AutoCloseable {
     out.writeVarLong(c.size);
     for (int i = 0; i < c.size; i++) {
       out.writeLong(c.starts[i]);
-      out.writeLong(c.count[i]);
-      out.writeDouble(c.sum[i]);
-      out.writeDouble(c.min[i]);
-      out.writeDouble(c.max[i]);
-      out.writeLong(c.firstTime[i]);
-      out.writeDouble(c.firstValue[i]);
-      out.writeLong(c.lastTime[i]);
-      out.writeDouble(c.lastValue[i]);
-      out.writeDouble(c.increase[i]);
+      out.writeLong(c.count(i));
+      out.writeDouble(c.sum(i));
+      out.writeDouble(c.min(i));
+      out.writeDouble(c.max(i));
+      out.writeLong(c.firstTime(i));
+      out.writeDouble(c.firstValue(i));
+      out.writeLong(c.lastTime(i));
+      out.writeDouble(c.lastValue(i));
+      out.writeDouble(c.increase(i));
     }
   }
 

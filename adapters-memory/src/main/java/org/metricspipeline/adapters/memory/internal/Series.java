@@ -1,8 +1,8 @@
 package org.metricspipeline.adapters.memory.internal;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.metricspipeline.api.timeseries.SeriesId;
 
 /**
@@ -11,33 +11,31 @@ import org.metricspipeline.api.timeseries.SeriesId;
  *
  * <p>Writers append under this object's lock. Points usually arrive in time order; one that sorts
  * before the last point (by timestamp, then value) marks the series unsorted, and the next reader
- * re-sorts the affected tail once (see {@link #snapshot()}). Chunk capacities grow 16, 32, 64, ...
- * up to the configured points per chunk, so a small series does not reserve a full chunk and a large
- * one wastes at most part of its last chunk.
+ * re-sorts the affected tail once (see {@link #snapshot()}). A series' first chunk starts with room
+ * for {@value #FIRST_CHUNK_CAPACITY} points and is copied to grow (doubling) up to
+ * {@value #MIN_CHUNK_CAPACITY}; later chunk capacities grow 16, 32, 64, ... up to the configured
+ * points per chunk, so a small series does not reserve a full chunk (at a million series of a few
+ * points each, the first chunk is most of a series' heap) and a large one wastes at most part of
+ * its last chunk.
+ *
+ * <p>The series is its own key in the store's index ({@link SeriesKey}'s fields and equality), so
+ * the index holds no second copy of the identity.
  */
-public final class Series {
+public final class Series extends SeriesKey {
 
   static final int MIN_CHUNK_CAPACITY = 16;
-  private static final AtomicInteger BATCH_HASHES = new AtomicInteger();
+  static final int FIRST_CHUNK_CAPACITY = 4;
 
-  private final String metricType;
-  private final String source;
-  private final String name;
-  private final String unit;
-  private final Map<String, String> tags;
-  private final String[] sortedTagKeys;
-  private final String[] tagValues;
-  private final long metadataBytes;
   private final int pointsPerChunk;
-  /** A well-spread hash for grouping a batch's points by series (not the identity hash: see SeriesStore). */
-  final int batchHash = BATCH_HASHES.getAndAdd(0x9E3779B9);
 
   /** This series' number in its store, in creation order: how a write-ahead log refers to it. */
   final int ordinal;
   /** Whether full chunks are sealed (compressed). */
   private final boolean compress;
   private volatile SeriesId id;
-  private Chunk[] chunks = new Chunk[4];
+  /** The tag keys sorted and their values, made on the first query that orders series. */
+  private volatile TagOrder tagOrder;
+  private Chunk[] chunks = new Chunk[1];
   private int chunkCount;
   private long pointCount;
   private long lastTime;
@@ -48,26 +46,26 @@ public final class Series {
   /** ...the smallest timestamp written since the series became unsorted, or earlier in that chunk. */
   private long dirtyMinTime;
 
-  Series(String metricType, String source, String name, String unit, Map<String, String> tags,
-      int pointsPerChunk, int ordinal, boolean compress) {
+  Series(SeriesKey key, int pointsPerChunk, int ordinal, boolean compress) {
+    super(key);
     this.compress = compress;
     this.ordinal = ordinal;
-    this.metricType = metricType;
-    this.source = source;
-    this.name = name;
-    this.unit = unit;
-    this.tags = tags;
     this.pointsPerChunk = pointsPerChunk;
-    this.sortedTagKeys = tags.keySet().toArray(String[]::new);
-    Arrays.sort(sortedTagKeys, CodePoints::compare);
-    this.tagValues = new String[sortedTagKeys.length];
-    long bytes = 160 + stringBytes(metricType) + stringBytes(source) + stringBytes(name)
+  }
+
+  /** A well-spread hash for grouping a batch's points by series (not the identity hash: see SeriesStore). */
+  int batchHash() {
+    return ordinal * 0x9E3779B9;
+  }
+
+  /** Estimated heap bytes of the identity: this object, the key's strings and the tag map. */
+  private long metadataBytes() {
+    long bytes = 120 + stringBytes(metricType) + stringBytes(source) + stringBytes(name)
         + stringBytes(unit) + 32L + 16L * 3 * tags.size();
-    for (int i = 0; i < sortedTagKeys.length; i++) {
-      tagValues[i] = tags.get(sortedTagKeys[i]);
-      bytes += stringBytes(sortedTagKeys[i]) + stringBytes(tagValues[i]);
+    for (Map.Entry<String, String> e : tags.entrySet()) {
+      bytes += stringBytes(e.getKey()) + stringBytes(e.getValue());
     }
-    this.metadataBytes = bytes;
+    return bytes;
   }
 
   private static long stringBytes(String s) {
@@ -101,12 +99,36 @@ public final class Series {
 
   /** The tag keys sorted by code point. */
   String[] sortedTagKeys() {
-    return sortedTagKeys;
+    return tagOrder().keys;
   }
 
   /** The tag values in {@link #sortedTagKeys()} order. */
   String[] tagValues() {
-    return tagValues;
+    return tagOrder().values;
+  }
+
+  private TagOrder tagOrder() {
+    TagOrder o = tagOrder;
+    if (o == null) {
+      o = new TagOrder(tags);
+      tagOrder = o;
+    }
+    return o;
+  }
+
+  /** Tag keys sorted by code point and their values: immutable, so racing builders are harmless. */
+  private static final class TagOrder {
+    final String[] keys;
+    final String[] values;
+
+    TagOrder(Map<String, String> tags) {
+      keys = tags.keySet().toArray(String[]::new);
+      Arrays.sort(keys, CodePoints::compare);
+      values = new String[keys.length];
+      for (int i = 0; i < keys.length; i++) {
+        values[i] = tags.get(keys[i]);
+      }
+    }
   }
 
   /** Whether this series carries every tag of {@code filter} with the same value. */
@@ -181,38 +203,62 @@ public final class Series {
     return removed;
   }
 
-  /** Appends points under one lock. */
+  /** Appends points under one lock (sealing full chunks here). */
   synchronized void appendAll(long[] times, double[] values, int n) {
     for (int i = 0; i < n; i++) {
-      appendLocked(times[i], values[i]);
+      appendLocked(times[i], values[i], null);
     }
   }
 
-  /** Appends one point. */
+  /** Appends one point (sealing a full chunk here). */
   public synchronized void append(long time, double value) {
-    appendLocked(time, value);
+    appendLocked(time, value, null);
   }
 
   /**
    * Appends a run of points under one lock: {@code times[k]}, {@code values[k]} for {@code k} from
-   * {@code first} along {@code next} until {@code -1}.
+   * {@code first} along {@code next} until {@code -1}. Chunks that fill up are left open and added
+   * to {@code toSeal}, for the caller to hand to a {@link Sealer} once the lock is released.
    */
-  synchronized void appendRun(long[] times, double[] values, int[] next, int first) {
+  synchronized void appendRun(long[] times, double[] values, int[] next, int first, List<Chunk> toSeal) {
     for (int k = first; k >= 0; k = next[k]) {
-      appendLocked(times[k], values[k]);
+      appendLocked(times[k], values[k], toSeal);
     }
   }
 
-  private void appendLocked(long time, double value) {
+  /**
+   * Replaces {@code open} (a full chunk, never written again) with its sealed twin, unless a re-sort
+   * or a retention cut has replaced it meanwhile.
+   */
+  synchronized void sealed(Chunk open, Chunk twin) {
+    for (int i = chunkCount - 1; i >= 0; i--) {
+      if (chunks[i] == open) {
+        chunks[i] = twin; // readers may hold either twin: same points
+        return;
+      }
+    }
+  }
+
+  private void appendLocked(long time, double value, List<Chunk> toSeal) {
     Chunk last = chunkCount == 0 ? null : chunks[chunkCount - 1];
     if (compress && !sorted && last != null && (last.isFull() || !last.fits(time))) {
       // seal points in order: an unsorted chunk compresses poorly, and the re-sort is due anyway
       resort();
       last = chunks[chunkCount - 1];
     }
+    if (last != null && chunkCount == 1 && last.size == last.capacity() && !last.isSealed()
+        && last.capacity() < MIN_CHUNK_CAPACITY && last.fits(time)) {
+      // the first chunk grows by copying while small; readers holding the old one see its points
+      last = last.grownTo(Math.min(pointsPerChunk, last.capacity() * 2));
+      chunks[0] = last;
+    }
     if (last == null || last.isFull() || !last.fits(time)) {
       if (compress && last != null && !last.isSealed()) {
-        chunks[chunkCount - 1] = last.seal(); // readers may hold either twin: same points
+        if (toSeal != null) {
+          toSeal.add(last);
+        } else {
+          chunks[chunkCount - 1] = last.seal(); // readers may hold either twin: same points
+        }
       }
       last = addChunk(time, last == null ? 0 : last.capacity());
     }
@@ -234,8 +280,8 @@ public final class Series {
 
   private Chunk addChunk(long base, int previousCapacity) {
     int capacity = previousCapacity == 0
-        ? Math.min(MIN_CHUNK_CAPACITY, pointsPerChunk)
-        : Math.min(pointsPerChunk, previousCapacity * 2);
+        ? Math.min(chunkCount == 0 ? FIRST_CHUNK_CAPACITY : MIN_CHUNK_CAPACITY, pointsPerChunk)
+        : Math.min(pointsPerChunk, Math.max(MIN_CHUNK_CAPACITY, previousCapacity * 2));
     Chunk chunk = new Chunk(base, capacity);
     if (chunkCount == chunks.length) {
       // Copy rather than grow in place: snapshots may hold the old array.
@@ -264,7 +310,7 @@ public final class Series {
 
   /** Estimated heap bytes held: columns, chunk objects, and the series' own metadata. */
   public synchronized long bytes() {
-    long bytes = metadataBytes + 16 + 4L * chunks.length;
+    long bytes = metadataBytes() + 16 + 4L * chunks.length;
     for (int i = 0; i < chunkCount; i++) {
       bytes += chunks[i].bytes();
     }

@@ -3,8 +3,11 @@ package org.metricspipeline.adapters.memory.internal;
 import java.util.Iterator;
 import java.util.Map;
 
-/** What identifies a series: metric type, source, metric name, unit and tags. */
-final class SeriesKey {
+/**
+ * What identifies a series: metric type, source, metric name, unit and tags. A {@link Series} is
+ * one (its own key in the index); a bare key is the probe a lookup builds.
+ */
+class SeriesKey {
 
   final String metricType;
   final String source;
@@ -26,8 +29,18 @@ final class SeriesKey {
     this.hash = 31 * h + tags.hashCode();
   }
 
+  /** A key with the same identity as {@code key} (a series made from its probe). */
+  SeriesKey(SeriesKey key) {
+    this.metricType = key.metricType;
+    this.source = key.source;
+    this.name = key.name;
+    this.unit = key.unit;
+    this.tags = key.tags;
+    this.hash = key.hash;
+  }
+
   @Override
-  public boolean equals(Object o) {
+  public final boolean equals(Object o) {
     return o instanceof SeriesKey k && hash == k.hash && name.equals(k.name)
         && metricType.equals(k.metricType) && source.equals(k.source) && unit.equals(k.unit)
         && sameTags(tags, k.tags);
@@ -65,7 +78,7 @@ final class SeriesKey {
   }
 
   @Override
-  public int hashCode() {
+  public final int hashCode() {
     return hash;
   }
 }

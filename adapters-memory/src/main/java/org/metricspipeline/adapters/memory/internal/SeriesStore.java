@@ -37,12 +37,17 @@ public final class SeriesStore {
   private final long maxPoints;
   private final int pointsPerChunk;
   private final boolean compress;
+  /** Every series, each its own key. */
   private final ConcurrentHashMap<SeriesKey, Series> byKey = new ConcurrentHashMap<>();
+  /** Held while a series is created, so that ordinals follow the order of creation. */
+  private final Object creation = new Object();
   private final ConcurrentHashMap<String, SeriesList> byName = new ConcurrentHashMap<>();
   private final SeriesList all = new SeriesList();
   private final AtomicLong points = new AtomicLong();
   private final AtomicInteger ordinals = new AtomicInteger();
   private final ContextTable contexts = new ContextTable();
+  /** Seals full chunks off the writers' threads (when compressing). */
+  private final Sealer sealer;
   /** Racy by design: entries are immutable, and a lost update only costs a later miss. */
   private volatile CacheEntry[] cache = new CacheEntry[INITIAL_CACHE_SLOTS];
 
@@ -56,6 +61,12 @@ public final class SeriesStore {
     this.compress = compress;
     this.maxPoints = maxPoints;
     this.pointsPerChunk = pointsPerChunk;
+    this.sealer = new Sealer();
+  }
+
+  /** Stops sealing in the background (chunks not sealed yet stay readable as they are). */
+  public void close() {
+    sealer.close();
   }
 
   /** The reason given for an item that does not fit. */
@@ -86,7 +97,7 @@ public final class SeriesStore {
       total += batch.get(i).metrics().size();
     }
     Lookups lookups = new Lookups();
-    Pending pending = new Pending(Math.min(total, MAX_PENDING_POINTS), journal);
+    Pending pending = new Pending(Math.min(total, MAX_PENDING_POINTS), journal, sealer);
     List<MetricsBatchResult.Failure> failures = null;
     List<MetricsData> withContext = null;
     for (int i = 0; i < n; i++) {
@@ -198,14 +209,19 @@ public final class SeriesStore {
     if (series != null) {
       return series;
     }
-    return byKey.computeIfAbsent(key, k -> {
-      Series created = new Series(k.metricType, k.source, k.name, k.unit, k.tags, pointsPerChunk,
-          ordinals.getAndIncrement(), compress);
-      byName.computeIfAbsent(k.name, name -> new SeriesList()).add(created);
+    synchronized (creation) {
+      series = byKey.get(key);
+      if (series != null) {
+        return series;
+      }
+      // the series is its own key: the index keeps no second copy of the identity
+      Series created = new Series(key, pointsPerChunk, ordinals.getAndIncrement(), compress);
+      byName.computeIfAbsent(key.name, name -> new SeriesList()).add(created);
       all.add(created);
       growCacheFor(all.size());
+      byKey.put(created, created);
       return created;
-    });
+    }
   }
 
   /** The series with this identity, created if new: for restoring what a data directory holds. */
@@ -298,8 +314,9 @@ public final class SeriesStore {
     return contexts.size();
   }
 
-  /** Estimated heap bytes held by points, series and contexts. */
+  /** Estimated heap bytes held by points, series and contexts, once the chunks handed over are sealed. */
   public long bytesUsed() {
+    sealer.awaitIdle();
     long bytes = 0;
     for (Series s : all.view()) {
       bytes += s.bytes() + INDEX_ENTRY_BYTES;
@@ -344,7 +361,7 @@ public final class SeriesStore {
   /**
    * One batch's points, grouped by series: per series a list (through {@code next}) of the points'
    * positions in arrival order, found through a small open-addressing table keyed by
-   * {@link Series#batchHash} (not the identity hash, which would inflate a lock another writer holds).
+   * {@link Series#batchHash()} (not the identity hash, which would inflate a lock another writer holds).
    */
   private static final class Pending {
     final long[] times;
@@ -358,9 +375,12 @@ public final class SeriesStore {
     int groups;
     final int mask;
     final Journal journal;
+    final Sealer sealer;
+    final List<Chunk> filled = new ArrayList<>(16);
 
-    Pending(int capacity, Journal journal) {
+    Pending(int capacity, Journal journal, Sealer sealer) {
       this.journal = journal;
+      this.sealer = sealer;
       times = new long[capacity];
       values = new double[capacity];
       next = new int[capacity];
@@ -380,7 +400,7 @@ public final class SeriesStore {
       times[k] = time;
       values[k] = value;
       next[k] = -1;
-      int slot = series.batchHash & mask;
+      int slot = series.batchHash() & mask;
       while (true) {
         Series s = keys[slot];
         if (s == series) {
@@ -403,7 +423,14 @@ public final class SeriesStore {
     void flush() {
       for (int g = 0; g < groups; g++) {
         int slot = order[g];
-        keys[slot].appendRun(times, values, next, heads[slot]);
+        Series series = keys[slot];
+        series.appendRun(times, values, next, heads[slot], filled);
+        if (!filled.isEmpty()) {
+          for (Chunk full : filled) {
+            sealer.seal(series, full); // outside the series' lock
+          }
+          filled.clear();
+        }
         if (journal != Journal.NONE) {
           for (int k = heads[slot]; k >= 0; k = next[k]) {
             journal.point(keys[slot], times[k], values[k]);

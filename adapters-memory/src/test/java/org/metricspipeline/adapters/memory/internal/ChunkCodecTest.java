@@ -86,5 +86,26 @@ class ChunkCodecTest {
       assertThat(Double.doubleToRawLongBits(v[i])).as("bits of value %d (%s)", i, values[i])
           .isEqualTo(Double.doubleToRawLongBits(values[i]));
     }
+    if (n > 0 && fitsOffsets(times, n)) { // what queries decode: offsets from the chunk's base
+      int[] offsets = new int[n];
+      double[] v2 = new double[n];
+      assertThat(ChunkCodec.decode(encoded, times[0], offsets, v2)).isEqualTo(n);
+      for (int i = 0; i < n; i++) {
+        assertThat(times[0] + offsets[i]).as("time %d from offsets", i).isEqualTo(times[i]);
+        assertThat(Double.doubleToRawLongBits(v2[i])).as("bits of value %d from offsets", i)
+            .isEqualTo(Double.doubleToRawLongBits(values[i]));
+      }
+    }
+  }
+
+  private static boolean fitsOffsets(long[] times, int n) {
+    for (int i = 0; i < n; i++) {
+      long offset = times[i] - times[0];
+      if (((times[i] ^ times[0]) & (times[i] ^ offset)) < 0
+          || offset < Integer.MIN_VALUE || offset > Integer.MAX_VALUE) {
+        return false;
+      }
+    }
+    return true;
   }
 }

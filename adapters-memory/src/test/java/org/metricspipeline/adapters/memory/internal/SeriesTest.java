@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class SeriesTest {
 
   private static Series series(int pointsPerChunk) {
-    return new Series("system", "", "cpu", "", Map.of("host", "a"), pointsPerChunk, 0, true);
+    return new Series(new SeriesKey("system", "", "cpu", "", Map.of("host", "a")), pointsPerChunk, 0, true);
   }
 
   private static List<Long> times(SeriesSnapshot s) {
@@ -35,6 +35,65 @@ class SeriesTest {
     }
 
     assertThat(capacities).containsExactly(16, 32, 64, 64, 64, 64);
+  }
+
+  @Test
+  void startsASmallSeriesWithRoomForFourPointsAndGrowsItsFirstChunkBySixteen() {
+    Series s = series(64);
+    List<Integer> capacities = new ArrayList<>();
+    for (int t = 0; t < 16; t++) {
+      s.append(t, t);
+      capacities.add(s.snapshot().chunk(0).capacity());
+    }
+
+    assertThat(capacities.subList(0, 4)).containsOnly(4);
+    assertThat(capacities.subList(4, 8)).containsOnly(8);
+    assertThat(capacities.subList(8, 16)).containsOnly(16);
+    assertThat(s.snapshot().chunkCount()).isEqualTo(1);
+  }
+
+  @Test
+  void keepsSnapshotsTakenBeforeTheFirstChunkGrewReadable() {
+    Series s = series(64);
+    for (int t = 0; t < 4; t++) {
+      s.append(t, t * 10);
+    }
+    SeriesSnapshot before = s.snapshot();
+    for (int t = 4; t < 12; t++) {
+      s.append(t, -1);
+    }
+
+    assertThat(times(before)).containsExactly(0L, 1L, 2L, 3L);
+    assertThat(before.valueAt(before.lowerBound(3))).isEqualTo(30);
+    assertThat(times(s.snapshot())).hasSize(12);
+  }
+
+  @Test
+  void leavesFullChunksForTheCallerToSealAndTakesTheirSealedTwins() {
+    Series s = series(16);
+    List<Chunk> toSeal = new ArrayList<>();
+    long[] times = new long[40];
+    double[] values = new double[40];
+    int[] next = new int[40];
+    for (int k = 0; k < 40; k++) {
+      times[k] = k * 1000L;
+      values[k] = k / 4.0;
+      next[k] = k + 1 < 40 ? k + 1 : -1;
+    }
+
+    s.appendRun(times, values, next, 0, toSeal);
+
+    assertThat(toSeal).hasSize(2).allMatch(c -> !c.isSealed() && c.isFull()); // 16 + 16 + 8 points
+    SeriesSnapshot unsealed = s.snapshot();
+    for (Chunk full : toSeal) {
+      s.sealed(full, full.seal());
+    }
+    SeriesSnapshot sealed = s.snapshot();
+    assertThat(sealed.chunk(0).isSealed()).isTrue();
+    assertThat(sealed.chunk(1).isSealed()).isTrue();
+    assertThat(sealed.chunk(2).isSealed()).isFalse();
+    assertThat(times(sealed)).isEqualTo(times(unsealed)).hasSize(40);
+    assertThat(sealed.valueAt(sealed.lowerBound(39_000))).isEqualTo(9.75);
   }
 
   @Test
