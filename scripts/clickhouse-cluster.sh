@@ -9,6 +9,8 @@
 #   metrics_cluster   shards 01 (s1, s3) and 02 (s2), internal_replication true: for
 #                     ReplicatedMergeTree tables (the adapter's replication=true)
 #   metrics_shards    shards 01 (s1) and 02 (s2), one replica each: for plain MergeTree tables
+#   metrics_replicas  shard 01 (s1, s3) alone: every shard has two replicas (InsertQuorumIT's
+#                     insert-quorum 2, which must reach every shard)
 # Each server has macros {shard} (01/02) and {replica} (r1/r2), the zookeeper and distributed_ddl
 # (ON CLUSTER) config. Data and logs stay under target/clickhouse-cluster/ (CLICKHOUSE_CLUSTER_DIR).
 #
@@ -76,6 +78,9 @@ cluster_xml() {
       <shard>$(replica_xml s1)</shard>
       <shard>$(replica_xml s2)</shard>
     </metrics_shards>
+    <metrics_replicas>
+      <shard><internal_replication>true</internal_replication>$shard1</shard>
+    </metrics_replicas>
   </remote_servers>
   <zookeeper>
     <node><host>127.0.0.1</host><port>$(port_of zookeeper 1)</port></node>
