@@ -9,6 +9,8 @@
 #   metrics_cluster   shards 01 (s1, s3) and 02 (s2), internal_replication true: for
 #                     ReplicatedMergeTree tables (the adapter's replication=true)
 #   metrics_shards    shards 01 (s1) and 02 (s2), one replica each: for plain MergeTree tables
+#   metrics_replicas  shard 01 (s1, s3) alone: every shard has two replicas (InsertQuorumIT's
+#                     insert-quorum 2, which must reach every shard)
 # Each server has macros {shard} (01/02) and {replica} (r1/r2), the zookeeper and distributed_ddl
 # (ON CLUSTER) config. Data and logs stay under target/clickhouse-cluster/ (CLICKHOUSE_CLUSTER_DIR).
 #
@@ -76,10 +78,17 @@ cluster_xml() {
       <shard>$(replica_xml s1)</shard>
       <shard>$(replica_xml s2)</shard>
     </metrics_shards>
+    <metrics_replicas>
+      <shard><internal_replication>true</internal_replication>$shard1</shard>
+    </metrics_replicas>
   </remote_servers>
   <zookeeper>
     <node><host>127.0.0.1</host><port>$(port_of zookeeper 1)</port></node>
-    <session_timeout_ms>30000</session_timeout_ms>
+    <!-- 10 s, not 30: a server killed with -9 keeps its ephemeral nodes (replica is_active, the DDL
+         worker's active node) until its session expires, and a server restarted before that finds
+         its replica "already active" and its DDL worker never executes ON CLUSTER statements again;
+         start-server waits out the expiry after an unclean stop -->
+    <session_timeout_ms>10000</session_timeout_ms>
   </zookeeper>
   <distributed_ddl>
     <path>/clickhouse/task_queue/ddl</path>
@@ -153,6 +162,11 @@ CFG
 start_server() {
   local s=$1 sdir=$dir/$1
   running_pid "$sdir/server.pid" >/dev/null && return 0
+  if [[ -f "$sdir/server.pid" ]]; then
+    # killed (a clean stop removes the file): let its zookeeper session (10 s) expire first
+    echo "clickhouse-server $s was killed: waiting 13 s for its zookeeper session to expire" >&2
+    sleep 13
+  fi
   local server
   server=$(command -v clickhouse-server || echo /usr/bin/clickhouse-server)
   write_clickhouse_config "$sdir" "$(port_of "$s" 1)" "$(port_of "$s" 2)" "$(port_of "$s" 3)" \

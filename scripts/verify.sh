@@ -63,7 +63,7 @@ if [[ -z "${KAFKA_BOOTSTRAP:-}" ]]; then
 fi
 
 # The ClickHouse cluster for the adapters-clickhouse cluster ITs (ClusterConformanceIT, ClusterEquivalenceIT,
-# ShardKillIT): zookeeper + three 18.16 servers (two shards, one a replica pair) under target/, started once
+# ShardKillIT, InsertQuorumIT): zookeeper + three 18.16 servers (two shards, one a replica pair) under target/, started once
 # and shared, unless CLICKHOUSE_CLUSTER_URL already names one. Stopped on exit with the rest.
 if [[ -z "${CLICKHOUSE_CLUSTER_URL:-}" ]]; then
   scripts/clickhouse-cluster.sh start >/dev/null

@@ -111,6 +111,10 @@ public final class ClickHouseStorageAdapter
   public static final int DEFAULT_QUEUE_CAPACITY = 1000;
   /** Default sharding key on a cluster: a hash of the series, so a series lives on one shard. */
   public static final String DEFAULT_SHARDING_KEY = Schema.DEFAULT_SHARDING_KEY;
+  /** Default insert quorum: 0, an insert answers once one replica of each shard stored it. */
+  public static final int DEFAULT_INSERT_QUORUM = 0;
+  /** Largest insert quorum accepted (replicas of one shard). */
+  public static final int MAX_INSERT_QUORUM = 16;
 
   private final String url;
   private final Schema schema;
@@ -126,7 +130,7 @@ public final class ClickHouseStorageAdapter
         b.compressResponses, b.connectTimeout, b.socketTimeout, b.requestTimeout, b.threads + 1,
         b.cluster.isPresent() ? clusterSettings(b.socketTimeout) : Map.of());
     this.store = new Store(connection, schema, b.insertBatchRows, b.insertBatchBytes, b.mutationTimeout,
-        b.clock, b.createSchema);
+        b.clock, b.createSchema, b.insertQuorum, quorumSettings(b.insertQuorum, b.socketTimeout));
     AtomicInteger n = new AtomicInteger();
     this.executor = new ThreadPoolExecutor(b.threads, b.threads, 60, TimeUnit.SECONDS,
         new ArrayBlockingQueue<>(b.queueCapacity), r -> {
@@ -146,6 +150,19 @@ public final class ClickHouseStorageAdapter
   private static Map<String, String> clusterSettings(Duration socketTimeout) {
     return Map.of("insert_distributed_sync", "1", "load_balancing", "in_order",
         "distributed_ddl_task_timeout", String.valueOf(Math.max(1, socketTimeout.toSeconds() / 2)));
+  }
+
+  /**
+   * The settings sent with the raw INSERTs only, with an insert quorum: an INSERT answers once that
+   * many replicas of each shard stored its rows ({@code insert_quorum}), and a quorum not reached
+   * fails before the socket timeout ({@code insert_quorum_timeout}, 600 s by default), so that the
+   * server, not the client's socket, reports it. Not with the rollups' INSERT ... SELECT: 18.16 neither
+   * merges nor mutates the part last written with a quorum in a partition, which would hold up the
+   * DELETE that replaces a rollup bucket.
+   */
+  private static Map<String, String> quorumSettings(int insertQuorum, Duration socketTimeout) {
+    return insertQuorum < 2 ? Map.of() : Map.of("insert_quorum", String.valueOf(insertQuorum),
+        "insert_quorum_timeout", String.valueOf(Math.max(1, socketTimeout.toMillis() / 2)));
   }
 
   /** A builder for the server at {@code url}, for example {@code http://127.0.0.1:8123}. */
@@ -363,6 +380,7 @@ public final class ClickHouseStorageAdapter
     private Optional<String> cluster = Optional.empty();
     private String shardingKey = DEFAULT_SHARDING_KEY;
     private boolean replicated = true;
+    private int insertQuorum = DEFAULT_INSERT_QUORUM;
 
     private Builder(String url) {
       Objects.requireNonNull(url, "url");
@@ -524,6 +542,30 @@ public final class ClickHouseStorageAdapter
       return this;
     }
 
+    /**
+     * On a replicated cluster, how many replicas of each shard must have stored an insert before it
+     * succeeds [{@value ClickHouseStorageAdapter#DEFAULT_INSERT_QUORUM}: one replica, the others copy
+     * the part afterwards]; 0 and 1 mean one replica, 2 to {@value ClickHouseStorageAdapter#MAX_INSERT_QUORUM}
+     * need {@link #cluster} and {@link #replicated} true. Sent as the {@code insert_quorum} setting,
+     * with {@code insert_quorum_timeout} at half the {@link #socketTimeout}: an insert whose quorum is
+     * not reached in time fails (storage unavailable) and the pipeline retries it. Only the raw
+     * INSERTs carry it. The setting reaches every shard through the Distributed table, so every shard
+     * needs at least that many replicas: the first call fails naming this option when one has fewer.
+     * On 18.16 (see the module README): the server refuses a quorum insert into a table while another
+     * one runs, so the adapter sends its INSERTs one at a time; and 18.16 never mutates the part
+     * last written with a quorum in a partition, so once a past day ended with a quorum insert every
+     * DELETE on the raw table (retention of the cutoff's day, the exactly-once check's cleanup after
+     * a partial commit) waits until that day is dropped: on 18.16, use it only where no such DELETE runs.
+     */
+    public Builder insertQuorum(int replicas) {
+      if (replicas < 0 || replicas > MAX_INSERT_QUORUM) {
+        throw new IllegalArgumentException("insertQuorum must be between 0 and " + MAX_INSERT_QUORUM
+            + ", got " + replicas);
+      }
+      this.insertQuorum = replicas;
+      return this;
+    }
+
     /** The clock for watermark and version timestamps [system UTC]. */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
@@ -540,6 +582,10 @@ public final class ClickHouseStorageAdapter
 
     /** The adapter; connects lazily (the first call creates the schema). */
     public ClickHouseStorageAdapter build() {
+      if (insertQuorum >= 2 && (cluster.isEmpty() || !replicated)) {
+        throw new IllegalArgumentException("insertQuorum " + insertQuorum + " needs replicated tables:"
+            + " set cluster and replicated(true), or an insertQuorum of 0 or 1");
+      }
       return new ClickHouseStorageAdapter(this);
     }
   }

@@ -57,6 +57,8 @@ public final class ClickHouseStorageProvider implements StorageProvider {
   public static final String SHARDING_KEY = "sharding-key";
   /** Setting: {@link ClickHouseStorageAdapter.Builder#replicated}. */
   public static final String REPLICATED = "replicated";
+  /** Setting: {@link ClickHouseStorageAdapter.Builder#insertQuorum}. */
+  public static final String INSERT_QUORUM = "insert-quorum";
 
   /** Used by {@link java.util.ServiceLoader}. */
   public ClickHouseStorageProvider() {}
@@ -71,7 +73,8 @@ public final class ClickHouseStorageProvider implements StorageProvider {
     config.requireOnlyKnownKeys("clickhouse storage provider", Set.of(URL, DATABASE, TABLE, USERNAME,
         PASSWORD, COMPRESS_REQUESTS, COMPRESS_RESPONSES, INSERT_BATCH_ROWS, INSERT_BATCH_BYTES,
         CONNECT_TIMEOUT, SOCKET_TIMEOUT, REQUEST_TIMEOUT, MUTATION_TIMEOUT, THREADS, QUEUE_CAPACITY,
-        CREATE_SCHEMA, CLUSTER, SHARDING_KEY, REPLICATED));
+        CREATE_SCHEMA, CLUSTER, SHARDING_KEY, REPLICATED,
+        INSERT_QUORUM));
     String url = config.requireString(URL);
     ClickHouseStorageAdapter.Builder[] b = {null};
     AdapterConfig.apply(URL, () -> b[0] = ClickHouseStorageAdapter.builder(url));
@@ -102,6 +105,11 @@ public final class ClickHouseStorageProvider implements StorageProvider {
     config.getString(CLUSTER).ifPresent(v -> AdapterConfig.apply(CLUSTER, () -> builder.cluster(v)));
     config.getString(SHARDING_KEY).ifPresent(v -> AdapterConfig.apply(SHARDING_KEY, () -> builder.shardingKey(v)));
     builder.replicated(config.getBoolean(REPLICATED, true));
-    return builder.build();
+    int quorum = config.getInt(INSERT_QUORUM, ClickHouseStorageAdapter.DEFAULT_INSERT_QUORUM);
+    AdapterConfig.apply(INSERT_QUORUM, () -> builder.insertQuorum(quorum));
+    ClickHouseStorageAdapter[] built = {null};
+    // build() checks only the options' combination, which insert-quorum is the one to change
+    AdapterConfig.apply(INSERT_QUORUM, () -> built[0] = builder.build());
+    return built[0];
   }
 }

@@ -62,6 +62,29 @@ class ClickHouseProvidersTest {
   }
 
   @Test
+  void insertQuorumIsReadAndAcceptedOnlyWithReplicatedTables() {
+    try (StorageAdapter s = AdapterRegistry.storage("clickhouse", AdapterConfig.of(Map.of(
+        "url", "http://127.0.0.1:1", "cluster", "metrics_cluster", "insert-quorum", "2")))) {
+      assertThat(((ClickHouseStorageAdapter) s).cluster()).contains("metrics_cluster");
+    }
+    assertThatThrownBy(() -> AdapterRegistry.storage("clickhouse", AdapterConfig.of(Map.of(
+        "url", "http://127.0.0.1:1", "cluster", "c", "replicated", "false", "insert-quorum", "2"))))
+        .isInstanceOf(ConfigurationException.class).hasMessageContaining("'insert-quorum'")
+        .hasMessageContaining("needs replicated tables");
+    assertThatThrownBy(() -> AdapterRegistry.storage("clickhouse", AdapterConfig.of(Map.of(
+        "url", "http://127.0.0.1:1", "insert-quorum", "2"))))
+        .isInstanceOf(ConfigurationException.class).hasMessageContaining("'insert-quorum'")
+        .hasMessageContaining("set cluster");
+    assertThatThrownBy(() -> AdapterRegistry.storage("clickhouse", AdapterConfig.of(Map.of(
+        "url", "http://127.0.0.1:1", "cluster", "c", "insert-quorum", "-1"))))
+        .isInstanceOf(ConfigurationException.class).hasMessageContaining("insertQuorum must be between 0 and 16");
+    try (ClickHouseStorageAdapter one = ClickHouseStorageAdapter.builder("http://127.0.0.1:1").insertQuorum(1)
+        .build()) {
+      assertThat(one.cluster()).isEmpty();
+    }
+  }
+
+  @Test
   void builderRejectsOutOfRangeValuesNamingTheOption() {
     ClickHouseStorageAdapter.Builder b = ClickHouseStorageAdapter.builder("http://127.0.0.1:1");
     assertThatThrownBy(() -> b.threads(0)).hasMessageContaining("threads must be between 1 and 64");

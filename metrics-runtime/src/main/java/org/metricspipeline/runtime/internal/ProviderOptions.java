@@ -59,7 +59,7 @@ public final class ProviderOptions {
     put(AdapterKind.STORAGE, "clickhouse", "url", "database", "table", "username", "password", "compress-requests",
         "compress-responses", "insert-batch-rows", "insert-batch-bytes", "connect-timeout", "socket-timeout",
         "request-timeout", "mutation-timeout", "threads", "queue-capacity", "create-schema", "cluster", "sharding-key",
-        "replicated");
+        "replicated", "insert-quorum");
     put(AdapterKind.STORAGE, "postgres", "url", "schema", "table", "username", "password", "connect-timeout",
         "socket-timeout", "threads", "queue-capacity", "retention-batch-rows", "create-schema");
     put(AdapterKind.VISUALIZATION, "memory");

@@ -135,8 +135,16 @@ public final class Connection implements AutoCloseable {
    */
   @SuppressWarnings("try") // the client's responses must be closed; their close() throws Exception
   public void insert(String table, List<String> columns, RowBinary.Writer data, int from, int to, String queryId) {
+    insert(table, columns, data, from, to, queryId, java.util.Map.of());
+  }
+
+  /** {@link #insert(String, List, RowBinary.Writer, int, int, String)} with server settings for this INSERT only. */
+  @SuppressWarnings("try") // the client's responses must be closed; their close() throws Exception
+  public void insert(String table, List<String> columns, RowBinary.Writer data, int from, int to, String queryId,
+      java.util.Map<String, String> serverSettings) {
     failFastWhileUnreachable();
     InsertSettings settings = new InsertSettings().setQueryId(queryId);
+    serverSettings.forEach(settings::serverSetting);
     CompletableFuture<InsertResponse> request;
     try {
       // client-v2 may run the request on the calling thread and throw here

@@ -48,6 +48,8 @@ public final class Inserter {
   private final int maxRows;
   private final int maxBytes;
   private final Mutations mutations;
+  private final Map<String, String> insertSettings;
+  private final Object quorumInserts = new Object();
   private final Map<ChunkKey, Registration> registered = new LinkedHashMap<>(16, 0.75f, false) {
     private static final long serialVersionUID = 1L;
 
@@ -59,6 +61,13 @@ public final class Inserter {
 
   /** An inserter into {@code schema}'s raw table. */
   public Inserter(Connection connection, Queries queries, int maxRows, int maxBytes, Mutations mutations) {
+    this(connection, queries, maxRows, maxBytes, mutations, Map.of());
+  }
+
+  /** An inserter sending these server settings with its INSERTs only ({@code insert_quorum}: one at a time). */
+  public Inserter(Connection connection, Queries queries, int maxRows, int maxBytes, Mutations mutations,
+      Map<String, String> insertSettings) {
+    this.insertSettings = Map.copyOf(insertSettings);
     this.connection = connection;
     this.schema = queries.schema();
     this.queries = queries;
@@ -208,7 +217,17 @@ public final class Inserter {
       out.patchInt64(ids.get(k), reg.id);
     }
     reg.sent = true;
-    connection.insert(schema.raw(), Schema.RAW_INSERT_COLUMNS, out, chunk.from, chunk.to, queryId);
+    if (insertSettings.containsKey("insert_quorum")) {
+      // 18.16 refuses a quorum insert into a table while another one runs ("Another quorum insert has
+      // been already started"; later releases have insert_quorum_parallel, not tried here): one at a
+      // time from this adapter.
+      // Only the INSERT holds the lock: never a mutation wait of the exactly-once check.
+      synchronized (quorumInserts) {
+        connection.insert(schema.raw(), Schema.RAW_INSERT_COLUMNS, out, chunk.from, chunk.to, queryId, insertSettings);
+      }
+    } else {
+      connection.insert(schema.raw(), Schema.RAW_INSERT_COLUMNS, out, chunk.from, chunk.to, queryId, insertSettings);
+    }
     forget(chunk, reg);
   }
 

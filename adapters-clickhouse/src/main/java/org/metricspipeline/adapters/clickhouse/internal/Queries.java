@@ -51,6 +51,12 @@ public final class Queries {
         + Sql.quote(schema.cluster().map(Schema.ClusterLayout::name).orElse("")) + " ORDER BY shard_num, replica_num";
   }
 
+  /** On a cluster: the replicas of its smallest shard, one UInt64 from the entry server's {@code system.clusters}. */
+  public String fewestReplicasOfAShard() {
+    return "SELECT toUInt64(min(c)) FROM (SELECT shard_num, count() AS c FROM system.clusters WHERE cluster = "
+        + Sql.quote(schema.cluster().map(Schema.ClusterLayout::name).orElse("")) + " GROUP BY shard_num)";
+  }
+
   /** Sets the servers found by {@link #clusterServers()} ({@code host:port} each). */
   public void servers(List<String> hostPorts) {
     for (String hp : hostPorts) {

@@ -49,6 +49,7 @@ public final class Store implements AutoCloseable {
   private final Mutations mutations;
   private final Clock clock;
   private final boolean createSchema;
+  private final int insertQuorum;
   private final Map<Resolution, Object> rollupLocks = new EnumMap<>(Resolution.class);
   private final Map<Resolution, AtomicLong> lastVersion = new EnumMap<>(Resolution.class);
   private final Map<Resolution, AtomicInteger> replacing = new EnumMap<>(Resolution.class);
@@ -57,12 +58,13 @@ public final class Store implements AutoCloseable {
 
   /** A store over {@code connection}. */
   public Store(Connection connection, Schema schema, int maxRows, int maxBytes, Duration mutationTimeout,
-      Clock clock, boolean createSchema) {
+      Clock clock, boolean createSchema, int insertQuorum, Map<String, String> insertSettings) {
     this.connection = connection;
+    this.insertQuorum = insertQuorum;
     this.schema = schema;
     this.queries = new Queries(schema);
     this.mutations = new Mutations(connection, queries, mutationTimeout);
-    this.inserter = new Inserter(connection, queries, maxRows, maxBytes, mutations);
+    this.inserter = new Inserter(connection, queries, maxRows, maxBytes, mutations, insertSettings);
     this.clock = clock;
     this.createSchema = createSchema;
     for (Resolution r : Resolution.values()) {
@@ -117,6 +119,15 @@ public final class Store implements AutoCloseable {
           + connection.url() + " (option cluster: a name from SELECT cluster FROM system.clusters)");
     }
     queries.servers(servers);
+    if (insertQuorum >= 2) {
+      // insert_quorum reaches every shard through the Distributed table: each needs that many replicas
+      long fewest = connection.queryLong(queries.fewestReplicasOfAShard());
+      if (fewest < insertQuorum) {
+        throw new MetricsPipelineException("insertQuorum " + insertQuorum + " needs at least " + insertQuorum
+            + " replicas in every shard of cluster '" + schema.cluster().get().name() + "', which has a shard of "
+            + fewest + " (option insert-quorum: at most the replicas of the smallest shard)");
+      }
+    }
   }
 
   // ---- writes and reads
