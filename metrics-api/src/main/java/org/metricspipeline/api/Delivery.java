@@ -21,6 +21,16 @@ public interface Delivery {
     return false;
   }
 
+  /**
+   * The validator that already found {@link #data()} valid before the channel delivered it, or
+   * {@code null} (the default) when the channel did not check it. A pipeline skips its own check
+   * only when this is the very instance it validates with; any other validator (stricter, or
+   * configured differently) still checks the item.
+   */
+  default MetricsValidator checkedBy() {
+    return null;
+  }
+
   /** Storage accepted the item: the channel may forget it (SQS deletes the message). */
   void ack();
 

@@ -743,6 +743,11 @@ public final class MetricsPipeline implements AutoCloseable, SelfMeasuring {
   private void acceptDelivery(Delivery delivery) {
     received.increment();
     MetricsData data = delivery.data();
+    if (data != null && delivery.checkedBy() == validator) {
+      accepted.increment(); // the channel checked it with this very validator: not twice
+      enqueue(new PipelineEntry(data, delivery, 0));
+      return;
+    }
     MetricsValidationResult result = data == null
         ? MetricsValidationResult.of(List.of(new ValidationError("", "must not be null")))
         : validator.validate(data);
@@ -756,7 +761,10 @@ public final class MetricsPipeline implements AutoCloseable, SelfMeasuring {
       return;
     }
     accepted.increment();
-    PipelineEntry entry = new PipelineEntry(data, delivery, 0);
+    enqueue(new PipelineEntry(data, delivery, 0));
+  }
+
+  private void enqueue(PipelineEntry entry) {
     if (!queue.offer(entry)) {
       // Direct producers took the room meanwhile; the writers drain the queue, so wait for them.
       boolean interrupted = false;

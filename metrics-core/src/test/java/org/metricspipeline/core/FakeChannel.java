@@ -33,6 +33,8 @@ final class FakeChannel implements IngestionAdapter, SelfMeasuring {
   volatile java.util.function.Supplier<List<Measurement>> measured = List::of;
   /** What {@link Delivery#awaited()} answers. */
   volatile boolean awaited;
+  /** What {@link Delivery#checkedBy()} answers. */
+  volatile MetricsValidator checkedBy;
   /** What {@link #keepsUnsettledItems()} answers (read when the pipeline is built). */
   volatile boolean keeps = true;
   private final LinkedBlockingQueue<MetricsData> pending = new LinkedBlockingQueue<>();
@@ -64,6 +66,11 @@ final class FakeChannel implements IngestionAdapter, SelfMeasuring {
     @Override
     public boolean awaited() {
       return awaited;
+    }
+
+    @Override
+    public MetricsValidator checkedBy() {
+      return checkedBy;
     }
 
     @Override
