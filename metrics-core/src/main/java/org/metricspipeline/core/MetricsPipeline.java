@@ -71,7 +71,8 @@ import org.slf4j.LoggerFactory;
  *   <li>An item arrives directly ({@link #processMetrics}, {@link #processBatch}) or is polled from
  *       the ingestion channel. It is validated by the {@link MetricsValidator}; an invalid item is
  *       refused ({@link MetricsValidationException}, a batch failure, or
- *       {@link Delivery#reject}) and never reaches storage.
+ *       {@link Delivery#reject}) and never reaches storage. A delivery whose
+ *       {@link Delivery#checkedBy()} is this pipeline's validator instance is not checked again.
  *   <li>A valid item enters a bounded queue. When the queue is full, a direct item is refused with
  *       {@link OverloadedException} (or waits, see {@link OverflowPolicy}). The channel is polled
  *       only for as many deliveries as the queue has room for, so its backlog stays in the channel.
