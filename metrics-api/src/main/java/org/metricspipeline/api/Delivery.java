@@ -1,5 +1,7 @@
 package org.metricspipeline.api;
 
+import java.util.Optional;
+
 /**
  * One item taken from an ingestion channel, waiting for the pipeline's verdict.
  *
@@ -22,13 +24,13 @@ public interface Delivery {
   }
 
   /**
-   * The validator that already found {@link #data()} valid before the channel delivered it, or
-   * {@code null} (the default) when the channel did not check it. A pipeline skips its own check
-   * only when this is the very instance it validates with; any other validator (stricter, or
-   * configured differently) still checks the item.
+   * The validator that already found {@link #data()} valid before the channel delivered it; empty
+   * (the default) when the channel did not check it. A pipeline skips its own check only when this
+   * is the very instance it validates with; any other validator (stricter, or configured
+   * differently) still checks the item.
    */
-  default MetricsValidator checkedBy() {
-    return null;
+  default Optional<MetricsValidator> checkedBy() {
+    return Optional.empty();
   }
 
   /** Storage accepted the item: the channel may forget it (SQS deletes the message). */

@@ -744,7 +744,7 @@ public final class MetricsPipeline implements AutoCloseable, SelfMeasuring {
   private void acceptDelivery(Delivery delivery) {
     received.increment();
     MetricsData data = delivery.data();
-    if (data != null && delivery.checkedBy() == validator) {
+    if (data != null && delivery.checkedBy().orElse(null) == validator) {
       accepted.increment(); // the channel checked it with this very validator: not twice
       enqueue(new PipelineEntry(data, delivery, 0));
       return;

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -69,8 +70,8 @@ final class FakeChannel implements IngestionAdapter, SelfMeasuring {
     }
 
     @Override
-    public MetricsValidator checkedBy() {
-      return checkedBy;
+    public Optional<MetricsValidator> checkedBy() {
+      return Optional.ofNullable(checkedBy);
     }
 
     @Override

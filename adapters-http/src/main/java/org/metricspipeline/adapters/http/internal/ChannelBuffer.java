@@ -3,6 +3,7 @@ package org.metricspipeline.adapters.http.internal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
@@ -41,7 +42,8 @@ public final class ChannelBuffer {
   private final AtomicLong nacked = new AtomicLong();
   private final AtomicLong rejected = new AtomicLong();
   private final AtomicLong refused = new AtomicLong();
-  private final MetricsValidator validator;
+  /** What checked deliveries report as {@link Delivery#checkedBy()}: made once, not per item. */
+  private final Optional<MetricsValidator> checkedBy;
 
   /**
    * A buffer of {@code capacity} items completing waiting polls on {@code scheduler}; its
@@ -59,11 +61,11 @@ public final class ChannelBuffer {
 
   /**
    * As above; items offered as checked report
-   * {@code validator} as {@link Delivery#checkedBy()} (null: none does).
+   * {@code validator} as {@link Delivery#checkedBy()} (null: none does, the pipeline checks every item).
    */
   public ChannelBuffer(int capacity, long maxPoints, Duration retryAfter, ScheduledExecutorService scheduler,
       boolean awaited, MetricsValidator validator) {
-    this.validator = validator;
+    this.checkedBy = Optional.ofNullable(validator);
     this.retryAfter = retryAfter;
     this.awaited = awaited;
     this.maxPoints = maxPoints;
@@ -185,8 +187,8 @@ public final class ChannelBuffer {
     }
 
     @Override
-    public MetricsValidator checkedBy() {
-      return checked ? validator : null;
+    public Optional<MetricsValidator> checkedBy() {
+      return checked ? ChannelBuffer.this.checkedBy : Optional.empty();
     }
 
     @Override
