@@ -1,5 +1,7 @@
 package org.metricspipeline.api;
 
+import java.util.Optional;
+
 /**
  * One item taken from an ingestion channel, waiting for the pipeline's verdict.
  *
@@ -19,6 +21,16 @@ public interface Delivery {
    */
   default boolean awaited() {
     return false;
+  }
+
+  /**
+   * The validator that already found {@link #data()} valid before the channel delivered it; empty
+   * (the default) when the channel did not check it. A pipeline skips its own check only when this
+   * is the very instance it validates with; any other validator (stricter, or configured
+   * differently) still checks the item.
+   */
+  default Optional<MetricsValidator> checkedBy() {
+    return Optional.empty();
   }
 
   /** Storage accepted the item: the channel may forget it (SQS deletes the message). */

@@ -71,7 +71,8 @@ import org.slf4j.LoggerFactory;
  *   <li>An item arrives directly ({@link #processMetrics}, {@link #processBatch}) or is polled from
  *       the ingestion channel. It is validated by the {@link MetricsValidator}; an invalid item is
  *       refused ({@link MetricsValidationException}, a batch failure, or
- *       {@link Delivery#reject}) and never reaches storage.
+ *       {@link Delivery#reject}) and never reaches storage. A delivery whose
+ *       {@link Delivery#checkedBy()} is this pipeline's validator instance is not checked again.
  *   <li>A valid item enters a bounded queue. When the queue is full, a direct item is refused with
  *       {@link OverloadedException} (or waits, see {@link OverflowPolicy}). The channel is polled
  *       only for as many deliveries as the queue has room for, so its backlog stays in the channel.
@@ -743,6 +744,11 @@ public final class MetricsPipeline implements AutoCloseable, SelfMeasuring {
   private void acceptDelivery(Delivery delivery) {
     received.increment();
     MetricsData data = delivery.data();
+    if (data != null && delivery.checkedBy().orElse(null) == validator) {
+      accepted.increment(); // the channel checked it with this very validator: not twice
+      enqueue(new PipelineEntry(data, delivery, 0));
+      return;
+    }
     MetricsValidationResult result = data == null
         ? MetricsValidationResult.of(List.of(new ValidationError("", "must not be null")))
         : validator.validate(data);
@@ -756,7 +762,10 @@ public final class MetricsPipeline implements AutoCloseable, SelfMeasuring {
       return;
     }
     accepted.increment();
-    PipelineEntry entry = new PipelineEntry(data, delivery, 0);
+    enqueue(new PipelineEntry(data, delivery, 0));
+  }
+
+  private void enqueue(PipelineEntry entry) {
     if (!queue.offer(entry)) {
       // Direct producers took the room meanwhile; the writers drain the queue, so wait for them.
       boolean interrupted = false;

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -33,6 +34,8 @@ final class FakeChannel implements IngestionAdapter, SelfMeasuring {
   volatile java.util.function.Supplier<List<Measurement>> measured = List::of;
   /** What {@link Delivery#awaited()} answers. */
   volatile boolean awaited;
+  /** What {@link Delivery#checkedBy()} answers. */
+  volatile MetricsValidator checkedBy;
   /** What {@link #keepsUnsettledItems()} answers (read when the pipeline is built). */
   volatile boolean keeps = true;
   private final LinkedBlockingQueue<MetricsData> pending = new LinkedBlockingQueue<>();
@@ -64,6 +67,11 @@ final class FakeChannel implements IngestionAdapter, SelfMeasuring {
     @Override
     public boolean awaited() {
       return awaited;
+    }
+
+    @Override
+    public Optional<MetricsValidator> checkedBy() {
+      return Optional.ofNullable(checkedBy);
     }
 
     @Override

@@ -12,6 +12,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.metricspipeline.api.MetricsData;
+import org.metricspipeline.api.MetricsValidator;
 import org.metricspipeline.api.telemetry.Measurement;
 import org.metricspipeline.core.FakeChannel.Outcome;
 
@@ -139,6 +140,38 @@ class PipelineChannelTest {
     assertThat(bad.rejection.errors()).anySatisfy(e -> assertThat(e.field()).isEqualTo("metrics[0].value"));
     assertThat(storage.stored).extracting(MetricsData::source).containsExactly("good");
     assertThat(pipeline.stats().rejected()).isEqualTo(1);
+  }
+
+  @Test
+  void validatesDeliveriesAnotherValidatorCheckedAgain() {
+    FakeChannel channel = new FakeChannel(false);
+    channel.checkedBy = MetricsValidator.builder().build(); // equal rules, another instance
+    start(channel, fastRetries(3).validator(MetricsValidator.builder().build()));
+    channel.ingest(invalidItem("bad"));
+    channel.ingest(item("good", 1));
+
+    await("both deliveries are settled", () -> channel.deliveries.size() == 2
+        && channel.withOutcome(Outcome.PENDING).isEmpty());
+    FakeChannel.FakeDelivery bad = channel.deliveries.stream()
+        .filter(d -> d.data().source().equals("bad")).findFirst().orElseThrow();
+    assertThat(bad.outcome).isEqualTo(Outcome.REJECTED);
+    assertThat(bad.rejection.errors()).anySatisfy(e -> assertThat(e.field()).isEqualTo("metrics[0].value"));
+    assertThat(storage.stored).extracting(MetricsData::source).containsExactly("good");
+  }
+
+  @Test
+  void trustsDeliveriesCheckedByItsOwnValidatorInstance() {
+    MetricsValidator validator = MetricsValidator.builder().build();
+    FakeChannel channel = new FakeChannel(false);
+    channel.checkedBy = validator;
+    start(channel, fastRetries(3).validator(validator));
+    // Invalid on purpose: stored only because the pipeline did not check it a second time.
+    channel.ingest(invalidItem("checked"));
+
+    await("the delivery is acked", () -> channel.withOutcome(Outcome.ACKED).size() == 1);
+    assertThat(storage.stored).extracting(MetricsData::source).containsExactly("checked");
+    assertThat(pipeline.stats().rejected()).isZero();
+    assertThat(pipeline.stats().accepted()).isEqualTo(1);
   }
 
   @Test

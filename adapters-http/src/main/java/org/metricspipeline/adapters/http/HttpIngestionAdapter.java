@@ -215,7 +215,8 @@ public final class HttpIngestionAdapter implements IngestionAdapter, SelfMeasuri
       return t;
     });
     timer.setRemoveOnCancelPolicy(true);
-    this.buffer = new ChannelBuffer(b.capacity, b.maxBufferedPoints, b.retryAfter, timer, b.ackMode == AckMode.STORED);
+    this.buffer = new ChannelBuffer(b.capacity, b.maxBufferedPoints, b.retryAfter, timer, b.ackMode == AckMode.STORED,
+        b.validator);
     // the wait counts within the request's deadline (storedTimeout, in both ack modes), whose 504 says
     // the items are buffered: the wait must end first, leaving room for the store's answer
     this.fullBufferWait = b.fullBufferWait.compareTo(b.storedTimeout.dividedBy(2)) > 0
@@ -400,7 +401,7 @@ public final class HttpIngestionAdapter implements IngestionAdapter, SelfMeasuri
     while (i < pending.size() && !closed) {
       DiskBuffer.Pending p = pending.get(i);
       try {
-        buffer.offerAll(List.of(p.item())).get(0).whenComplete((ok, failure) -> disk.settle(p.sequence()));
+        buffer.offerAll(List.of(p.item()), false).get(0).whenComplete((ok, failure) -> disk.settle(p.sequence()));
       } catch (OverloadedException e) {
         int next = i;
         timer.schedule(() -> redeliver(pending, next), config.retryAfter.toMillis(), TimeUnit.MILLISECONDS);
@@ -486,7 +487,7 @@ public final class HttpIngestionAdapter implements IngestionAdapter, SelfMeasuri
       return CompletableFuture.failedFuture(new MetricsValidationException(v));
     }
     try {
-      buffer.offerAll(List.of(data));
+      buffer.offerAll(List.of(data), true);
       return CompletableFuture.completedFuture(null);
     } catch (OverloadedException e) {
       return CompletableFuture.failedFuture(e);
@@ -504,7 +505,7 @@ public final class HttpIngestionAdapter implements IngestionAdapter, SelfMeasuri
         continue;
       }
       try {
-        buffer.offerAll(List.of(batch.get(i)));
+        buffer.offerAll(List.of(batch.get(i)), true);
       } catch (OverloadedException e) {
         failures.add(MetricsBatchResult.Failure.of(i, e.getMessage()));
       }

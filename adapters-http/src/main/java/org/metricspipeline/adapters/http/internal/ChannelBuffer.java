@@ -3,6 +3,7 @@ package org.metricspipeline.adapters.http.internal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
@@ -10,6 +11,7 @@ import org.metricspipeline.api.Delivery;
 import org.metricspipeline.api.MetricsData;
 import org.metricspipeline.api.MetricsValidationException;
 import org.metricspipeline.api.MetricsValidationResult;
+import org.metricspipeline.api.MetricsValidator;
 import org.metricspipeline.api.OverloadedException;
 import org.metricspipeline.api.ValidationError;
 import org.metricspipeline.core.internal.channel.LongPollQueue;
@@ -40,18 +42,30 @@ public final class ChannelBuffer {
   private final AtomicLong nacked = new AtomicLong();
   private final AtomicLong rejected = new AtomicLong();
   private final AtomicLong refused = new AtomicLong();
+  /** What checked deliveries report as {@link Delivery#checkedBy()}: made once, not per item. */
+  private final Optional<MetricsValidator> checkedBy;
 
   /**
    * A buffer of {@code capacity} items completing waiting polls on {@code scheduler}; its
    * deliveries are {@link Delivery#awaited() awaited} when producers wait for the outcome.
    */
   public ChannelBuffer(int capacity, Duration retryAfter, ScheduledExecutorService scheduler, boolean awaited) {
-    this(capacity, Long.MAX_VALUE, retryAfter, scheduler, awaited);
+    this(capacity, Long.MAX_VALUE, retryAfter, scheduler, awaited, null);
   }
 
   /** As above, also holding at most {@code maxPoints} points. */
   public ChannelBuffer(int capacity, long maxPoints, Duration retryAfter, ScheduledExecutorService scheduler,
       boolean awaited) {
+    this(capacity, maxPoints, retryAfter, scheduler, awaited, null);
+  }
+
+  /**
+   * As above; items offered as checked report
+   * {@code validator} as {@link Delivery#checkedBy()} (null: none does, the pipeline checks every item).
+   */
+  public ChannelBuffer(int capacity, long maxPoints, Duration retryAfter, ScheduledExecutorService scheduler,
+      boolean awaited, MetricsValidator validator) {
+    this.checkedBy = Optional.ofNullable(validator);
     this.retryAfter = retryAfter;
     this.awaited = awaited;
     this.maxPoints = maxPoints;
@@ -61,13 +75,14 @@ public final class ChannelBuffer {
   /**
    * Offers all items or none, waiting up to {@code maxWait} for room (on the scheduler's thread):
    * completes with one future per item (completing when it is acked), or fails with
-   * {@link OverloadedException} when they did not fit in time or the buffer is closed.
+   * {@link OverloadedException} when they did not fit in time or the buffer is closed. The items
+   * must have been checked with this buffer's validator.
    */
   public CompletableFuture<List<CompletableFuture<Void>>> offerAll(List<MetricsData> items, Duration maxWait) {
     List<CompletableFuture<Void>> futures = new ArrayList<>(items.size());
     List<HttpDelivery> deliveries = new ArrayList<>(items.size());
     for (MetricsData item : items) {
-      HttpDelivery d = new HttpDelivery(item, new CompletableFuture<>());
+      HttpDelivery d = new HttpDelivery(item, new CompletableFuture<>(), true);
       deliveries.add(d);
       futures.add(d.stored);
     }
@@ -102,13 +117,14 @@ public final class ChannelBuffer {
 
   /**
    * Offers all items or none: when they do not all fit, fails with {@link OverloadedException}.
-   * Returns one future per item, completing when it is acked.
+   * Returns one future per item, completing when it is acked. {@code checked}: the items were
+   * checked with this buffer's validator (false: the pipeline checks them).
    */
-  public List<CompletableFuture<Void>> offerAll(List<MetricsData> items) {
+  public List<CompletableFuture<Void>> offerAll(List<MetricsData> items, boolean checked) {
     List<CompletableFuture<Void>> futures = new ArrayList<>(items.size());
     List<HttpDelivery> deliveries = new ArrayList<>(items.size());
     for (MetricsData item : items) {
-      HttpDelivery d = new HttpDelivery(item, new CompletableFuture<>());
+      HttpDelivery d = new HttpDelivery(item, new CompletableFuture<>(), checked);
       deliveries.add(d);
       futures.add(d.stored);
     }
@@ -122,6 +138,11 @@ public final class ChannelBuffer {
       }
       default -> throw new OverloadedException("the HTTP ingestion channel is closed", retryAfter);
     }
+  }
+
+  /** {@link #offerAll(List, boolean)} of items the pipeline checks. */
+  public List<CompletableFuture<Void>> offerAll(List<MetricsData> items) {
+    return offerAll(items, false);
   }
 
   /** Takes up to {@code max} deliveries, waiting up to {@code maxWait} for the first. */
@@ -157,10 +178,17 @@ public final class ChannelBuffer {
   private final class HttpDelivery extends SettleOnceDelivery {
     private final MetricsData data;
     private final CompletableFuture<Void> stored;
+    private final boolean checked;
 
-    HttpDelivery(MetricsData data, CompletableFuture<Void> stored) {
+    HttpDelivery(MetricsData data, CompletableFuture<Void> stored, boolean checked) {
       this.data = data;
       this.stored = stored;
+      this.checked = checked;
+    }
+
+    @Override
+    public Optional<MetricsValidator> checkedBy() {
+      return checked ? ChannelBuffer.this.checkedBy : Optional.empty();
     }
 
     @Override
@@ -183,7 +211,7 @@ public final class ChannelBuffer {
     @Override
     protected void onNack(String reason) {
       nacked.incrementAndGet();
-      queue.requeue(new HttpDelivery(data, stored));
+      queue.requeue(new HttpDelivery(data, stored, checked));
     }
 
     @Override

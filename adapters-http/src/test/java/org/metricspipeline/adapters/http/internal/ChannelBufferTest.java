@@ -15,6 +15,7 @@ import org.metricspipeline.api.Delivery;
 import org.metricspipeline.api.MetricsData;
 import org.metricspipeline.api.MetricsValidationException;
 import org.metricspipeline.api.MetricsValidationResult;
+import org.metricspipeline.api.MetricsValidator;
 import org.metricspipeline.api.OverloadedException;
 import org.metricspipeline.api.ValidationError;
 
@@ -40,6 +41,21 @@ class ChannelBufferTest {
     d.ack();
     assertThat(stored).isCompleted();
     assertThat(buffer.unsettled()).isZero();
+  }
+
+  @Test
+  void onlyItemsOfferedAsCheckedReportTheValidatorThroughANack() {
+    MetricsValidator validator = MetricsValidator.defaults();
+    ChannelBuffer checking = new ChannelBuffer(10, 1_000, Duration.ofSeconds(1), scheduler, true, validator);
+    checking.offerAll(List.of(item(1)), true);
+    checking.offerAll(List.of(item(2)), false);
+    checking.offerAll(List.of(item(3)), Duration.ZERO).join();
+    List<Delivery> ds = checking.poll(10, Duration.ZERO).join();
+    assertThat(ds).extracting(d -> d.checkedBy().orElse(null)).containsExactly(validator, null, validator);
+    ds.get(0).nack("storage down");
+    assertThat(checking.poll(1, Duration.ZERO).join().get(0).checkedBy()).containsSame(validator);
+    assertThat(buffer.offerAll(List.of(item(4)), true)).hasSize(1);
+    assertThat(buffer.poll(1, Duration.ZERO).join().get(0).checkedBy()).isEmpty(); // no validator given
   }
 
   @Test
