@@ -191,6 +191,8 @@ public final class MetricsPipeline implements AutoCloseable, SelfMeasuring {
   private volatile boolean pollerDone;
   private Thread poller;
   private Thread[] writers = new Thread[0];
+  /** The first error that ended a writer thread (an OutOfMemoryError, say): the pipeline is then unhealthy. */
+  private volatile Throwable writerDied;
   private ScheduledThreadPoolExecutor timer; // backoff waits and the drain deadline
   private ClockWaits clockWaits; // backoff waits measured on the injected clock
   private final Set<CompletableFuture<Void>> backoffs = ConcurrentHashMap.newKeySet();
@@ -241,7 +243,7 @@ public final class MetricsPipeline implements AutoCloseable, SelfMeasuring {
       }
       writers = new Thread[maxConcurrentStores];
       for (int i = 0; i < writers.length; i++) {
-        writers[i] = NamedThreads.create(COMPONENT, "writer", i + 1, this::writeLoop);
+        writers[i] = NamedThreads.create(COMPONENT, "writer", i + 1, this::guardedWriteLoop);
       }
       pollerDone = ingestion == null;
       if (ingestion != null) {
@@ -448,7 +450,8 @@ public final class MetricsPipeline implements AutoCloseable, SelfMeasuring {
    * Reports the pipeline's health: its own (running, queue filling up), the storage's and the
    * ingestion channel's, whichever is worst, with the counters and the adapters' reports as details.
    *
-   * <p>Own status: healthy while running with the queue under 90% full; degraded when the queue is
+   * <p>Own status: unhealthy once a writer thread ended with an error (an {@code OutOfMemoryError},
+   * say; {@code reason} names it); else healthy while running with the queue under 90% full; degraded when the queue is
    * fuller, before start and while stopping; unhealthy once stopped. An adapter that does not
    * answer within 5 seconds counts as unhealthy.
    */
@@ -460,7 +463,11 @@ public final class MetricsPipeline implements AutoCloseable, SelfMeasuring {
     String reason = null;
     switch (s) {
       case RUNNING:
-        if (depth >= queueCapacity * QUEUE_DEGRADED_SHARE) {
+        Throwable died = writerDied;
+        if (died != null) {
+          own = HealthStatus.UNHEALTHY;
+          reason = "a writer thread ended: " + died;
+        } else if (depth >= queueCapacity * QUEUE_DEGRADED_SHARE) {
           own = HealthStatus.DEGRADED;
           reason = "queue is " + (100L * depth / queueCapacity) + "% full";
         } else {
@@ -805,6 +812,20 @@ public final class MetricsPipeline implements AutoCloseable, SelfMeasuring {
   }
 
   // ---- writing --------------------------------------------------------------------------------
+
+  /** The write loop; an error that ends it is kept and logged, and makes the pipeline unhealthy. */
+  private void guardedWriteLoop() {
+    try {
+      writeLoop();
+    } catch (Throwable t) {
+      if (writerDied == null) {
+        writerDied = t;
+      }
+      LOG.error("{} ended: the pipeline stores with fewer writers and reports itself unhealthy",
+          Thread.currentThread().getName(), t);
+      throw t;
+    }
+  }
 
   private void writeLoop() {
     ArrayList<PipelineEntry> drained = new ArrayList<>(Math.min(batchSize, 1024));

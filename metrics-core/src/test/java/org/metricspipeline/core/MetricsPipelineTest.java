@@ -558,4 +558,23 @@ class MetricsPipelineTest {
         .withMessageContaining("call stopProcessing() instead");
     assertThat(storage.closed).isFalse();
   }
+
+  @Test
+  void aWriterThreadEndedByAnErrorMakesThePipelineUnhealthyNamingIt() throws Exception {
+    storage.rejectItemsWhere(d -> {
+      throw new OutOfMemoryError("test: heap full while storing");
+    });
+    start(builder().maxConcurrentStores(2));
+    assertThat(pipeline.healthCheck().get().status()).isEqualTo(HealthStatus.HEALTHY);
+    pipeline.processMetrics(item("web-1", 1));
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    HealthCheckResult health = pipeline.healthCheck().get();
+    while (health.status() != HealthStatus.UNHEALTHY && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+      health = pipeline.healthCheck().get();
+    }
+    assertThat(health.status()).isEqualTo(HealthStatus.UNHEALTHY);
+    assertThat(health.details().get("reason").toString()).contains("writer thread ended")
+        .contains("OutOfMemoryError").contains("heap full while storing");
+  }
 }
