@@ -44,6 +44,9 @@ final class ChunkFiles {
   /** A chunk file's number and time span. */
   record Info(long number, long minTime, long maxTime, long bytes, long points) {}
 
+  private static final long[] NO_TIMES = new long[0];
+  private static final double[] NO_VALUES = new double[0];
+
   /** One series' points gathered from a segment. */
   private static final class Gathered {
     final String type;
@@ -51,8 +54,10 @@ final class ChunkFiles {
     final String name;
     final String unit;
     final Map<String, String> tags;
-    long[] times = new long[64];
-    double[] values = new double[64];
+    // sized by what arrives (a segment may hold a million series of a few points each: fixed
+    // 64-slot arrays made a flush's transient heap about 1 KB per series)
+    long[] times = NO_TIMES;
+    double[] values = NO_VALUES;
     int size;
 
     Gathered(String type, String source, String name, String unit, Map<String, String> tags) {
@@ -64,13 +69,14 @@ final class ChunkFiles {
     }
 
     void add(long[] t, double[] v, int n, long cutoff) {
+      if (size + n > times.length) {
+        int capacity = Math.max(size + n, size * 2);
+        times = Arrays.copyOf(times, capacity);
+        values = Arrays.copyOf(values, capacity);
+      }
       for (int i = 0; i < n; i++) {
         if (t[i] < cutoff) {
           continue;
-        }
-        if (size == times.length) {
-          times = Arrays.copyOf(times, size * 2);
-          values = Arrays.copyOf(values, size * 2);
         }
         times[size] = t[i];
         values[size] = v[i];
