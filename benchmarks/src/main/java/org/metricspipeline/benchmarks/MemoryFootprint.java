@@ -66,7 +66,8 @@ public final class MemoryFootprint {
     Reference.reachabilityFence(storage);
   }
 
-  private static long usedAfterGc(MemoryMXBean memory) {
+  /** Heap in use after full collections, repeated until it stops shrinking. */
+  static long usedAfterGc(MemoryMXBean memory) {
     long used = Long.MAX_VALUE;
     // Repeat until the heap stops shrinking: one request may not collect everything.
     for (int i = 0; i < 5; i++) {

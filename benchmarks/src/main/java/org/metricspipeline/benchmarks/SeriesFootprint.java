@@ -39,7 +39,7 @@ public final class SeriesFootprint {
       throw new IllegalArgumentException("series must be a positive multiple of 100, got " + series);
     }
     MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-    long before = usedAfterGc(memory);
+    long before = MemoryFootprint.usedAfterGc(memory);
     long t0 = System.nanoTime();
 
     InMemoryStorageAdapter storage = InMemoryStorageAdapter.builder().maxPoints(1_000_000_000L).build();
@@ -54,7 +54,7 @@ public final class SeriesFootprint {
     }
     load = null;
     double seconds = (System.nanoTime() - t0) / 1e9;
-    long afterStore = usedAfterGc(memory);
+    long afterStore = MemoryFootprint.usedAfterGc(memory);
     MemoryStats stats = storage.memoryStats();
     System.out.printf(Locale.ROOT, "stored %,d points in %,d series in %.1f s (%.0f points/s, one thread)%n",
         stats.points(), stats.series(), seconds, stats.points() / seconds);
@@ -67,7 +67,7 @@ public final class SeriesFootprint {
     for (Resolution r : new Resolution[] {Resolution.ONE_MINUTE, Resolution.FIVE_MINUTES, Resolution.ONE_HOUR}) {
       storage.rollup(r, TimeRange.until(Instant.ofEpochMilli(end))).join();
     }
-    long afterRollups = usedAfterGc(memory);
+    long afterRollups = MemoryFootprint.usedAfterGc(memory);
     report("store + 1m/5m/1h rollups", afterRollups - before, stats);
     System.out.printf(Locale.ROOT, "  of which rollups: %,d bytes = %.0f bytes/series%n",
         afterRollups - afterStore, (double) (afterRollups - afterStore) / stats.series());
@@ -79,16 +79,4 @@ public final class SeriesFootprint {
         what + ":", bytes >> 20, (double) bytes / stats.series(), (double) bytes / stats.points());
   }
 
-  private static long usedAfterGc(MemoryMXBean memory) {
-    long used = Long.MAX_VALUE;
-    for (int i = 0; i < 5; i++) {
-      System.gc();
-      long now = memory.getHeapMemoryUsage().getUsed();
-      if (now >= used) {
-        return now;
-      }
-      used = now;
-    }
-    return used;
-  }
 }

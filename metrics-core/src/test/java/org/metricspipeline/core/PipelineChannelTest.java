@@ -124,13 +124,8 @@ class PipelineChannelTest {
     assertThat(storage.batchSizes).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(7));
   }
 
-  @Test
-  void rejectsInvalidDeliveriesWithTheirFieldErrors() {
-    FakeChannel channel = new FakeChannel(false);
-    start(channel, fastRetries(3));
-    channel.ingest(invalidItem("bad"));
-    channel.ingest(item("good", 1));
-
+  /** "bad" (an invalid item) was rejected naming its field, "good" was stored. */
+  private void assertBadRejectedWithItsFieldErrorAndGoodStored(FakeChannel channel) {
     // Size first: once both deliveries exist, the pending check sees both of them.
     await("both deliveries are settled", () -> channel.deliveries.size() == 2
         && channel.withOutcome(Outcome.PENDING).isEmpty());
@@ -139,6 +134,16 @@ class PipelineChannelTest {
     assertThat(bad.outcome).isEqualTo(Outcome.REJECTED);
     assertThat(bad.rejection.errors()).anySatisfy(e -> assertThat(e.field()).isEqualTo("metrics[0].value"));
     assertThat(storage.stored).extracting(MetricsData::source).containsExactly("good");
+  }
+
+  @Test
+  void rejectsInvalidDeliveriesWithTheirFieldErrors() {
+    FakeChannel channel = new FakeChannel(false);
+    start(channel, fastRetries(3));
+    channel.ingest(invalidItem("bad"));
+    channel.ingest(item("good", 1));
+
+    assertBadRejectedWithItsFieldErrorAndGoodStored(channel);
     assertThat(pipeline.stats().rejected()).isEqualTo(1);
   }
 
@@ -150,13 +155,7 @@ class PipelineChannelTest {
     channel.ingest(invalidItem("bad"));
     channel.ingest(item("good", 1));
 
-    await("both deliveries are settled", () -> channel.deliveries.size() == 2
-        && channel.withOutcome(Outcome.PENDING).isEmpty());
-    FakeChannel.FakeDelivery bad = channel.deliveries.stream()
-        .filter(d -> d.data().source().equals("bad")).findFirst().orElseThrow();
-    assertThat(bad.outcome).isEqualTo(Outcome.REJECTED);
-    assertThat(bad.rejection.errors()).anySatisfy(e -> assertThat(e.field()).isEqualTo("metrics[0].value"));
-    assertThat(storage.stored).extracting(MetricsData::source).containsExactly("good");
+    assertBadRejectedWithItsFieldErrorAndGoodStored(channel);
   }
 
   @Test
