@@ -38,7 +38,9 @@ class ShardKillIT {
 
   @AfterAll
   static void dropDatabase() throws Exception {
-    script("start-server", "s2"); // whatever happened, leave the cluster whole
+    if (System.getenv("CLICKHOUSE_CLUSTER_DIR") != null) {
+      script("start-server", "s2"); // whatever happened, leave the cluster whole
+    }
     if (database != null) {
       ClickHouseTestCluster.dropDatabase(database);
     }
