@@ -79,26 +79,36 @@ public final class ChannelBuffer {
    * must have been checked with this buffer's validator.
    */
   public CompletableFuture<List<CompletableFuture<Void>>> offerAll(List<MetricsData> items, Duration maxWait) {
-    List<CompletableFuture<Void>> futures = new ArrayList<>(items.size());
+    List<HttpDelivery> deliveries = deliveries(items, true);
+    return queue.offerAll(deliveries, maxWait).thenApply(offer -> outcome(offer, deliveries,
+        maxWait.isZero() ? "" : " and stayed full for " + maxWait));
+  }
+
+  private List<HttpDelivery> deliveries(List<MetricsData> items, boolean checked) {
     List<HttpDelivery> deliveries = new ArrayList<>(items.size());
     for (MetricsData item : items) {
-      HttpDelivery d = new HttpDelivery(item, new CompletableFuture<>(), true);
-      deliveries.add(d);
-      futures.add(d.stored);
+      deliveries.add(new HttpDelivery(item, new CompletableFuture<>(), checked));
     }
-    return queue.offerAll(deliveries, maxWait).thenApply(offer -> {
-      switch (offer) {
-        case ACCEPTED -> {
-          return futures;
+    return deliveries;
+  }
+
+  /** The deliveries' futures when accepted; else the refusal, counted ({@code full}: what follows "full"). */
+  private List<CompletableFuture<Void>> outcome(LongPollQueue.Offer offer, List<HttpDelivery> deliveries,
+      String full) {
+    switch (offer) {
+      case ACCEPTED -> {
+        List<CompletableFuture<Void>> futures = new ArrayList<>(deliveries.size());
+        for (HttpDelivery d : deliveries) {
+          futures.add(d.stored);
         }
-        case FULL -> {
-          refused.addAndGet(items.size());
-          throw new OverloadedException("the HTTP ingestion buffer is full (" + bounds() + ")"
-              + (maxWait.isZero() ? "" : " and stayed full for " + maxWait), retryAfter);
-        }
-        default -> throw new OverloadedException("the HTTP ingestion channel is closed", retryAfter);
+        return futures;
       }
-    });
+      case FULL -> {
+        refused.addAndGet(deliveries.size());
+        throw new OverloadedException("the HTTP ingestion buffer is full (" + bounds() + ")" + full, retryAfter);
+      }
+      default -> throw new OverloadedException("the HTTP ingestion channel is closed", retryAfter);
+    }
   }
 
   private String bounds() {
@@ -121,23 +131,8 @@ public final class ChannelBuffer {
    * checked with this buffer's validator (false: the pipeline checks them).
    */
   public List<CompletableFuture<Void>> offerAll(List<MetricsData> items, boolean checked) {
-    List<CompletableFuture<Void>> futures = new ArrayList<>(items.size());
-    List<HttpDelivery> deliveries = new ArrayList<>(items.size());
-    for (MetricsData item : items) {
-      HttpDelivery d = new HttpDelivery(item, new CompletableFuture<>(), checked);
-      deliveries.add(d);
-      futures.add(d.stored);
-    }
-    switch (queue.offerAll(deliveries)) {
-      case ACCEPTED -> {
-        return futures;
-      }
-      case FULL -> {
-        refused.addAndGet(items.size());
-        throw new OverloadedException("the HTTP ingestion buffer is full (" + bounds() + ")", retryAfter);
-      }
-      default -> throw new OverloadedException("the HTTP ingestion channel is closed", retryAfter);
-    }
+    List<HttpDelivery> deliveries = deliveries(items, checked);
+    return outcome(queue.offerAll(deliveries), deliveries, "");
   }
 
   /** {@link #offerAll(List, boolean)} of items the pipeline checks. */
