@@ -11,7 +11,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -92,7 +91,7 @@ final class ChunkFiles {
   static Info writeFromSegment(Path segment, Path chunkDir, long number, long cutoff) throws IOException {
     Map<String, Gathered> byKey = new LinkedHashMap<>();
     List<MetricsData> contexts = new ArrayList<>();
-    Map<Long, Gathered> known = new HashMap<>();
+    WalBatch.Ordinals<Gathered> known = new WalBatch.Ordinals<>();
     WalBatch.Sink<Gathered> sink = new WalBatch.Sink<>() {
       @Override
       public Gathered series(String type, String source, String name, String unit, Map<String, String> tags) {

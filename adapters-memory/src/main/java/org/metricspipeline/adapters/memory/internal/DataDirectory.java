@@ -13,7 +13,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -209,7 +208,7 @@ public final class DataDirectory implements AutoCloseable {
 
   private void replay(Path segment, long n) throws IOException {
     long cutoff = cutoffFor(n);
-    Map<Long, Series> known = new HashMap<>();
+    WalBatch.Ordinals<Series> known = new WalBatch.Ordinals<>();
     WalBatch.Sink<Series> sink = new WalBatch.Sink<>() {
       @Override
       public Series series(String type, String source, String name, String unit, Map<String, String> tags) {
@@ -316,7 +315,9 @@ public final class DataDirectory implements AutoCloseable {
    */
   public MetricsBatchResult storeAll(List<MetricsData> batch) {
     long estimate = 0;
+    int pointCount = 0;
     for (MetricsData item : batch) {
+      pointCount += item.metrics().size();
       estimate += 16 + 20L * item.metrics().size();
     }
     refusing = usage.get() + estimate > options.maxDiskBytes();
@@ -327,7 +328,7 @@ public final class DataDirectory implements AutoCloseable {
       }
       return MetricsBatchResult.of(batch.size(), failures);
     }
-    WalBatch journal = new WalBatch();
+    WalBatch journal = new WalBatch(pointCount);
     MetricsBatchResult result = store.storeAll(batch, journal);
     if (!journal.isEmpty()) {
       try {

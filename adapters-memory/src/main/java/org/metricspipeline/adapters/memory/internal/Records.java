@@ -47,6 +47,27 @@ final class Records {
       bytes[size++] = (byte) v;
     }
 
+    /** A log point: two var-longs and eight bytes, with one bounds check. */
+    void writePoint(long ordinal, long zigzagDelta, long valueBits) {
+      ensure(28);
+      byte[] b = bytes;
+      int p = size;
+      while ((ordinal & ~0x7FL) != 0) {
+        b[p++] = (byte) ((ordinal & 0x7F) | 0x80);
+        ordinal >>>= 7;
+      }
+      b[p++] = (byte) ordinal;
+      while ((zigzagDelta & ~0x7FL) != 0) {
+        b[p++] = (byte) ((zigzagDelta & 0x7F) | 0x80);
+        zigzagDelta >>>= 7;
+      }
+      b[p++] = (byte) zigzagDelta;
+      for (int s = 56; s >= 0; s -= 8) {
+        b[p++] = (byte) (valueBits >>> s);
+      }
+      size = p;
+    }
+
     void writeLong(long v) {
       ensure(8);
       for (int s = 56; s >= 0; s -= 8) {

@@ -33,6 +33,8 @@ public final class Series extends SeriesKey {
   /** Whether full chunks are sealed (compressed). */
   private final boolean compress;
   private volatile SeriesId id;
+  /** The last {@link WalBatch} that listed this series (written by writers racing: see WalBatch). */
+  long journalStamp;
   /** The tag keys sorted and their values, made on the first query that orders series. */
   private volatile TagOrder tagOrder;
   private Chunk[] chunks = new Chunk[1];

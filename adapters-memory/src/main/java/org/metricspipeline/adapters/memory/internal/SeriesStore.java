@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import org.metricspipeline.api.Metric;
 import org.metricspipeline.api.MetricsBatchResult;
 import org.metricspipeline.api.MetricsData;
@@ -44,6 +45,9 @@ public final class SeriesStore {
   private final ConcurrentHashMap<String, SeriesList> byName = new ConcurrentHashMap<>();
   private final SeriesList all = new SeriesList();
   private final AtomicLong points = new AtomicLong();
+  /** Lookups that consulted the identity cache, and those it answered (for tests and tuning). */
+  private final LongAdder cacheLookups = new LongAdder();
+  private final LongAdder cacheHits = new LongAdder();
   private final AtomicInteger ordinals = new AtomicInteger();
   private final ContextTable contexts = new ContextTable();
   /** Seals full chunks off the writers' threads (when compressing). */
@@ -116,6 +120,8 @@ public final class SeriesStore {
       }
     }
     pending.flush();
+    cacheLookups.add(lookups.lookups);
+    cacheHits.add(lookups.hits);
     if (withContext != null) {
       for (MetricsData item : withContext) {
         journal.context(item);
@@ -162,8 +168,7 @@ public final class SeriesStore {
     }
     Map<String, String> tags = m.tags();
     String name = m.name();
-    int h = System.identityHashCode(tags) * 31 + name.hashCode();
-    h ^= h >>> 16;
+    int h = hash(tags, name);
     CacheEntry[] table = cache;
     int mask = table.length - 1;
     int slot = h & mask;
@@ -178,14 +183,19 @@ public final class SeriesStore {
       lookups.hit();
       return e.series;
     }
-    int seriesBefore = all.size();
     Series series = seriesFor(type, source, m);
     table[table[slot] == null || (h & 0x10000) == 0 ? slot : other] =
         new CacheEntry(tags, name, m.unit(), type, source, series);
-    if (all.size() == seriesBefore) {
-      lookups.miss(); // a known series the cache could have found: not a new one
-    }
+    // a series known under another tag map instance than this one: the producer builds its tag
+    // maps afresh, and the cache cannot help it (the same instance missing is a cold or colliding slot)
+    lookups.miss(series.tags != tags);
     return series;
+  }
+
+  /** An identity cache entry's hash: the tag map's identity and the name's content. */
+  private static int hash(Map<String, String> tags, String name) {
+    int h = System.identityHashCode(tags) * 31 + name.hashCode();
+    return h ^ (h >>> 16);
   }
 
   private static boolean same(String a, String b) {
@@ -304,6 +314,11 @@ public final class SeriesStore {
     return maxPoints;
   }
 
+  /** How many series lookups consulted the identity cache so far, and how many it answered. */
+  long[] identityCacheCounts() {
+    return new long[] {cacheLookups.sum(), cacheHits.sum()};
+  }
+
   /** The number of series. */
   public long seriesCount() {
     return all.size();
@@ -329,7 +344,18 @@ public final class SeriesStore {
   private void growCacheFor(int seriesCount) {
     CacheEntry[] table = cache;
     if (seriesCount > table.length / 4 && table.length < MAX_CACHE_SLOTS) {
-      cache = new CacheEntry[table.length * 4];
+      // carry the entries over (an empty table would miss every known series until refilled);
+      // entries writers put into the old table meanwhile are lost, which only costs a later miss
+      CacheEntry[] grown = new CacheEntry[table.length * 4];
+      int mask = grown.length - 1;
+      for (CacheEntry e : table) {
+        if (e != null) {
+          int h = e.hash;
+          int slot = h & mask;
+          grown[grown[slot] == null || (h & 0x10000) == 0 ? slot : (slot + 1) & mask] = e;
+        }
+      }
+      cache = grown;
     }
   }
 
@@ -341,9 +367,12 @@ public final class SeriesStore {
     final String metricType;
     final String source;
     final Series series;
+    /** {@link #hash(Map, String)} of tags and name. */
+    final int hash;
 
     CacheEntry(Map<String, String> tags, String name, String unit, String metricType, String source,
         Series series) {
+      this.hash = hash(tags, name);
       this.tags = tags;
       this.name = name;
       this.unit = unit;
@@ -443,25 +472,35 @@ public final class SeriesStore {
     }
   }
 
-  /** Per batch: whether the identity cache is worth consulting for the rest of it. */
+  /**
+   * Per batch: whether the identity cache is worth consulting for the rest of it. It is not when,
+   * over the first lookups, more of them found their series cached under other instances (tag maps
+   * built afresh) than found it by identity. Misses on empty or colliding slots do not count against
+   * it: at a hundred thousand series a cold cache misses most lookups of a batch, and giving up on
+   * those would keep it cold for good.
+   */
   private static final class Lookups {
     private static final int PROBE = 512;
 
     boolean useCache = true;
-    private int lookups;
-    private int hits;
+    int lookups;
+    int hits;
+    private int fresh;
 
     void hit() {
       hits++;
       count();
     }
 
-    void miss() {
+    void miss(boolean freshInstances) {
+      if (freshInstances) {
+        fresh++;
+      }
       count();
     }
 
     private void count() {
-      if (++lookups == PROBE && hits < PROBE / 8) {
+      if (++lookups == PROBE && fresh > hits) {
         useCache = false;
       }
     }

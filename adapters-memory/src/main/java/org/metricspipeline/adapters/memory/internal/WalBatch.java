@@ -1,9 +1,9 @@
 package org.metricspipeline.adapters.memory.internal;
 
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.metricspipeline.api.MetricsData;
 import org.metricspipeline.core.MetricsJson;
 
@@ -17,25 +17,45 @@ import org.metricspipeline.core.MetricsJson;
  */
 final class WalBatch implements SeriesStore.Journal {
 
-  final Records.Out points = new Records.Out(256);
-  final List<Series> series = new ArrayList<>();
+  /** Bytes a point usually takes (ordinal, time delta, value): sizes the buffer up front. */
+  private static final int POINT_BYTES = 14;
+  private static final AtomicLong STAMPS = new AtomicLong(); // never wraps: a reused stamp would skip a definition
+
+  final Records.Out points;
+  /**
+   * The series the points name, each at least once (a series may appear twice when batches of
+   * several writers interleave: {@link WriteAheadLog#append} defines it once).
+   */
+  final List<Series> series;
   final List<byte[]> contexts = new ArrayList<>();
-  private final Map<Series, Boolean> seen = new IdentityHashMap<>();
+  /** Marks the series listed by this batch ({@link Series#journalStamp}), instead of a set per batch. */
+  private final long stamp = STAMPS.incrementAndGet();
   private Series last;
   private long previousTime;
   int pointCount;
+
+  /** A batch expected to hold about {@code expectedPoints} points. */
+  WalBatch(int expectedPoints) {
+    points = new Records.Out(Math.max(256, Math.min(expectedPoints, 1 << 20) * POINT_BYTES));
+    // a batch at high cardinality names about as many series as points: grown from ten slots,
+    // the list's copies cost more than encoding the points
+    series = new ArrayList<>(Math.max(10, Math.min(expectedPoints, 1 << 16)));
+  }
+
+  WalBatch() {
+    this(0);
+  }
 
   @Override
   public void point(Series s, long time, double value) {
     if (s != last) {
       last = s;
-      if (seen.put(s, Boolean.TRUE) == null) {
+      if (s.journalStamp != stamp) {
+        s.journalStamp = stamp;
         series.add(s);
       }
     }
-    points.writeVarLong(s.ordinal);
-    points.writeVarLong(ChunkCodec.zigzag(time - previousTime));
-    points.writeDouble(value);
+    points.writePoint(s.ordinal, ChunkCodec.zigzag(time - previousTime), Double.doubleToRawLongBits(value));
     previousTime = time;
     pointCount++;
   }
@@ -60,7 +80,7 @@ final class WalBatch implements SeriesStore.Journal {
   }
 
   /** Decodes one record's payload into {@code sink}; {@code known} maps the segment's ordinals. */
-  static <S> void decode(byte[] payload, Map<Long, S> known, Sink<S> sink) {
+  static <S> void decode(byte[] payload, Ordinals<S> known, Sink<S> sink) {
     Records.In in = new Records.In(payload);
     int defs = in.readVarInt();
     for (int i = 0; i < defs; i++) {
@@ -104,11 +124,77 @@ final class WalBatch implements SeriesStore.Journal {
     }
   }
 
-  private static <S> S seriesOf(Map<Long, S> known, long ordinal) {
+  private static <S> S seriesOf(Ordinals<S> known, long ordinal) {
     S s = known.get(ordinal);
     if (s == null) {
       throw new IllegalStateException("log record refers to series " + ordinal + " before defining it");
     }
     return s;
+  }
+
+  /**
+   * A segment's series by ordinal: an open-addressing table of primitive keys (a segment may define
+   * a million series, and boxing each ordinal on every point cost more than the decoding).
+   */
+  static final class Ordinals<S> {
+    private long[] keys = new long[64];
+    private Object[] values = new Object[64];
+    private int size;
+
+    void put(long ordinal, S series) {
+      if (2 * (size + 1) > keys.length) {
+        grow();
+      }
+      if (insert(keys, values, ordinal, series)) {
+        size++;
+      }
+    }
+
+    @SuppressWarnings("unchecked")
+    S get(long ordinal) {
+      int mask = keys.length - 1;
+      for (int i = slot(ordinal, mask); ; i = (i + 1) & mask) {
+        Object v = values[i];
+        if (v == null) {
+          return null;
+        }
+        if (keys[i] == ordinal) {
+          return (S) v;
+        }
+      }
+    }
+
+    private void grow() {
+      long[] k = new long[keys.length * 2];
+      Object[] v = new Object[k.length];
+      for (int i = 0; i < keys.length; i++) {
+        if (values[i] != null) {
+          insert(k, v, keys[i], values[i]);
+        }
+      }
+      keys = k;
+      values = v;
+    }
+
+    /** Puts the pair; whether the key was new. */
+    private static boolean insert(long[] keys, Object[] values, long key, Object value) {
+      int mask = keys.length - 1;
+      for (int i = slot(key, mask); ; i = (i + 1) & mask) {
+        if (values[i] == null) {
+          keys[i] = key;
+          values[i] = value;
+          return true;
+        }
+        if (keys[i] == key) {
+          values[i] = value;
+          return false;
+        }
+      }
+    }
+
+    private static int slot(long key, int mask) {
+      long h = key * 0x9E3779B97F4A7C15L;
+      return (int) (h ^ (h >>> 32)) & mask;
+    }
   }
 }

@@ -79,19 +79,15 @@ final class WriteAheadLog implements AutoCloseable {
       header.reset();
       int defs = 0;
       for (Series s : batch.series) {
-        if (!defined.get(s.ordinal)) {
-          defs++;
-        }
-      }
-      header.writeVarLong(defs);
-      for (Series s : batch.series) {
-        if (!defined.get(s.ordinal)) {
+        if (!defined.get(s.ordinal)) { // once, even when the batch lists a series twice
           defined.set(s.ordinal);
           header.writeVarLong(s.ordinal);
           header.writeSeries(s);
+          defs++;
         }
       }
       payload.reset();
+      payload.writeVarLong(defs);
       payload.append(header);
       payload.writeVarLong(batch.pointCount);
       payload.append(batch.points);

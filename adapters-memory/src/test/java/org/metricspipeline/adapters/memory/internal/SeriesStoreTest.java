@@ -78,4 +78,69 @@ class SeriesStoreTest {
     assertThat(store.context(2_000, "node", "")).isEmpty();
     assertThat(store.pointCount()).isEqualTo(1);
   }
+
+  /** Sweeps of 1,000-point batches (10 hosts x 100 metrics) over {@code hosts} hosts; the cache counts of the last sweep. */
+  private static long[] sweeps(SeriesStore store, int hosts, int sweeps, boolean freshMaps) {
+    List<Map<String, String>> tags = new ArrayList<>();
+    for (int h = 0; h < hosts; h++) {
+      tags.add(Map.of("host", "host-" + h));
+    }
+    long[] before = store.identityCacheCounts();
+    for (int sweep = 0; sweep < sweeps; sweep++) {
+      before = store.identityCacheCounts();
+      for (int first = 0; first < hosts; first += 10) {
+        List<MetricsData> batch = new ArrayList<>();
+        for (int h = first; h < first + 10; h++) {
+          List<Metric> metrics = new ArrayList<>();
+          for (int m = 0; m < 100; m++) {
+            Map<String, String> t = freshMaps ? Map.of("host", "host-" + h) : tags.get(h);
+            metrics.add(Metric.of("m" + (m < 10 ? "0" : "") + m, sweep, t));
+          }
+          batch.add(item(1_000L * (sweep + 1), metrics.toArray(Metric[]::new)));
+        }
+        assertThat(store.storeAll(batch).allSucceeded()).isTrue();
+      }
+    }
+    long[] after = store.identityCacheCounts();
+    return new long[] {after[0] - before[0], after[1] - before[1]};
+  }
+
+  @Test
+  void theIdentityCacheFindsAlmostEverySeriesOfAProducerThatReusesItsTagMapsAtHighCardinality() {
+    SeriesStore store = new SeriesStore(10_000_000, 64);
+    long[] last = sweeps(store, 1_000, 3, false); // 100,000 series, the cache grown past them
+
+    assertThat(store.seriesCount()).isEqualTo(100_000);
+    assertThat(last[0]).as("lookups through the cache in the last sweep").isEqualTo(100_000);
+    assertThat(last[1]).as("answered by it").isGreaterThan(90_000);
+    for (Series s : store.seriesNamed("m42")) {
+      assertThat(values(s)).containsExactly(0.0, 1.0, 2.0);
+    }
+  }
+
+  @Test
+  void theIdentityCacheStepsAsideForAProducerThatBuildsItsTagMapsAfresh() {
+    SeriesStore store = new SeriesStore(10_000_000, 64);
+    long[] last = sweeps(store, 200, 3, true);
+
+    assertThat(store.seriesCount()).isEqualTo(20_000);
+    // each batch probes 512 lookups, then goes straight to the index
+    assertThat(last[0]).as("lookups through the cache in the last sweep").isLessThanOrEqualTo(20 * 512);
+    assertThat(last[1]).isZero();
+  }
+
+  @Test
+  void oneTagMapInstanceSharedByDifferentNamesUnitsTypesAndSourcesMakesDistinctSeries() {
+    SeriesStore store = new SeriesStore(1_000, 64);
+    Map<String, String> tags = Map.of("host", "a");
+    for (int round = 0; round < 2; round++) {
+      store.storeAll(List.of(
+          MetricsData.of(Instant.ofEpochMilli(1_000 + round), "t1", List.of(
+              new Metric("x", 1, "", tags), new Metric("y", 2, "", tags), new Metric("x", 3, "ms", tags))),
+          new MetricsData(Instant.ofEpochMilli(1_000 + round), "t2", List.of(new Metric("x", 4, "", tags)), "src", Map.of())));
+    }
+    assertThat(store.seriesCount()).isEqualTo(4);
+    assertThat(store.seriesNamed("x")).extracting(SeriesStoreTest::values)
+        .containsExactlyInAnyOrder(List.of(1.0, 1.0), List.of(3.0, 3.0), List.of(4.0, 4.0));
+  }
 }
