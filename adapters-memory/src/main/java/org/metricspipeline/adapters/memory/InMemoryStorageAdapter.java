@@ -77,6 +77,8 @@ import org.metricspipeline.core.QueryPlanner;
  * whole (nothing of it is stored): {@link #batchStore} reports it as a failure with the reason
  * {@code storage full: maxPoints=N}, {@link #store} completes exceptionally with a
  * {@link MetricsPipelineException} with that message. Nothing already stored is evicted.
+ * {@link Builder#maxSeries(long)} bounds the series the same way (reason
+ * {@code series limit reached: maxSeries=N}).
  *
  * <h2>Context</h2>
  * Item {@code context} is rare, so it lives in a sparse side table keyed by (timestamp, metric type,
@@ -141,6 +143,7 @@ public final class InMemoryStorageAdapter
   public static final long DEFAULT_WAL_SEGMENT_BYTES = 64L << 20;
 
   private final long maxPoints;
+  private final long maxSeries;
   private final int pointsPerChunk;
   private final Optional<Path> dataDir;
   private volatile DataDirectory disk;
@@ -152,7 +155,8 @@ public final class InMemoryStorageAdapter
   private InMemoryStorageAdapter(Builder b) {
     this.maxPoints = b.maxPoints;
     this.pointsPerChunk = b.pointsPerChunk;
-    this.store = new SeriesStore(maxPoints, pointsPerChunk, b.compressSealedChunks);
+    this.maxSeries = b.maxSeries;
+    this.store = new SeriesStore(maxPoints, pointsPerChunk, b.compressSealedChunks, maxSeries);
     this.engine = new QueryEngine(store);
     this.rollups = new RollupStore(store, engine);
     this.discovery = new Discovery(store);
@@ -329,7 +333,8 @@ public final class InMemoryStorageAdapter
    * What the store holds and its heap cost. Healthy when below {@link #DEGRADED_UTILIZATION} of
    * {@code maxPoints}, degraded above, unhealthy once closed. Details: {@code points},
    * {@code series}, {@code bytes_used}, {@code bytes_per_point}, {@code max_points},
-   * {@code utilization}, {@code contexts} (and {@code reason} when not healthy).
+   * {@code utilization}, {@code contexts}, {@code max_series} when bounded (and {@code reason} when
+   * not healthy; degraded too once the series limit is reached).
    */
   @Override
   public CompletableFuture<HealthCheckResult> healthCheck() {
@@ -358,6 +363,14 @@ public final class InMemoryStorageAdapter
       }
       if (!d.quarantined().isEmpty()) {
         details.put("reason", "corrupt files set aside in the data directory: " + d.quarantined());
+        return CompletableFuture.completedFuture(HealthCheckResult.degraded(details));
+      }
+    }
+    if (maxSeries != Long.MAX_VALUE) {
+      details.put("max_series", maxSeries);
+      if (stats.series() >= maxSeries) {
+        details.put("reason", "series limit reached: maxSeries=" + maxSeries
+            + "; items naming new series are rejected");
         return CompletableFuture.completedFuture(HealthCheckResult.degraded(details));
       }
     }
@@ -450,13 +463,15 @@ public final class InMemoryStorageAdapter
 
   @Override
   public String toString() {
-    return "InMemoryStorageAdapter{maxPoints=" + maxPoints + ", pointsPerChunk=" + pointsPerChunk
+    return "InMemoryStorageAdapter{maxPoints=" + maxPoints
+        + (maxSeries == Long.MAX_VALUE ? "" : ", maxSeries=" + maxSeries) + ", pointsPerChunk=" + pointsPerChunk
         + dataDir.map(p -> ", dataDir=" + p).orElse("") + "}";
   }
 
   /** Builds an {@link InMemoryStorageAdapter}; setters reject values out of range, naming them. */
   public static final class Builder {
     private long maxPoints = DEFAULT_MAX_POINTS;
+    private long maxSeries = Long.MAX_VALUE;
     private int pointsPerChunk = DEFAULT_POINTS_PER_CHUNK;
     private Optional<Path> dataDir = Optional.empty();
     private FsyncPolicy fsync = FsyncPolicy.INTERVAL;
@@ -530,6 +545,22 @@ public final class InMemoryStorageAdapter
         throw new IllegalArgumentException("maxPoints must be >= 1, got " + maxPoints);
       }
       this.maxPoints = maxPoints;
+      return this;
+    }
+
+    /**
+     * The most series kept, at least 1 (default: no bound). An item that would create series beyond
+     * it is rejected whole with the reason {@code series limit reached: maxSeries=N}, as a full
+     * store rejects one; items of known series are still stored. It bounds the heap a cardinality
+     * explosion can take (about 1 KB per series of a few points): size it from the heap, e.g. a
+     * quarter of {@code -Xmx} divided by 1 KB. Concurrent writers may each add one item's new series
+     * beyond it. Series restored from a data directory are kept even beyond it.
+     */
+    public Builder maxSeries(long maxSeries) {
+      if (maxSeries < 1) {
+        throw new IllegalArgumentException("maxSeries must be >= 1, got " + maxSeries);
+      }
+      this.maxSeries = maxSeries;
       return this;
     }
 

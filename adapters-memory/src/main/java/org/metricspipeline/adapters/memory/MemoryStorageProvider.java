@@ -11,6 +11,7 @@ import org.metricspipeline.api.spi.StorageProvider;
  * Provides {@link InMemoryStorageAdapter} under the name {@code memory}.
  *
  * <p>Settings (all optional): {@value #MAX_POINTS} (the most points kept, default 50,000,000),
+ * {@value #MAX_SERIES} (the most series kept, default no bound),
  * {@value #POINTS_PER_CHUNK} (the largest chunk, 16 to 1,048,576, default 1,024), and for a durable
  * store {@value #DATA_DIR} (its data directory; absent or {@code none}: memory only), {@value #FSYNC}
  * ({@code batch} or {@code interval}, default interval), {@value #FSYNC_INTERVAL} (default 1s) and
@@ -20,6 +21,8 @@ public final class MemoryStorageProvider implements StorageProvider {
 
   /** Setting: {@link InMemoryStorageAdapter.Builder#maxPoints(long)}. */
   public static final String MAX_POINTS = "max-points";
+  /** Setting: {@link InMemoryStorageAdapter.Builder#maxSeries(long)}; absent: no bound. */
+  public static final String MAX_SERIES = "max-series";
   /** Setting: {@link InMemoryStorageAdapter.Builder#pointsPerChunk(int)}. */
   public static final String POINTS_PER_CHUNK = "points-per-chunk";
 
@@ -43,10 +46,14 @@ public final class MemoryStorageProvider implements StorageProvider {
   @Override
   public StorageAdapter create(AdapterConfig config) {
     config.requireOnlyKnownKeys("memory storage provider",
-        Set.of(MAX_POINTS, POINTS_PER_CHUNK, DATA_DIR, FSYNC, FSYNC_INTERVAL, MAX_DISK_BYTES));
+        Set.of(MAX_POINTS, MAX_SERIES, POINTS_PER_CHUNK, DATA_DIR, FSYNC, FSYNC_INTERVAL, MAX_DISK_BYTES));
     InMemoryStorageAdapter.Builder b = InMemoryStorageAdapter.builder();
     long maxPoints = config.getLong(MAX_POINTS, InMemoryStorageAdapter.DEFAULT_MAX_POINTS);
     AdapterConfig.apply(MAX_POINTS, () -> b.maxPoints(maxPoints));
+    if (config.getString(MAX_SERIES).isPresent()) {
+      long maxSeries = config.getLong(MAX_SERIES, Long.MAX_VALUE);
+      AdapterConfig.apply(MAX_SERIES, () -> b.maxSeries(maxSeries));
+    }
     int perChunk = config.getInt(POINTS_PER_CHUNK, InMemoryStorageAdapter.DEFAULT_POINTS_PER_CHUNK);
     AdapterConfig.apply(POINTS_PER_CHUNK, () -> b.pointsPerChunk(perChunk));
     config.getString(DATA_DIR).filter(d -> !d.equals("none"))

@@ -112,6 +112,32 @@ class InMemoryStorageAdapterTest {
   }
 
   @Test
+  void rejectsWholeItemsThatWouldCreateSeriesBeyondMaxSeriesAndStillStoresKnownOnes() {
+    try (InMemoryStorageAdapter bounded = InMemoryStorageAdapter.builder().maxSeries(3).build()) {
+      MetricsData two = item(1, m("a", 1), m("b", 1));
+      MetricsData twoMoreOneNew = item(2, m("a", 2), m("c", 2), m("d", 2)); // c and d: 4 series
+      MetricsData oneNew = item(3, m("c", 3), m("a", 3), m("c", 3));
+      MetricsData known = item(4, m("a", 4), m("b", 4), m("c", 4));
+
+      MetricsBatchResult result = bounded.batchStore(List.of(two, twoMoreOneNew, oneNew, known)).join();
+
+      assertThat(result.failures()).containsExactly(MetricsBatchResult.Failure.of(1,
+          "series limit reached: maxSeries=3 (the item would add 2 new series to 2)"));
+      assertThat(bounded.memoryStats().series()).isEqualTo(3);
+      assertThat(bounded.query(MetricsQuery.builder().build()).join())
+          .extracting(MetricsData::timestamp).containsExactly(at(1), at(3), at(4));
+      assertThat(bounded.memoryStats().points()).isEqualTo(8);
+
+      HealthCheckResult health = bounded.healthCheck().join();
+      assertThat(health.status()).isEqualTo(HealthStatus.DEGRADED);
+      assertThat(health.details()).containsEntry("max_series", 3L);
+      assertThat(health.details().get("reason").toString()).contains("series limit reached: maxSeries=3");
+    }
+    assertThatThrownBy(() -> InMemoryStorageAdapter.builder().maxSeries(0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("maxSeries must be >= 1, got 0");
+  }
+
+  @Test
   void failsStoreWithTheFullReasonWhenTheItemDoesNotFit() {
     try (InMemoryStorageAdapter small = InMemoryStorageAdapter.builder().maxPoints(1).build()) {
       small.store(item(1, m("a", 1))).join();

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.metricspipeline.api.ConfigurationException;
 import org.metricspipeline.api.IngestionAdapter;
 import org.metricspipeline.api.Metric;
+import org.metricspipeline.api.MetricsBatchResult;
 import org.metricspipeline.api.MetricsData;
 import org.metricspipeline.api.OverloadedException;
 import org.metricspipeline.api.StorageAdapter;
@@ -38,6 +39,19 @@ class MemoryProvidersTest {
       assertThat(memory.maxPoints()).isEqualTo(1_000);
       assertThat(memory.pointsPerChunk()).isEqualTo(64);
     }
+  }
+
+  @Test
+  void boundsTheSeriesWithTheMaxSeriesSetting() {
+    try (StorageAdapter storage = AdapterRegistry.storage("memory", AdapterConfig.of(Map.of("max-series", "1")))) {
+      MetricsBatchResult result = storage.batchStore(List.of(
+          MetricsData.of(Instant.ofEpochMilli(1), "t", List.of(Metric.of("a", 1))),
+          MetricsData.of(Instant.ofEpochMilli(2), "t", List.of(Metric.of("b", 1))))).join();
+      assertThat(result.failures()).singleElement().satisfies(f ->
+          assertThat(f.reason()).startsWith("series limit reached: maxSeries=1"));
+    }
+    assertThatThrownBy(() -> AdapterRegistry.storage("memory", AdapterConfig.of(Map.of("max-series", "0"))))
+        .isInstanceOf(ConfigurationException.class).hasMessageContaining("'max-series'");
   }
 
   @Test
@@ -67,7 +81,7 @@ class MemoryProvidersTest {
   void rejectsUnknownSettingsListingTheKnownOnes() {
     assertThatThrownBy(() -> AdapterRegistry.storage("memory", AdapterConfig.of(Map.of("maxpoints", "5"))))
         .isInstanceOf(ConfigurationException.class)
-        .hasMessageContaining("maxpoints").hasMessageContaining("max-points, points-per-chunk");
+        .hasMessageContaining("maxpoints").hasMessageContaining("max-points, max-series, points-per-chunk");
     assertThatThrownBy(() -> AdapterRegistry.visualization("memory", AdapterConfig.of(Map.of("x", "1"))))
         .isInstanceOf(ConfigurationException.class).hasMessageContaining("known: none");
   }

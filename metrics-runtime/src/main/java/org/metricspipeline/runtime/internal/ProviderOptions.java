@@ -54,8 +54,8 @@ public final class ProviderOptions {
     put(AdapterKind.INGESTION, "kafka", "bootstrap-servers", "topics", "topic-pattern", "group-id", "client-id",
         "buffer-capacity", "max-unsettled-per-partition", "max-poll-records", "poll-timeout", "commit-interval",
         "nack-backoff", "max-nack-backoff", "revoke-timeout", "close-timeout", "dead-letter-suffix", "namespace");
-    put(AdapterKind.STORAGE, "memory", "max-points", "points-per-chunk", "data-dir", "fsync", "fsync-interval",
-        "max-disk-bytes");
+    put(AdapterKind.STORAGE, "memory", "max-points", "max-series", "points-per-chunk", "data-dir", "fsync",
+        "fsync-interval", "max-disk-bytes");
     put(AdapterKind.STORAGE, "clickhouse", "url", "database", "table", "username", "password", "compress-requests",
         "compress-responses", "insert-batch-rows", "insert-batch-bytes", "connect-timeout", "socket-timeout",
         "request-timeout", "mutation-timeout", "threads", "queue-capacity", "create-schema", "cluster", "sharding-key",

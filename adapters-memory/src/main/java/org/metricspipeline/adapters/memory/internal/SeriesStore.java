@@ -36,6 +36,7 @@ public final class SeriesStore {
   private static final int MAX_PENDING_POINTS = 1 << 16;
 
   private final long maxPoints;
+  private final long maxSeries;
   private final int pointsPerChunk;
   private final boolean compress;
   /** Every series, each its own key. */
@@ -62,6 +63,16 @@ public final class SeriesStore {
 
   /** As {@link #SeriesStore(long, int)}, sealing (compressing) full chunks or not. */
   public SeriesStore(long maxPoints, int pointsPerChunk, boolean compress) {
+    this(maxPoints, pointsPerChunk, compress, Long.MAX_VALUE);
+  }
+
+  /**
+   * As {@link #SeriesStore(long, int, boolean)}, refusing items that would create more than
+   * {@code maxSeries} series (checked per item before anything of it is stored; writers racing
+   * may each add one item's new series beyond it).
+   */
+  public SeriesStore(long maxPoints, int pointsPerChunk, boolean compress, long maxSeries) {
+    this.maxSeries = maxSeries;
     this.compress = compress;
     this.maxPoints = maxPoints;
     this.pointsPerChunk = pointsPerChunk;
@@ -150,16 +161,47 @@ public final class SeriesStore {
     if (n == 0) {
       return null;
     }
+    String type = item.metricType();
+    String source = item.source();
+    if (all.size() + (long) n > maxSeries) {
+      long added = newSeries(type, source, metrics);
+      if (added > 0 && all.size() + added > maxSeries) {
+        return seriesLimitReason() + " (the item would add " + added + " new series to " + all.size() + ")";
+      }
+    }
     if (!reserve(n)) {
       return fullReason();
     }
-    String type = item.metricType();
-    String source = item.source();
     for (int j = 0; j < n; j++) {
       Metric m = metrics.get(j);
       pending.add(lookupSeries(type, source, m, lookups), time, m.value());
     }
     return null;
+  }
+
+  /** How many distinct series of {@code metrics} the store does not hold yet. */
+  private long newSeries(String type, String source, List<Metric> metrics) {
+    java.util.Set<SeriesKey> missing = null;
+    for (Metric m : metrics) {
+      SeriesKey key = new SeriesKey(type, source, m.name(), m.unit(), m.tags());
+      if (!byKey.containsKey(key)) {
+        if (missing == null) {
+          missing = new java.util.HashSet<>();
+        }
+        missing.add(key);
+      }
+    }
+    return missing == null ? 0 : missing.size();
+  }
+
+  /** The reason given for an item refused because it would create too many series. */
+  public String seriesLimitReason() {
+    return "series limit reached: maxSeries=" + maxSeries;
+  }
+
+  /** The bound on {@link #seriesCount()}; {@link Long#MAX_VALUE} when unbounded. */
+  public long maxSeries() {
+    return maxSeries;
   }
 
   private Series lookupSeries(String type, String source, Metric m, Lookups lookups) {
