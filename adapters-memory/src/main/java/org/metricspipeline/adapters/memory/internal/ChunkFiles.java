@@ -11,7 +11,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.metricspipeline.api.MetricsData;
@@ -89,14 +88,18 @@ final class ChunkFiles {
    * points before {@code cutoff}; returns the file's info.
    */
   static Info writeFromSegment(Path segment, Path chunkDir, long number, long cutoff) throws IOException {
-    Map<String, Gathered> byKey = new LinkedHashMap<>();
+    // a segment defines each series once, under its store ordinal: the decoder's ordinal table is
+    // the only index needed (a map keyed by the identity as text cost ~200 B per series while a
+    // flush ran, 200 MB at a million series)
+    List<Gathered> gathered = new ArrayList<>();
     List<MetricsData> contexts = new ArrayList<>();
     WalBatch.Ordinals<Gathered> known = new WalBatch.Ordinals<>();
     WalBatch.Sink<Gathered> sink = new WalBatch.Sink<>() {
       @Override
       public Gathered series(String type, String source, String name, String unit, Map<String, String> tags) {
-        String key = type + '\u0000' + source + '\u0000' + name + '\u0000' + unit + '\u0000' + tags;
-        return byKey.computeIfAbsent(key, k -> new Gathered(type, source, name, unit, tags));
+        Gathered g = new Gathered(type, source, name, unit, tags);
+        gathered.add(g);
+        return g;
       }
 
       @Override
@@ -112,7 +115,7 @@ final class ChunkFiles {
       }
     };
     FramedRecords.scan(segment, 0, payload -> WalBatch.decode(payload, known, sink));
-    return write(chunkDir, number, byKey.values(), contexts);
+    return write(chunkDir, number, gathered, contexts);
   }
 
   private static Info write(Path chunkDir, long number, Iterable<Gathered> series, List<MetricsData> contexts)
