@@ -7,6 +7,7 @@ module org.metricspipeline.examples {
   requires org.metricspipeline.runtime;
   requires org.metricspipeline.micrometer;
   requires jdk.httpserver;
+  requires jdk.management;
   requires info.picocli;
   requires java.net.http;
   requires com.fasterxml.jackson.databind;

@@ -35,6 +35,7 @@ import org.metricspipeline.core.PipelineStats;
 import org.metricspipeline.core.RollupSettings;
 import org.metricspipeline.core.SyntheticData;
 import org.metricspipeline.core.SyntheticData.Pattern;
+import org.slf4j.LoggerFactory;
 
 /**
  * The quick start, and the main class of {@code metrics-examples.jar}. By default it serves the API
@@ -182,6 +183,10 @@ public final class QuickStart {
       err.println(e.getMessage());
       err.print(USAGE);
       return 2;
+    }
+    List<String> heap = HeapPolicy.apply();
+    if (!heap.isEmpty()) {
+      LoggerFactory.getLogger(QuickStart.class).info("heap sizing (G1 returns unused heap): {}", heap);
     }
     QuickStartServer server;
     try {
