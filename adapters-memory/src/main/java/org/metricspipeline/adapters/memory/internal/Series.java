@@ -35,6 +35,8 @@ public final class Series extends SeriesKey {
   private volatile SeriesId id;
   /** The last {@link WalBatch} that listed this series (written by writers racing: see WalBatch). */
   long journalStamp;
+  /** Whether the store's identity cache has held this series (written by writers racing: a hint). */
+  boolean identityCached;
   /** The tag keys sorted and their values, made on the first query that orders series. */
   private volatile TagOrder tagOrder;
   private Chunk[] chunks = new Chunk[1];

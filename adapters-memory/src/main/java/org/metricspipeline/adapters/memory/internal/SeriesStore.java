@@ -228,9 +228,11 @@ public final class SeriesStore {
     Series series = seriesFor(type, source, m);
     table[table[slot] == null || (h & 0x10000) == 0 ? slot : other] =
         new CacheEntry(tags, name, m.unit(), type, source, series);
-    // a series known under another tag map instance than this one: the producer builds its tag
-    // maps afresh, and the cache cannot help it (the same instance missing is a cold or colliding slot)
-    lookups.miss(series.tags != tags);
+    // a series the cache held before, missed under another tag map instance than its own: the
+    // producer builds its maps afresh and the cache cannot help it (a series never cached yet, as
+    // after a restart, or its own instance missing, is a cold or colliding slot)
+    lookups.miss(series.identityCached && series.tags != tags);
+    series.identityCached = true;
     return series;
   }
 

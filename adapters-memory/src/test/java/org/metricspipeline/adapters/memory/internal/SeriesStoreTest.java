@@ -119,6 +119,20 @@ class SeriesStoreTest {
   }
 
   @Test
+  void theIdentityCacheFillsForSeriesRestoredFromADataDirectoryUnderOtherMapInstances() {
+    SeriesStore store = new SeriesStore(10_000_000, 64);
+    for (int h = 0; h < 1_000; h++) {
+      for (int m = 0; m < 100; m++) { // as a restart restores them: maps of its own
+        store.restoreSeries("node", "", "m" + (m < 10 ? "0" : "") + m, "", Map.copyOf(Map.of("host", "host-" + h)));
+      }
+    }
+    long[] last = sweeps(store, 1_000, 2, false);
+
+    assertThat(store.seriesCount()).isEqualTo(100_000);
+    assertThat(last[1]).as("answered by the cache in the second sweep of the producer's own maps").isGreaterThan(90_000);
+  }
+
+  @Test
   void theIdentityCacheStepsAsideForAProducerThatBuildsItsTagMapsAfresh() {
     SeriesStore store = new SeriesStore(10_000_000, 64);
     long[] last = sweeps(store, 200, 3, true);
