@@ -19,10 +19,11 @@ import java.util.Map;
  */
 final class HeapPolicy {
 
-  private static final Map<String, String> FLAGS = Map.of(
-      "MinHeapFreeRatio", "10",
-      "MaxHeapFreeRatio", "30",
-      "G1PeriodicGCInterval", "2000");
+  /** In the order set: MinHeapFreeRatio must stay <= MaxHeapFreeRatio at every step, so the minimum goes first. */
+  private static final List<Map.Entry<String, String>> FLAGS = List.of(
+      Map.entry("MinHeapFreeRatio", "10"),
+      Map.entry("MaxHeapFreeRatio", "30"),
+      Map.entry("G1PeriodicGCInterval", "2000"));
 
   private HeapPolicy() {}
 
@@ -33,13 +34,12 @@ final class HeapPolicy {
     if (hotspot == null || !"true".equals(hotspot.getVMOption("UseG1GC").getValue())) {
       return set;
     }
-    // MinHeapFreeRatio must stay <= MaxHeapFreeRatio at every step: lower the minimum first
-    for (String name : List.of("MinHeapFreeRatio", "MaxHeapFreeRatio", "G1PeriodicGCInterval")) {
+    for (Map.Entry<String, String> flag : FLAGS) {
       try {
-        VMOption option = hotspot.getVMOption(name);
+        VMOption option = hotspot.getVMOption(flag.getKey());
         if (option.getOrigin() == VMOption.Origin.DEFAULT && option.isWriteable()) {
-          hotspot.setVMOption(name, FLAGS.get(name));
-          set.add(name + "=" + FLAGS.get(name));
+          hotspot.setVMOption(flag.getKey(), flag.getValue());
+          set.add(flag.getKey() + "=" + flag.getValue());
         }
       } catch (IllegalArgumentException e) {
         // a JVM without the flag, or a value it refuses: keep its default

@@ -369,8 +369,7 @@ public final class InMemoryStorageAdapter
     if (maxSeries != Long.MAX_VALUE) {
       details.put("max_series", maxSeries);
       if (stats.series() >= maxSeries) {
-        details.put("reason", "series limit reached: maxSeries=" + maxSeries
-            + "; items naming new series are rejected");
+        details.put("reason", store.seriesLimitReason() + "; items naming new series are rejected");
         return CompletableFuture.completedFuture(HealthCheckResult.degraded(details));
       }
     }

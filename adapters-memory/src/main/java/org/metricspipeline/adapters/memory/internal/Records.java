@@ -40,28 +40,24 @@ final class Records {
 
     void writeVarLong(long v) {
       ensure(10);
+      size = putVarLong(bytes, size, v);
+    }
+
+    /** Writes {@code v} as a var-long at {@code p} (room checked by the caller); the position after it. */
+    private static int putVarLong(byte[] b, int p, long v) {
       while ((v & ~0x7FL) != 0) {
-        bytes[size++] = (byte) ((v & 0x7F) | 0x80);
+        b[p++] = (byte) ((v & 0x7F) | 0x80);
         v >>>= 7;
       }
-      bytes[size++] = (byte) v;
+      b[p++] = (byte) v;
+      return p;
     }
 
     /** A log point: two var-longs and eight bytes, with one bounds check. */
     void writePoint(long ordinal, long zigzagDelta, long valueBits) {
       ensure(28);
       byte[] b = bytes;
-      int p = size;
-      while ((ordinal & ~0x7FL) != 0) {
-        b[p++] = (byte) ((ordinal & 0x7F) | 0x80);
-        ordinal >>>= 7;
-      }
-      b[p++] = (byte) ordinal;
-      while ((zigzagDelta & ~0x7FL) != 0) {
-        b[p++] = (byte) ((zigzagDelta & 0x7F) | 0x80);
-        zigzagDelta >>>= 7;
-      }
-      b[p++] = (byte) zigzagDelta;
+      int p = putVarLong(b, putVarLong(b, size, ordinal), zigzagDelta);
       for (int s = 56; s >= 0; s -= 8) {
         b[p++] = (byte) (valueBits >>> s);
       }

@@ -1,9 +1,11 @@
 package org.metricspipeline.adapters.memory.internal;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -181,12 +183,12 @@ public final class SeriesStore {
 
   /** How many distinct series of {@code metrics} the store does not hold yet. */
   private long newSeries(String type, String source, List<Metric> metrics) {
-    java.util.Set<SeriesKey> missing = null;
+    Set<SeriesKey> missing = null;
     for (Metric m : metrics) {
       SeriesKey key = new SeriesKey(type, source, m.name(), m.unit(), m.tags());
       if (!byKey.containsKey(key)) {
         if (missing == null) {
-          missing = new java.util.HashSet<>();
+          missing = new HashSet<>();
         }
         missing.add(key);
       }
@@ -197,11 +199,6 @@ public final class SeriesStore {
   /** The reason given for an item refused because it would create too many series. */
   public String seriesLimitReason() {
     return "series limit reached: maxSeries=" + maxSeries;
-  }
-
-  /** The bound on {@link #seriesCount()}; {@link Long#MAX_VALUE} when unbounded. */
-  public long maxSeries() {
-    return maxSeries;
   }
 
   private Series lookupSeries(String type, String source, Metric m, Lookups lookups) {
@@ -226,8 +223,7 @@ public final class SeriesStore {
       return e.series;
     }
     Series series = seriesFor(type, source, m);
-    table[table[slot] == null || (h & 0x10000) == 0 ? slot : other] =
-        new CacheEntry(tags, name, m.unit(), type, source, series);
+    place(table, new CacheEntry(tags, name, m.unit(), type, source, series));
     // a series the cache held before, missed under another tag map instance than its own: the
     // producer builds its maps afresh and the cache cannot help it (a series never cached yet, as
     // after a restart, or its own instance missing, is a cold or colliding slot)
@@ -391,16 +387,23 @@ public final class SeriesStore {
       // carry the entries over (an empty table would miss every known series until refilled);
       // entries writers put into the old table meanwhile are lost, which only costs a later miss
       CacheEntry[] grown = new CacheEntry[table.length * 4];
-      int mask = grown.length - 1;
       for (CacheEntry e : table) {
         if (e != null) {
-          int h = e.hash;
-          int slot = h & mask;
-          grown[grown[slot] == null || (h & 0x10000) == 0 ? slot : (slot + 1) & mask] = e;
+          place(grown, e);
         }
       }
       cache = grown;
     }
+  }
+
+  /**
+   * Puts an entry in its slot or the slot after it (two-way: two slots per hash, fewer collisions):
+   * an empty slot first, else one chosen by a hash bit.
+   */
+  private static void place(CacheEntry[] table, CacheEntry e) {
+    int mask = table.length - 1;
+    int slot = e.hash & mask;
+    table[table[slot] == null || (e.hash & 0x10000) == 0 ? slot : (slot + 1) & mask] = e;
   }
 
   /** One cached series, immutable so that it can be published through a plain array. */

@@ -42,10 +42,6 @@ final class WalBatch implements SeriesStore.Journal {
     series = new ArrayList<>(Math.max(10, Math.min(expectedPoints, 1 << 16)));
   }
 
-  WalBatch() {
-    this(0);
-  }
-
   @Override
   public void point(Series s, long time, double value) {
     if (s != last) {
