@@ -22,11 +22,36 @@ class SeriesKey {
     this.name = name;
     this.unit = unit;
     this.tags = tags;
-    int h = metricType.hashCode();
-    h = 31 * h + source.hashCode();
-    h = 31 * h + name.hashCode();
-    h = 31 * h + unit.hashCode();
-    this.hash = 31 * h + tags.hashCode();
+    int h = mix(metricType.hashCode());
+    h = mix(h + source.hashCode());
+    h = mix(h + name.hashCode());
+    h = mix(h + unit.hashCode());
+    this.hash = mix(h + tagsHash(tags));
+  }
+
+  /**
+   * Tags hashed entry by entry through {@link #mix}, summed so that the order of entries does not
+   * matter (as in map equality). {@link Map#hashCode()} sums {@code key ^ value} string hashes,
+   * which differ by small, regular amounts between values like {@code host-0001} and
+   * {@code host-0002}; combined linearly with the name's hash (as {@code 31 * h + ...} does), a
+   * regular set of names and tag values then gives many series the very same hash, which turns the
+   * index's bins into trees searched one entry at a time. Mixed, equal hashes are as rare as chance.
+   */
+  private static int tagsHash(Map<String, String> tags) {
+    int h = 0;
+    for (Map.Entry<String, String> e : tags.entrySet()) {
+      h += mix(mix(e.getKey().hashCode()) + e.getValue().hashCode());
+    }
+    return h;
+  }
+
+  /** MurmurHash3's 32-bit finalizer: every input bit affects every output bit. */
+  static int mix(int h) {
+    h ^= h >>> 16;
+    h *= 0x85EBCA6B;
+    h ^= h >>> 13;
+    h *= 0xC2B2AE35;
+    return h ^ (h >>> 16);
   }
 
   /** A key with the same identity as {@code key} (a series made from its probe). */

@@ -232,10 +232,13 @@ public final class SeriesStore {
     return series;
   }
 
-  /** An identity cache entry's hash: the tag map's identity and the name's content. */
+  /**
+   * An identity cache entry's hash: the tag map's identity and the name's content, mixed (names
+   * like {@code m001} and {@code m002} hash to neighbours, which a two-way table of adjacent slots
+   * would otherwise make collide: one series in eleven missed at 100,000 series).
+   */
   private static int hash(Map<String, String> tags, String name) {
-    int h = System.identityHashCode(tags) * 31 + name.hashCode();
-    return h ^ (h >>> 16);
+    return SeriesKey.mix(System.identityHashCode(tags) * 31 + name.hashCode());
   }
 
   private static boolean same(String a, String b) {
@@ -398,12 +401,13 @@ public final class SeriesStore {
 
   /**
    * Puts an entry in its slot or the slot after it (two-way: two slots per hash, fewer collisions):
-   * an empty slot first, else one chosen by a hash bit.
+   * the first empty one of the two, else one chosen by a hash bit.
    */
   private static void place(CacheEntry[] table, CacheEntry e) {
     int mask = table.length - 1;
     int slot = e.hash & mask;
-    table[table[slot] == null || (e.hash & 0x10000) == 0 ? slot : (slot + 1) & mask] = e;
+    int other = (slot + 1) & mask;
+    table[table[slot] == null ? slot : table[other] == null || (e.hash & 0x10000) != 0 ? other : slot] = e;
   }
 
   /** One cached series, immutable so that it can be published through a plain array. */

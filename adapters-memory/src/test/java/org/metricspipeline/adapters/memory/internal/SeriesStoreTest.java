@@ -112,7 +112,8 @@ class SeriesStoreTest {
 
     assertThat(store.seriesCount()).isEqualTo(100_000);
     assertThat(last[0]).as("lookups through the cache in the last sweep").isEqualTo(100_000);
-    assertThat(last[1]).as("answered by it").isGreaterThan(90_000);
+    // names m00..m99 hash to neighbours: unmixed, they collided in the two-way table (91% answered)
+    assertThat(last[1]).as("answered by it").isGreaterThan(98_000);
     for (Series s : store.seriesNamed("m42")) {
       assertThat(values(s)).containsExactly(0.0, 1.0, 2.0);
     }
