@@ -24,17 +24,21 @@
 # RSS (VmHWM) of the server process, and the load average around the run.
 #
 # Then a memory phase (MEMORY=1, the default): each server, fresh, gets exactly MEM_SWEEPS sweeps
-# over MEM_SERIES series (default 1,000,000; every series MEM_SWEEPS points) over 1 connection; then RSS of both, and our heap after a full GC
-# (jcmd GC.run, GC.heap_info), per series and per point.
+# over MEM_SERIES series (default 1,000,000; every series MEM_SWEEPS points) over 1 connection; then,
+# after 5 s, RSS of both once it settles (polled each second until steady: "idle"), then again after
+# a forced full GC of ours (jcmd GC.run, GC.heap_info for the heap figure) and VictoriaMetrics'
+# force_flush, per series and per point.
 #
-# Our server is the quick-start server as `java -jar metrics-examples.jar --serve` runs it, with
-# --no-synthetic --ack accepted --rate-limits off and a fresh --data-dir: the durable store (the
-# write-ahead log, fsync policy the default), the default JVM options. JFR=1 records each of our
-# runs to target/http-load/*.jfr.
+# Our server is the quick-start server as the README runs it (`java -XX:+UseTransparentHugePages
+# -jar metrics-examples.jar --serve`), with --no-synthetic --ack accepted --rate-limits off and a
+# fresh --data-dir: the durable store (the write-ahead log, fsync policy the default). JAVA_OPTS
+# replaces the JVM options (default -XX:+UseTransparentHugePages, the flag docs/performance.md
+# recommends; JAVA_OPTS= runs the JVM's defaults). JFR=1 records each of our runs to
+# target/http-load/*.jfr.
 #
 # Usage: benchmarks/http-load.sh            (from the repository root or anywhere)
 # Env:   MODE=realistic|repeated  SERIES=100000  MEM_SERIES=1000000  DURATION=15  WARMUP=5  RUNS=3  STEP_MS=1000
-#        ACK=accepted|stored  MEMORY=1  MEM_SWEEPS=3  JFR=0  JAVA_OPTS=  CONNS="1 4"
+#        ACK=accepted|stored  MEMORY=1  MEM_SWEEPS=3  JFR=0  JAVA_OPTS=-XX:+UseTransparentHugePages  CONNS="1 4"
 #        SERVERS="mp mp-influx vm" (mp: ours with JSON, mp-influx: ours with line protocol, vm)
 #        JAR=examples/target/metrics-examples.jar (another build of ours, to compare before and after)
 set -euo pipefail
@@ -52,8 +56,9 @@ ACK="${ACK:-accepted}"
 MEMORY="${MEMORY:-1}"
 MEM_SWEEPS="${MEM_SWEEPS:-3}"
 MEM_SERIES="${MEM_SERIES:-1000000}"
+RSS_SETTLE_S="${RSS_SETTLE_S:-30}"
 JFR="${JFR:-0}"
-JAVA_OPTS="${JAVA_OPTS:-}"
+JAVA_OPTS="${JAVA_OPTS--XX:+UseTransparentHugePages}"
 CONNS="${CONNS:-1 4}"
 SERVERS="${SERVERS:-mp mp-influx vm}"
 OUT="$ROOT/target/http-load"
@@ -250,6 +255,21 @@ else JSON_FILE="$OUT/body.json"; INFLUX_FILE="$OUT/body.influx"; fi
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 peak_rss_mb() { awk '/^VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
 rss_mb() { awk '/^VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
+# RSS once it has settled: G1 returns a shrunk heap to the system concurrently, some time after the
+# collection that shrank it, so one reading right after a GC depends on timing. Polls every second
+# until three readings in a row fell by less than 1% each (at most RSS_SETTLE_S seconds, default 30),
+# the same for both servers; prints the last reading.
+settled_rss_mb() {
+  local prev cur steady=0 i
+  prev=$(rss_mb "$1")
+  for ((i = 0; i < RSS_SETTLE_S && steady < 3; i++)); do
+    sleep 1
+    cur=$(rss_mb "$1")
+    if (( cur * 100 >= prev * 99 )); then steady=$((steady + 1)); else steady=0; fi
+    prev=$cur
+  done
+  echo "$prev"
+}
 loadavg() { cut -d" " -f1 /proc/loadavg; }
 url_of() {
   case "$1" in
@@ -344,6 +364,10 @@ if [[ "$MEMORY" == 1 && "$MODE" == realistic ]]; then
     post_limited "$lua" "$(url_of "$s")" "$OUT/wrk-$s-memory.txt"
     after=$(cpu_ticks "$SERVER_PID")
     sleep 5  # both servers flush what they buffered
+    idle_c0=$(cpu_ticks "$SERVER_PID"); idle_t0=$(date +%s%N)
+    idle_rss=$(settled_rss_mb "$SERVER_PID")  # what the server holds idle, left to itself
+    idle_cpu=$(awk -v c=$(( $(cpu_ticks "$SERVER_PID") - idle_c0 )) -v ns=$(( $(date +%s%N) - idle_t0 )) -v hz="$(getconf CLK_TCK)" \
+      'BEGIN { printf "%.1f", c / hz / (ns / 1e9) * 100 }')
     heap="-"
     if [[ "$s" == mp ]]; then
       jcmd "$SERVER_PID" GC.run >/dev/null 2>&1 || true
@@ -351,12 +375,11 @@ if [[ "$MEMORY" == 1 && "$MODE" == realistic ]]; then
       [[ -n "$heap" ]] || heap="-"
     else
       curl -sS -o /dev/null "http://127.0.0.1:$VM_PORT/internal/force_flush" || true
-      sleep 2
     fi
-    rss=$(rss_mb "$SERVER_PID"); peak=$(peak_rss_mb "$SERVER_PID")
+    rss=$(settled_rss_mb "$SERVER_PID"); peak=$(peak_rss_mb "$SERVER_PID")
     ok=$(awk '/^RESULT/ { print $6 }' "$OUT/wrk-$s-memory.txt")
     stop_server "$s" "$OUT/server-$s-memory.log"
-    echo "$s ${ok:-0} $base_rss $rss $peak $heap $ELAPSED_MS $((after - before)) $(loadavg) $STORED" >>"$MEMLINES"
+    echo "$s ${ok:-0} $base_rss $rss $peak $heap $ELAPSED_MS $((after - before)) $(loadavg) $STORED $idle_rss $idle_cpu" >>"$MEMLINES"
     tail -1 "$MEMLINES" >&2
   done
 fi
@@ -366,7 +389,7 @@ fi
   echo "HTTP ingestion ($MODE: $SERIES series, 1,000 points/request), ${DURATION}s per run after a ${WARMUP}s warm-up, medians of $RUNS runs, loopback, $(nproc) cores"
   echo "load average before: $LOAD_BEFORE, after: $(cut -d" " -f1-3 /proc/loadavg)"
   echo "metrics pipeline: POST /api/v1/ingest JSON (mp) and POST /write line protocol (mp-influx), --ack $ACK, durable store in a fresh data dir; VictoriaMetrics $(dpkg-query -W -f='${Version}' victoria-metrics): POST /write line protocol"
-  echo "jar: $JAR"
+  echo "jar: $JAR, JVM options: ${JAVA_OPTS:-(the defaults)}"
   awk -v conns="$CONNS" -v servers="$SERVERS" '
     function median(key, col,    n, i, j, v, tmp) {
       n = 0
@@ -408,7 +431,8 @@ fi
           $1 == "mp" ? "metrics pipeline" : "victoria-metrics", pts, $4, $3, $5, grow / series, grow / (pts ? pts : 1),
           ($6 != "-" ? sprintf("  heap after GC %d MB = %.0f B/series", $6, $6 * 1048576 / series) : "")
         printf "  %-17s %.1f s, %.0f points/s, %.2f us CPU per point, load %s\n", "", $7 / 1000, pts / ($7 / 1000), $8 / hz * 1e6 / (pts ? pts : 1), $9
-        rss[$1] = $4 }
-      END { if (rss["vm"]) printf "  RSS ratio (ours/VM): %.2fx\n", rss["mp"] / rss["vm"] }' "$MEMLINES"
+        printf "  %-17s RSS idle (settled, before any forced GC or flush) %d MB, CPU while idle %s%% of a core\n", "", $12, $13
+        rss[$1] = $4; idle[$1] = $12 }
+      END { if (rss["vm"]) printf "  RSS ratio (ours/VM): %.2fx after the forced GC/flush, %.2fx idle\n", rss["mp"] / rss["vm"], idle["mp"] / idle["vm"] }' "$MEMLINES"
   fi
 } | tee "$OUT/table.txt"

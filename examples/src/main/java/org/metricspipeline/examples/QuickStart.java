@@ -186,8 +186,11 @@ public final class QuickStart {
     }
     List<String> heap = HeapPolicy.apply();
     if (!heap.isEmpty()) {
-      LoggerFactory.getLogger(QuickStart.class).info("heap sizing (G1 returns unused heap): {}", heap);
+      IdleCompaction.start(); // a daemon thread, for the life of the process
+      LoggerFactory.getLogger(QuickStart.class).info(
+          "heap sizing (G1 returns unused heap; one full collection when idle after writes): {}", heap);
     }
+    HeapPolicy.hugePagesHint().ifPresent(hint -> LoggerFactory.getLogger(QuickStart.class).info(hint));
     QuickStartServer server;
     try {
       server = QuickStartServer.start(options);
