@@ -39,12 +39,12 @@ final class HeapPolicy {
    * ones on request: Linux's transparent huge pages in {@code madvise} mode (the mode the JVM asks
    * for with {@code -XX:+UseTransparentHugePages}, a command-line flag only) and the flag off. At
    * 100,000 series and more, the store's writes touch objects all over the heap and, on 4 KB pages,
-   * spend much of their time in address translation: the flag made ingestion 1.7x faster here
+   * spend much of their time in address translation: the flag made ingestion about 1.6x faster here
    * (docs/performance.md). Empty when the flag is on, huge pages are {@code always} on or off, or
    * this is not Linux.
    */
-  static Optional<String> hugePagesHint(String thpMode, boolean flagOn) {
-    if (flagOn || thpMode == null || !thpMode.contains("[madvise]")) {
+  static Optional<String> hugePagesHint(String thpMode, boolean flagSet) {
+    if (flagSet || thpMode == null || !thpMode.contains("[madvise]")) {
       return Optional.empty();
     }
     return Optional.of("the heap is on 4 KB pages: start the JVM with -XX:+UseTransparentHugePages"
@@ -60,20 +60,23 @@ final class HeapPolicy {
       return Optional.empty(); // not Linux, or no transparent huge pages
     }
     HotSpotDiagnosticMXBean hotspot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
-    boolean on;
     try {
-      on = hotspot != null && "true".equals(hotspot.getVMOption("UseTransparentHugePages").getValue());
+      return hugePagesHint(mode, flagOn(hotspot, "UseTransparentHugePages"));
     } catch (IllegalArgumentException e) {
       return Optional.empty(); // a JVM without the flag
     }
-    return hugePagesHint(mode, on);
+  }
+
+  /** Whether a boolean VM flag is on ({@code false} without the diagnostic bean). */
+  private static boolean flagOn(HotSpotDiagnosticMXBean hotspot, String name) {
+    return hotspot != null && "true".equals(hotspot.getVMOption(name).getValue());
   }
 
   /** Applies the policy; returns "name=value" of each flag it set (none when not on G1). */
   static List<String> apply() {
     List<String> set = new ArrayList<>();
     HotSpotDiagnosticMXBean hotspot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
-    if (hotspot == null || !"true".equals(hotspot.getVMOption("UseG1GC").getValue())) {
+    if (!flagOn(hotspot, "UseG1GC")) {
       return set;
     }
     for (Map.Entry<String, String> flag : FLAGS) {

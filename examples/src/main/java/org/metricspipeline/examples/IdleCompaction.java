@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * {@link #WASTE_RATIO} times the heap in use and {@link #MIN_WASTE_BYTES} above it. A service
  * embedding the store chooses its own collector settings; this is a server process' policy.
  */
-final class IdleCompaction implements AutoCloseable {
+final class IdleCompaction {
 
   /** How long no collection must have run before the heap counts as idle. */
   static final Duration QUIET = Duration.ofSeconds(5);
@@ -32,23 +32,18 @@ final class IdleCompaction implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(IdleCompaction.class);
 
-  private final ScheduledExecutorService timer;
   private final State state = new State();
 
-  private IdleCompaction(ScheduledExecutorService timer) {
-    this.timer = timer;
-  }
+  private IdleCompaction() {}
 
-  /** Checks once a second on a daemon thread of its own; {@link #close()} stops it. */
-  static IdleCompaction start() {
+  /** Checks once a second, for the life of the process, on a daemon thread of its own. */
+  static void start() {
     ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "metrics-examples-heap-1");
       t.setDaemon(true);
       return t;
     });
-    IdleCompaction compaction = new IdleCompaction(timer);
-    timer.scheduleWithFixedDelay(compaction::check, 1, 1, TimeUnit.SECONDS);
-    return compaction;
+    timer.scheduleWithFixedDelay(new IdleCompaction()::check, 1, 1, TimeUnit.SECONDS);
   }
 
   private void check() {
@@ -74,11 +69,6 @@ final class IdleCompaction implements AutoCloseable {
       n += Math.max(0, gc.getCollectionCount());
     }
     return n;
-  }
-
-  @Override
-  public void close() {
-    timer.shutdownNow();
   }
 
   /** The decision, apart from the JVM: fed the collection count, the time and the heap's sizes. */
