@@ -129,7 +129,7 @@ class DurableStoreTest {
   @Test
   void quarantinesACorruptChunkFileAndLoadsTheRest() throws IOException {
     try (InMemoryStorageAdapter s = open()) {
-      for (int b = 0; b < 30; b++) {
+      for (int b = 0; b < 60; b++) {
         s.batchStore(items(b * 100, 100)).join(); // several 64 KiB segments, so several chunk files
       }
     }
@@ -146,7 +146,7 @@ class DurableStoreTest {
       HealthCheckResult health = s.healthCheck().join();
       assertThat(health.status()).isEqualTo(HealthStatus.DEGRADED);
       assertThat(health.details().get("reason").toString()).contains("corrupt", ".chunk.corrupt");
-      assertThat(s.loadedPoints()).isGreaterThan(0).isLessThan(6000);
+      assertThat(s.loadedPoints()).isGreaterThan(0).isLessThan(12_000);
       assertThat(Files.exists(Path.of(chunks.get(0) + ".corrupt"))).isTrue();
     }
   }

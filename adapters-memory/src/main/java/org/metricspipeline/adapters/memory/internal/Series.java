@@ -33,8 +33,6 @@ public final class Series extends SeriesKey {
   /** Whether full chunks are sealed (compressed). */
   private final boolean compress;
   private volatile SeriesId id;
-  /** The last {@link WalBatch} that listed this series (written by writers racing: see WalBatch). */
-  long journalStamp;
   /** Whether the store's identity cache has held this series (written by writers racing: a hint). */
   boolean identityCached;
   /** The tag keys sorted and their values, made on the first query that orders series. */
@@ -55,11 +53,6 @@ public final class Series extends SeriesKey {
     this.compress = compress;
     this.ordinal = ordinal;
     this.pointsPerChunk = pointsPerChunk;
-  }
-
-  /** A well-spread hash for grouping a batch's points by series (not the identity hash: see SeriesStore). */
-  int batchHash() {
-    return ordinal * 0x9E3779B9;
   }
 
   /** Estimated heap bytes of the identity: this object, the key's strings and the tag map. */
@@ -220,13 +213,15 @@ public final class Series extends SeriesKey {
   }
 
   /**
-   * Appends a run of points under one lock: {@code times[k]}, {@code values[k]} for {@code k} from
-   * {@code first} along {@code next} until {@code -1}. Chunks that fill up are left open and added
-   * to {@code toSeal}, for the caller to hand to a {@link Sealer} once the lock is released.
+   * Appends points under one lock: {@code times[order[k]]}, {@code values[order[k]]} for {@code k}
+   * from {@code from} to {@code to}. Chunks that fill up are left open and added to {@code toSeal},
+   * for the caller to hand to a {@link Sealer} once the lock is released.
    */
-  synchronized void appendRun(long[] times, double[] values, int[] next, int first, List<Chunk> toSeal) {
-    for (int k = first; k >= 0; k = next[k]) {
-      appendLocked(times[k], values[k], toSeal);
+  synchronized void appendOrdered(long[] times, double[] values, int[] order, int from, int to,
+      List<Chunk> toSeal) {
+    for (int k = from; k < to; k++) {
+      int i = order[k];
+      appendLocked(times[i], values[i], toSeal);
     }
   }
 

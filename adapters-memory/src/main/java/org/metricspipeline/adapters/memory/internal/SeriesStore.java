@@ -1,6 +1,7 @@
 package org.metricspipeline.adapters.memory.internal;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,12 @@ import org.metricspipeline.api.MetricsData;
  * built afresh for every metric, as a JSON decoder does) stops consulting the cache and goes
  * straight to the map.
  *
+ * <p>Accepted points go to a {@link Head} first: an append-only buffer of (series, time, value)
+ * that is sorted by series and appended to the series in bulk when it fills up or before anything
+ * reads the series ({@link #allSeries()}, {@link #seriesNamed(String)}, retention, sizes). Appending
+ * each point to its series on arrival touched a series and its open chunk per point, out of cache
+ * at a hundred thousand series; in bulk, each series is touched once per several of its points.
+ *
  * <p>The {@code maxPoints} bound is enforced per item: an item's points are reserved all at once
  * or not at all, so an item is never partially stored.
  */
@@ -34,8 +41,8 @@ public final class SeriesStore {
   private static final long CACHE_ENTRY_BYTES = 40;
   private static final int INITIAL_CACHE_SLOTS = 1024;
   private static final int MAX_CACHE_SLOTS = 1 << 20;
-  /** Most points a batch groups by series before appending them (bounds the batch's scratch arrays). */
-  private static final int MAX_PENDING_POINTS = 1 << 16;
+  /** Most points the head holds before it is appended to the series (32 bytes each). */
+  static final int MAX_HEAD_POINTS = 1 << 19;
 
   private final long maxPoints;
   private final long maxSeries;
@@ -55,6 +62,8 @@ public final class SeriesStore {
   private final ContextTable contexts = new ContextTable();
   /** Seals full chunks off the writers' threads (when compressing). */
   private final Sealer sealer;
+  /** Points accepted and not yet in their series; writers and drains hold its lock. */
+  private final Head head;
   /** Racy by design: entries are immutable, and a lost update only costs a later miss. */
   private volatile CacheEntry[] cache = new CacheEntry[INITIAL_CACHE_SLOTS];
 
@@ -79,6 +88,7 @@ public final class SeriesStore {
     this.maxPoints = maxPoints;
     this.pointsPerChunk = pointsPerChunk;
     this.sealer = new Sealer();
+    this.head = new Head(sealer);
   }
 
   /** Stops sealing in the background (chunks not sealed yet stay readable as they are). */
@@ -94,10 +104,9 @@ public final class SeriesStore {
   /**
    * Stores every item that fits; the result names the others.
    *
-   * <p>Items are reserved and their series looked up in order, but the points are appended series
-   * by series at the end (each series' points in item order, under one lock per series), which
-   * keeps one series' chunk hot instead of touching every series once per item. Contexts are
-   * stored after the points of their item.
+   * <p>Items are reserved and their series looked up in order; the points join the {@link Head}, to
+   * be appended series by series later (each series' points in arrival order). Contexts are stored
+   * after the points of their batch.
    */
   public MetricsBatchResult storeAll(List<MetricsData> batch) {
     return storeAll(batch, Journal.NONE);
@@ -105,34 +114,30 @@ public final class SeriesStore {
 
   /**
    * {@link #storeAll(List)}, telling {@code journal} every point and context stored (in the order
-   * they are appended), so that a durable store can log exactly what was accepted.
+   * they arrive), so that a durable store can log exactly what was accepted.
    */
   public MetricsBatchResult storeAll(List<MetricsData> batch, Journal journal) {
     int n = batch.size();
-    int total = 0;
-    for (int i = 0; i < n; i++) {
-      total += batch.get(i).metrics().size();
-    }
     Lookups lookups = new Lookups();
-    Pending pending = new Pending(Math.min(total, MAX_PENDING_POINTS), journal, sealer);
     List<MetricsBatchResult.Failure> failures = null;
     List<MetricsData> withContext = null;
-    for (int i = 0; i < n; i++) {
-      MetricsData item = batch.get(i);
-      String reason = stage(item, lookups, pending);
-      if (reason != null) {
-        if (failures == null) {
-          failures = new ArrayList<>();
+    synchronized (head) {
+      for (int i = 0; i < n; i++) {
+        MetricsData item = batch.get(i);
+        String reason = stage(item, lookups, journal);
+        if (reason != null) {
+          if (failures == null) {
+            failures = new ArrayList<>();
+          }
+          failures.add(MetricsBatchResult.Failure.of(i, reason));
+        } else if (!item.context().isEmpty() && !item.metrics().isEmpty()) {
+          if (withContext == null) {
+            withContext = new ArrayList<>();
+          }
+          withContext.add(item);
         }
-        failures.add(MetricsBatchResult.Failure.of(i, reason));
-      } else if (!item.context().isEmpty() && !item.metrics().isEmpty()) {
-        if (withContext == null) {
-          withContext = new ArrayList<>();
-        }
-        withContext.add(item);
       }
     }
-    pending.flush();
     cacheLookups.add(lookups.lookups);
     cacheHits.add(lookups.hits);
     if (withContext != null) {
@@ -144,14 +149,21 @@ public final class SeriesStore {
     return failures == null ? MetricsBatchResult.allSucceeded(n) : MetricsBatchResult.of(n, failures);
   }
 
+  /** Appends every point the head holds to its series: before anything reads the series. */
+  private void drainHead() {
+    synchronized (head) {
+      head.drain();
+    }
+  }
+
   /** Stores one item; the reason it was not stored, if it was not. */
   public Optional<String> store(MetricsData item) {
     MetricsBatchResult result = storeAll(List.of(item));
     return result.allSucceeded() ? Optional.empty() : Optional.of(result.failures().get(0).reason());
   }
 
-  /** Reserves one item's points and queues them; the reason it was not stored, if it was not. */
-  private String stage(MetricsData item, Lookups lookups, Pending pending) {
+  /** Reserves one item's points and queues them in the head; the reason it was not stored, if it was not. */
+  private String stage(MetricsData item, Lookups lookups, Journal journal) {
     long time;
     try {
       time = item.timestamp().toEpochMilli();
@@ -176,7 +188,10 @@ public final class SeriesStore {
     }
     for (int j = 0; j < n; j++) {
       Metric m = metrics.get(j);
-      pending.add(lookupSeries(type, source, m, lookups), time, m.value());
+      Series series = lookupSeries(type, source, m, lookups);
+      double value = m.value();
+      head.add(series, lookups.ordinal, time, value);
+      journal.point(series, lookups.ordinal, time, value);
     }
     return null;
   }
@@ -201,9 +216,12 @@ public final class SeriesStore {
     return "series limit reached: maxSeries=" + maxSeries;
   }
 
+  /** The series of {@code m}; its ordinal is left in {@code lookups.ordinal} (read without touching the series). */
   private Series lookupSeries(String type, String source, Metric m, Lookups lookups) {
     if (!lookups.useCache) {
-      return seriesFor(type, source, m);
+      Series series = seriesFor(type, source, m);
+      lookups.ordinal = series.ordinal;
+      return series;
     }
     Map<String, String> tags = m.tags();
     String name = m.name();
@@ -213,13 +231,13 @@ public final class SeriesStore {
     int slot = h & mask;
     CacheEntry e = table[slot];
     if (e != null && e.matches(tags, name, m.unit(), type, source)) {
-      lookups.hit();
+      lookups.hit(e.ordinal);
       return e.series;
     }
     int other = (slot + 1) & mask; // two-way: two slots per hash, fewer collisions
     e = table[other];
     if (e != null && e.matches(tags, name, m.unit(), type, source)) {
-      lookups.hit();
+      lookups.hit(e.ordinal);
       return e.series;
     }
     Series series = seriesFor(type, source, m);
@@ -229,6 +247,7 @@ public final class SeriesStore {
     // after a restart, or its own instance missing, is a cold or colliding slot)
     lookups.miss(series.identityCached && series.tags != tags);
     series.identityCached = true;
+    lookups.ordinal = series.ordinal;
     return series;
   }
 
@@ -302,14 +321,14 @@ public final class SeriesStore {
     /** Records nothing. */
     Journal NONE = new Journal() {
       @Override
-      public void point(Series series, long time, double value) {}
+      public void point(Series series, int ordinal, long time, double value) {}
 
       @Override
       public void context(MetricsData item) {}
     };
 
-    /** One stored point. */
-    void point(Series series, long time, double value);
+    /** One stored point, of the series with this {@link Series#ordinal}. */
+    void point(Series series, int ordinal, long time, double value);
 
     /** An item whose context was stored. */
     void context(MetricsData item);
@@ -317,6 +336,7 @@ public final class SeriesStore {
 
   /** Deletes points (and contexts) before {@code cutoff}; returns how many points. */
   public long deleteBefore(long cutoff) {
+    drainHead();
     long removed = 0;
     for (Series s : all.view()) {
       removed += s.deleteBefore(cutoff);
@@ -328,11 +348,13 @@ public final class SeriesStore {
 
   /** Every series, in creation order. */
   public List<Series> allSeries() {
+    drainHead();
     return all.view();
   }
 
   /** The series of one metric name, in creation order. */
   public List<Series> seriesNamed(String name) {
+    drainHead();
     SeriesList list = byName.get(name);
     return list == null ? List.of() : list.view();
   }
@@ -374,6 +396,7 @@ public final class SeriesStore {
 
   /** Estimated heap bytes held by points, series and contexts, once the chunks handed over are sealed. */
   public long bytesUsed() {
+    drainHead();
     sealer.awaitIdle();
     long bytes = 0;
     for (Series s : all.view()) {
@@ -418,6 +441,8 @@ public final class SeriesStore {
     final String metricType;
     final String source;
     final Series series;
+    /** The series' ordinal, kept here so that a hit need not touch the series. */
+    final int ordinal;
     /** {@link #hash(Map, String)} of tags and name. */
     final int hash;
 
@@ -430,6 +455,7 @@ public final class SeriesStore {
       this.metricType = metricType;
       this.source = source;
       this.series = series;
+      this.ordinal = series.ordinal;
     }
 
     boolean matches(Map<String, String> tags, String name, String unit, String metricType, String source) {
@@ -439,87 +465,108 @@ public final class SeriesStore {
   }
 
   /**
-   * One batch's points, grouped by series: per series a list (through {@code next}) of the points'
-   * positions in arrival order, found through a small open-addressing table keyed by
-   * {@link Series#batchHash()} (not the identity hash, which would inflate a lock another writer holds).
+   * Accepted points not yet appended to their series, in arrival order. {@link #drain()} sorts them
+   * by series ordinal (a stable radix sort of positions, so each series keeps its arrival order) and
+   * appends each series' points under one lock. The columns start small and double up to
+   * {@link #MAX_HEAD_POINTS} (16 MB, then kept: a fixed buffer, not counted in {@link #bytesUsed()},
+   * which sizes what the points and series hold); a full head drains. Guarded by its own lock.
    */
-  private static final class Pending {
-    final long[] times;
-    final double[] values;
-    final int[] next;
-    int size;
-    final Series[] keys;
-    final int[] heads;
-    final int[] tails;
-    final int[] order;
-    int groups;
-    final int mask;
-    final Journal journal;
+  private static final class Head {
+    private static final int RADIX_BITS = 11;
+    private static final int RADIX = 1 << RADIX_BITS;
+
     final Sealer sealer;
     final List<Chunk> filled = new ArrayList<>(16);
+    final int[] counts = new int[RADIX + 1];
+    Series[] series = new Series[256];
+    int[] ordinals = new int[256];
+    long[] times = new long[256];
+    double[] values = new double[256];
+    int[] order = new int[256];
+    int[] scratch = new int[256];
+    int size;
+    int maxOrdinal;
 
-    Pending(int capacity, Journal journal, Sealer sealer) {
-      this.journal = journal;
+    Head(Sealer sealer) {
       this.sealer = sealer;
-      times = new long[capacity];
-      values = new double[capacity];
-      next = new int[capacity];
-      int slots = Integer.highestOneBit(Math.max(8, capacity) * 2 - 1) * 2; // load factor <= 1/2
-      keys = new Series[slots];
-      heads = new int[slots];
-      tails = new int[slots];
-      order = new int[Math.min(slots, capacity)];
-      mask = slots - 1;
     }
 
-    void add(Series series, long time, double value) {
+    void add(Series s, int ordinal, long time, double value) {
       if (size == times.length) {
-        flush();
+        if (size < MAX_HEAD_POINTS) {
+          grow();
+        } else {
+          drain();
+        }
       }
       int k = size++;
+      series[k] = s;
+      ordinals[k] = ordinal;
       times[k] = time;
       values[k] = value;
-      next[k] = -1;
-      int slot = series.batchHash() & mask;
-      while (true) {
-        Series s = keys[slot];
-        if (s == series) {
-          next[tails[slot]] = k;
-          tails[slot] = k;
-          return;
-        }
-        if (s == null) {
-          keys[slot] = series;
-          heads[slot] = k;
-          tails[slot] = k;
-          order[groups++] = slot;
-          return;
-        }
-        slot = (slot + 1) & mask;
+      if (ordinal > maxOrdinal) {
+        maxOrdinal = ordinal;
       }
     }
 
-    /** Appends every series' points, series in order of first appearance, and empties this. */
-    void flush() {
-      for (int g = 0; g < groups; g++) {
-        int slot = order[g];
-        Series series = keys[slot];
-        series.appendRun(times, values, next, heads[slot], filled);
+    private void grow() {
+      int capacity = Math.min(MAX_HEAD_POINTS, times.length * 2);
+      series = Arrays.copyOf(series, capacity);
+      ordinals = Arrays.copyOf(ordinals, capacity);
+      times = Arrays.copyOf(times, capacity);
+      values = Arrays.copyOf(values, capacity);
+      order = new int[capacity];
+      scratch = new int[capacity];
+    }
+
+    void drain() {
+      int n = size;
+      if (n == 0) {
+        return;
+      }
+      int[] from = order;
+      int[] to = scratch;
+      for (int i = 0; i < n; i++) {
+        from[i] = i;
+      }
+      int bits = 32 - Integer.numberOfLeadingZeros(maxOrdinal);
+      for (int shift = 0; shift < bits; shift += RADIX_BITS) {
+        Arrays.fill(counts, 0);
+        for (int i = 0; i < n; i++) {
+          counts[((ordinals[from[i]] >>> shift) & (RADIX - 1)) + 1]++;
+        }
+        for (int b = 1; b <= RADIX; b++) {
+          counts[b] += counts[b - 1];
+        }
+        for (int i = 0; i < n; i++) {
+          int p = from[i];
+          to[counts[(ordinals[p] >>> shift) & (RADIX - 1)]++] = p;
+        }
+        int[] t = from;
+        from = to;
+        to = t;
+      }
+      int k = 0;
+      while (k < n) {
+        int first = from[k];
+        int ordinal = ordinals[first];
+        int end = k + 1;
+        while (end < n && ordinals[from[end]] == ordinal) {
+          end++;
+        }
+        Series s = series[first];
+        s.appendOrdered(times, values, from, k, end, filled);
         if (!filled.isEmpty()) {
           for (Chunk full : filled) {
-            sealer.seal(series, full); // outside the series' lock
+            sealer.seal(s, full); // outside the series' lock
           }
           filled.clear();
         }
-        if (journal != Journal.NONE) {
-          for (int k = heads[slot]; k >= 0; k = next[k]) {
-            journal.point(keys[slot], times[k], values[k]);
-          }
-        }
-        keys[slot] = null;
+        k = end;
       }
-      groups = 0;
+      Arrays.fill(series, 0, n, null);
       size = 0;
+      maxOrdinal = 0;
     }
   }
 
@@ -536,9 +583,12 @@ public final class SeriesStore {
     boolean useCache = true;
     int lookups;
     int hits;
+    /** The ordinal of the series the last lookup found. */
+    int ordinal;
     private int fresh;
 
-    void hit() {
+    void hit(int ordinal) {
+      this.ordinal = ordinal;
       hits++;
       count();
     }

@@ -1,9 +1,9 @@
 package org.metricspipeline.adapters.memory.internal;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import org.metricspipeline.api.MetricsData;
 import org.metricspipeline.core.MetricsJson;
 
@@ -19,17 +19,18 @@ final class WalBatch implements SeriesStore.Journal {
 
   /** Bytes a point usually takes (ordinal, time delta, value): sizes the buffer up front. */
   private static final int POINT_BYTES = 14;
-  private static final AtomicLong STAMPS = new AtomicLong(); // never wraps: a reused stamp would skip a definition
 
   final Records.Out points;
   /**
-   * The series the points name, each at least once (a series may appear twice when batches of
-   * several writers interleave: {@link WriteAheadLog#append} defines it once).
+   * The series the points name, each at least once, with their ordinals: a series is listed again
+   * whenever another one came between (a set per batch would cost a lookup per point), and
+   * {@link WriteAheadLog#append} defines each once. Only the ordinals are read per point: the
+   * series objects are dereferenced for the definitions a segment still lacks.
    */
-  final List<Series> series;
+  Series[] series;
+  int[] ordinals;
+  int seriesCount;
   final List<byte[]> contexts = new ArrayList<>();
-  /** Marks the series listed by this batch ({@link Series#journalStamp}), instead of a set per batch. */
-  private final long stamp = STAMPS.incrementAndGet();
   private Series last;
   private long previousTime;
   int pointCount;
@@ -37,21 +38,24 @@ final class WalBatch implements SeriesStore.Journal {
   /** A batch expected to hold about {@code expectedPoints} points. */
   WalBatch(int expectedPoints) {
     points = new Records.Out(Math.max(256, Math.min(expectedPoints, 1 << 20) * POINT_BYTES));
-    // a batch at high cardinality names about as many series as points: grown from ten slots,
-    // the list's copies cost more than encoding the points
-    series = new ArrayList<>(Math.max(10, Math.min(expectedPoints, 1 << 16)));
+    // a batch at high cardinality names about as many series as points
+    int slots = Math.max(10, Math.min(expectedPoints, 1 << 16));
+    series = new Series[slots];
+    ordinals = new int[slots];
   }
 
   @Override
-  public void point(Series s, long time, double value) {
+  public void point(Series s, int ordinal, long time, double value) {
     if (s != last) {
       last = s;
-      if (s.journalStamp != stamp) {
-        s.journalStamp = stamp;
-        series.add(s);
+      if (seriesCount == series.length) {
+        series = Arrays.copyOf(series, seriesCount * 2);
+        ordinals = Arrays.copyOf(ordinals, seriesCount * 2);
       }
+      series[seriesCount] = s;
+      ordinals[seriesCount++] = ordinal;
     }
-    points.writePoint(s.ordinal, ChunkCodec.zigzag(time - previousTime), Double.doubleToRawLongBits(value));
+    points.writePoint(ordinal, ChunkCodec.zigzag(time - previousTime), Double.doubleToRawLongBits(value));
     previousTime = time;
     pointCount++;
   }

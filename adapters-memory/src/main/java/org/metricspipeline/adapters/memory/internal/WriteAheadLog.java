@@ -78,11 +78,12 @@ final class WriteAheadLog implements AutoCloseable {
       ensureOpenLocked();
       header.reset();
       int defs = 0;
-      for (Series s : batch.series) {
-        if (!defined.get(s.ordinal)) { // once, even when the batch lists a series twice
-          defined.set(s.ordinal);
-          header.writeVarLong(s.ordinal);
-          header.writeSeries(s);
+      for (int i = 0; i < batch.seriesCount; i++) {
+        int ordinal = batch.ordinals[i];
+        if (!defined.get(ordinal)) { // once, even when the batch lists a series twice
+          defined.set(ordinal);
+          header.writeVarLong(ordinal);
+          header.writeSeries(batch.series[i]);
           defs++;
         }
       }

@@ -64,6 +64,43 @@ class SeriesStoreTest {
   }
 
   @Test
+  void pointsWaitingInTheHeadAreInTheirSeriesForEveryReaderAndAFullHeadDrainsOnItsOwn() {
+    int seriesCount = 5_000; // ordinals past 2^11: the head's sort takes two passes
+    int rounds = SeriesStore.MAX_HEAD_POINTS / seriesCount + 3; // more points than the head holds
+    SeriesStore store = new SeriesStore(10_000_000, 256);
+    List<Map<String, String>> tags = new ArrayList<>();
+    for (int k = 0; k < seriesCount; k++) {
+      tags.add(Map.of("k", String.valueOf(k)));
+    }
+    for (int r = 0; r < rounds; r++) {
+      List<MetricsData> batch = new ArrayList<>();
+      for (int i = 0; i < seriesCount / 100; i++) {
+        Metric[] metrics = new Metric[100];
+        for (int m = 0; m < 100; m++) {
+          // series in a shuffled order each round, each one's value its round
+          int k = (int) ((i * 100L + m) * 7919 % seriesCount);
+          metrics[m] = Metric.of("m", r, tags.get(k));
+        }
+        batch.add(item(1_000L * (r + 1), metrics));
+      }
+      assertThat(store.storeAll(batch).allSucceeded()).isTrue();
+      if (r == 1) {
+        // a reader mid-way sees the first two rounds of every series
+        assertThat(store.seriesNamed("m")).hasSize(seriesCount)
+            .allSatisfy(s -> assertThat(values(s)).containsExactly(0.0, 1.0));
+      }
+    }
+
+    List<Double> expected = new ArrayList<>();
+    for (int r = 0; r < rounds; r++) {
+      expected.add((double) r);
+    }
+    assertThat(store.allSeries()).hasSize(seriesCount)
+        .allSatisfy(s -> assertThat(values(s)).isEqualTo(expected));
+    assertThat(store.pointCount()).isEqualTo((long) rounds * seriesCount);
+  }
+
+  @Test
   void storesTheContextOfAStoredItemButNotOfOneThatDidNotFit() {
     SeriesStore store = new SeriesStore(2, 64);
     MetricsData fits = new MetricsData(Instant.ofEpochMilli(1_000), "node", List.of(Metric.of("a", 1)),

@@ -74,14 +74,22 @@ class SeriesTest {
     List<Chunk> toSeal = new ArrayList<>();
     long[] times = new long[40];
     double[] values = new double[40];
-    int[] next = new int[40];
+    int[] order = new int[40];
     for (int k = 0; k < 40; k++) {
       times[k] = k * 1000L;
       values[k] = k / 4.0;
-      next[k] = k + 1 < 40 ? k + 1 : -1;
+      order[k] = 39 - k; // the columns in reverse: the order given is the order appended
+    }
+    for (int k = 0; k < 20; k++) {
+      long t = times[k];
+      times[k] = times[39 - k];
+      times[39 - k] = t;
+      double v = values[k];
+      values[k] = values[39 - k];
+      values[39 - k] = v;
     }
 
-    s.appendRun(times, values, next, 0, toSeal);
+    s.appendOrdered(times, values, order, 0, 40, toSeal);
 
     assertThat(toSeal).hasSize(2).allMatch(c -> !c.isSealed() && c.isFull()); // 16 + 16 + 8 points
     SeriesSnapshot unsealed = s.snapshot();

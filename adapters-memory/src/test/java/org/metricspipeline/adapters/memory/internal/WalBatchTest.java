@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,12 +55,12 @@ class WalBatchTest {
     Series b = store.restoreSeries("t", "s", "b", "", Map.of());
     WalBatch first = new WalBatch(4);
     WalBatch second = new WalBatch(4);
-    first.point(a, 1_000, 1.5);
-    second.point(a, 2_000, 9.0); // another writer's batch marks the series as its own
-    first.point(b, 1_000, 2.5);
-    first.point(a, 3_000, -4.25); // so the first batch lists it again
+    first.point(a, a.ordinal, 1_000, 1.5);
+    second.point(a, a.ordinal, 2_000, 9.0);
+    first.point(b, b.ordinal, 1_000, 2.5);
+    first.point(a, a.ordinal, 3_000, -4.25); // the first batch lists it again
 
-    assertThat(first.series).containsExactly(a, b, a);
+    assertThat(Arrays.copyOf(first.series, first.seriesCount)).containsExactly(a, b, a);
 
     WriteAheadLog wal = new WriteAheadLog(dir, 1, 1 << 20, new WriteAheadLog.DiskUsage(), n -> {});
     wal.append(first);
