@@ -23,6 +23,9 @@ public record EndpointRequest(
     String method, String path, Map<String, String> pathParams, Map<String, List<String>> queryParams,
     Map<String, String> headers, byte[] body, String clientAddress) {
 
+  /** A body array {@link #takingBody} hands to the constructor on this thread, not to be copied. */
+  private static final ThreadLocal<byte[]> TAKEN = new ThreadLocal<>();
+
   /** Validates and copies; the header map of the record ignores case. */
   public EndpointRequest {
     Objects.requireNonNull(method, "method");
@@ -34,8 +37,24 @@ public record EndpointRequest(
     TreeMap<String, String> h = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     h.putAll(headers);
     headers = Collections.unmodifiableMap(h);
-    body = Objects.requireNonNull(body, "body").clone();
+    Objects.requireNonNull(body, "body");
+    body = body == TAKEN.get() ? body : body.clone();
     Objects.requireNonNull(clientAddress, "clientAddress (use \"\" when unknown)");
+  }
+
+  /**
+   * As the constructor, but taking {@code body} over instead of copying it: for an HTTP server
+   * handing over a body array that nothing else holds or changes afterwards (a copy of a
+   * 1,000-point ingestion body is about 100 KB per request).
+   */
+  public static EndpointRequest takingBody(String method, String path, Map<String, String> pathParams,
+      Map<String, List<String>> queryParams, Map<String, String> headers, byte[] body, String clientAddress) {
+    TAKEN.set(body);
+    try {
+      return new EndpointRequest(method, path, pathParams, queryParams, headers, body, clientAddress);
+    } finally {
+      TAKEN.remove();
+    }
   }
 
   /** A request without path parameters, headers or body, for tests and simple callers. */

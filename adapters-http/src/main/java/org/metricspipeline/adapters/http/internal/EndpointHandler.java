@@ -193,8 +193,8 @@ public final class EndpointHandler extends Handler.Abstract {
           return;
         }
       }
-      // built once with its body and path parameters: each copy copies the headers and the body
-      EndpointRequest full = new EndpointRequest(bare.method(), bare.path(), match.get().pathParams(),
+      // built once with its body and path parameters, taking over the body array read for it
+      EndpointRequest full = EndpointRequest.takingBody(bare.method(), bare.path(), match.get().pathParams(),
           bare.queryParams(), bare.headers(), body, bare.clientAddress());
       CompletableFuture<EndpointResponse> answer = ingestion
           ? ingestRequests.answer(full, () -> router.dispatch(match.get(), full))
