@@ -68,7 +68,7 @@ final class ChunkFiles {
 
     void add(long[] t, double[] v, int n, long cutoff) {
       if (size + n > times.length) {
-        int capacity = Math.max(size + n, size * 2);
+        int capacity = Math.max(size + n, Math.max(size * 2, 8)); // not 1, 2, 4: copies per point
         times = Arrays.copyOf(times, capacity);
         values = Arrays.copyOf(values, capacity);
       }

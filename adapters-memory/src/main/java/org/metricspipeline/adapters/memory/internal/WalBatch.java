@@ -133,15 +133,28 @@ final class WalBatch implements SeriesStore.Journal {
   }
 
   /**
-   * A segment's series by ordinal: an open-addressing table of primitive keys (a segment may define
-   * a million series, and boxing each ordinal on every point cost more than the decoding).
+   * A segment's series by ordinal. Ordinals are a store's creation numbers, dense from 0: those below
+   * {@value #DENSE_LIMIT} index an array directly; any other (a log written by a store with more
+   * series, or a damaged one) goes to an open-addressing table of primitive keys (a segment may
+   * define a million series, and boxing each ordinal on every point cost more than the decoding).
    */
   static final class Ordinals<S> {
+    static final int DENSE_LIMIT = 1 << 24;
+
+    private Object[] dense = new Object[64];
     private long[] keys = new long[64];
     private Object[] values = new Object[64];
     private int size;
 
     void put(long ordinal, S series) {
+      if (ordinal >= 0 && ordinal < DENSE_LIMIT) {
+        int i = (int) ordinal;
+        if (i >= dense.length) {
+          dense = Arrays.copyOf(dense, Math.min(DENSE_LIMIT, Math.max(i + 1, dense.length * 2)));
+        }
+        dense[i] = series;
+        return;
+      }
       if (2 * (size + 1) > keys.length) {
         grow();
       }
@@ -152,6 +165,9 @@ final class WalBatch implements SeriesStore.Journal {
 
     @SuppressWarnings("unchecked")
     S get(long ordinal) {
+      if (ordinal >= 0 && ordinal < DENSE_LIMIT) {
+        return ordinal < dense.length ? (S) dense[(int) ordinal] : null;
+      }
       int mask = keys.length - 1;
       for (int i = slot(ordinal, mask); ; i = (i + 1) & mask) {
         Object v = values[i];

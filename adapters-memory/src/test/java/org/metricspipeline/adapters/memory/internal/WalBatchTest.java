@@ -92,5 +92,10 @@ class WalBatchTest {
     }
     assertThat(ordinals.get(-1L)).isNull();
     assertThat(ordinals.get(50_001L)).isNull();
+    // either side of the direct array's limit
+    assertThat(ordinals.get(WalBatch.Ordinals.DENSE_LIMIT - 1L)).isNull();
+    ordinals.put(WalBatch.Ordinals.DENSE_LIMIT, 5L);
+    assertThat(ordinals.get((long) WalBatch.Ordinals.DENSE_LIMIT)).isEqualTo(5L);
+    assertThat(ordinals.get(WalBatch.Ordinals.DENSE_LIMIT + 1L)).isNull();
   }
 }
