@@ -43,6 +43,8 @@ public final class SeriesStore {
   private static final int MAX_CACHE_SLOTS = 1 << 20;
   /** Most points the head holds before it is appended to the series (32 bytes each). */
   static final int MAX_HEAD_POINTS = 1 << 19;
+  /** Most points a writer looks up before it moves them into the head (bounds its scratch arrays). */
+  private static final int STAGED_POINTS = 4096;
 
   private final long maxPoints;
   private final long maxSeries;
@@ -104,9 +106,10 @@ public final class SeriesStore {
   /**
    * Stores every item that fits; the result names the others.
    *
-   * <p>Items are reserved and their series looked up in order; the points join the {@link Head}, to
-   * be appended series by series later (each series' points in arrival order). Contexts are stored
-   * after the points of their batch.
+   * <p>Items are reserved and their series looked up in order, outside any lock shared with other
+   * writers; the points then join the {@link Head} a few thousand at a time, to be appended series
+   * by series later (each series' points in arrival order). Contexts are stored after the points of
+   * their batch.
    */
   public MetricsBatchResult storeAll(List<MetricsData> batch) {
     return storeAll(batch, Journal.NONE);
@@ -118,26 +121,30 @@ public final class SeriesStore {
    */
   public MetricsBatchResult storeAll(List<MetricsData> batch, Journal journal) {
     int n = batch.size();
+    int total = 0;
+    for (int i = 0; i < n; i++) {
+      total += batch.get(i).metrics().size();
+    }
     Lookups lookups = new Lookups();
+    Staged staged = new Staged(Math.min(total, STAGED_POINTS), head);
     List<MetricsBatchResult.Failure> failures = null;
     List<MetricsData> withContext = null;
-    synchronized (head) {
-      for (int i = 0; i < n; i++) {
-        MetricsData item = batch.get(i);
-        String reason = stage(item, lookups, journal);
-        if (reason != null) {
-          if (failures == null) {
-            failures = new ArrayList<>();
-          }
-          failures.add(MetricsBatchResult.Failure.of(i, reason));
-        } else if (!item.context().isEmpty() && !item.metrics().isEmpty()) {
-          if (withContext == null) {
-            withContext = new ArrayList<>();
-          }
-          withContext.add(item);
+    for (int i = 0; i < n; i++) {
+      MetricsData item = batch.get(i);
+      String reason = stage(item, lookups, journal, staged);
+      if (reason != null) {
+        if (failures == null) {
+          failures = new ArrayList<>();
         }
+        failures.add(MetricsBatchResult.Failure.of(i, reason));
+      } else if (!item.context().isEmpty() && !item.metrics().isEmpty()) {
+        if (withContext == null) {
+          withContext = new ArrayList<>();
+        }
+        withContext.add(item);
       }
     }
+    staged.flush();
     cacheLookups.add(lookups.lookups);
     cacheHits.add(lookups.hits);
     if (withContext != null) {
@@ -163,7 +170,7 @@ public final class SeriesStore {
   }
 
   /** Reserves one item's points and queues them in the head; the reason it was not stored, if it was not. */
-  private String stage(MetricsData item, Lookups lookups, Journal journal) {
+  private String stage(MetricsData item, Lookups lookups, Journal journal, Staged staged) {
     long time;
     try {
       time = item.timestamp().toEpochMilli();
@@ -190,7 +197,7 @@ public final class SeriesStore {
       Metric m = metrics.get(j);
       Series series = lookupSeries(type, source, m, lookups);
       double value = m.value();
-      head.add(series, lookups.ordinal, time, value);
+      staged.add(series, lookups.ordinal, time, value);
       journal.point(series, lookups.ordinal, time, value);
     }
     return null;
@@ -491,26 +498,27 @@ public final class SeriesStore {
       this.sealer = sealer;
     }
 
-    void add(Series s, int ordinal, long time, double value) {
-      if (size == times.length) {
-        if (size < MAX_HEAD_POINTS) {
-          grow();
+    /** Takes the first {@code n} staged points (their largest ordinal {@code maxStaged}), draining or growing for room. */
+    void addAll(Series[] s, int[] o, long[] t, double[] v, int n, int maxStaged) {
+      if (size + n > times.length) {
+        if (times.length < MAX_HEAD_POINTS && size + n <= MAX_HEAD_POINTS) {
+          grow(size + n);
         } else {
           drain();
         }
       }
-      int k = size++;
-      series[k] = s;
-      ordinals[k] = ordinal;
-      times[k] = time;
-      values[k] = value;
-      if (ordinal > maxOrdinal) {
-        maxOrdinal = ordinal;
+      System.arraycopy(s, 0, series, size, n);
+      System.arraycopy(o, 0, ordinals, size, n);
+      System.arraycopy(t, 0, times, size, n);
+      System.arraycopy(v, 0, values, size, n);
+      size += n;
+      if (maxStaged > maxOrdinal) {
+        maxOrdinal = maxStaged;
       }
     }
 
-    private void grow() {
-      int capacity = Math.min(MAX_HEAD_POINTS, times.length * 2);
+    private void grow(int needed) {
+      int capacity = Math.min(MAX_HEAD_POINTS, Math.max(needed, times.length * 2));
       series = Arrays.copyOf(series, capacity);
       ordinals = Arrays.copyOf(ordinals, capacity);
       times = Arrays.copyOf(times, capacity);
@@ -567,6 +575,53 @@ public final class SeriesStore {
       Arrays.fill(series, 0, n, null);
       size = 0;
       maxOrdinal = 0;
+    }
+  }
+
+  /**
+   * One writer's points, looked up but not yet in the {@link Head}: moved into it under its lock
+   * when full and at the end of the batch, so that writers look series up concurrently.
+   */
+  private static final class Staged {
+    final Head head;
+    final Series[] series;
+    final int[] ordinals;
+    final long[] times;
+    final double[] values;
+    int size;
+    int maxOrdinal;
+
+    Staged(int capacity, Head head) {
+      this.head = head;
+      series = new Series[capacity];
+      ordinals = new int[capacity];
+      times = new long[capacity];
+      values = new double[capacity];
+    }
+
+    void add(Series s, int ordinal, long time, double value) {
+      if (size == times.length) {
+        flush();
+      }
+      int k = size++;
+      series[k] = s;
+      ordinals[k] = ordinal;
+      times[k] = time;
+      values[k] = value;
+      if (ordinal > maxOrdinal) {
+        maxOrdinal = ordinal;
+      }
+    }
+
+    void flush() {
+      if (size > 0) {
+        synchronized (head) {
+          head.addAll(series, ordinals, times, values, size, maxOrdinal);
+        }
+        Arrays.fill(series, 0, size, null);
+        size = 0;
+        maxOrdinal = 0;
+      }
     }
   }
 

@@ -101,6 +101,60 @@ class SeriesStoreTest {
   }
 
   @Test
+  void writersStoringAtOnceLoseNoPointAndKeepEachSeriesInOrder() throws Exception {
+    int seriesCount = 3_000;
+    int writers = 4;
+    int batches = 60; // per writer, 1,500 points each: several staging rounds and head drains
+    SeriesStore store = new SeriesStore(100_000_000, 128);
+    List<Map<String, String>> tags = new ArrayList<>();
+    for (int k = 0; k < seriesCount; k++) {
+      tags.add(Map.of("k", String.valueOf(k)));
+    }
+    List<Thread> threads = new ArrayList<>();
+    List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+    for (int w = 0; w < writers; w++) {
+      int writer = w;
+      threads.add(new Thread(() -> {
+        try {
+          for (int b = 0; b < batches; b++) {
+            List<MetricsData> batch = new ArrayList<>();
+            for (int i = 0; i < 15; i++) {
+              Metric[] metrics = new Metric[100];
+              for (int m = 0; m < 100; m++) {
+                int k = (int) (((long) b * 1_500 + i * 100 + m) % seriesCount);
+                // each writer its own metric name, values counting up per series
+                metrics[m] = Metric.of("w" + writer, b * 1_500 + i * 100 + m, tags.get(k));
+              }
+              batch.add(item(1_000L * (b * 15 + i + 1), metrics));
+            }
+            assertThat(store.storeAll(batch).allSucceeded()).isTrue();
+          }
+        } catch (Throwable t) {
+          errors.add(t);
+        }
+      }));
+    }
+    threads.forEach(Thread::start);
+    for (Thread t : threads) {
+      t.join();
+    }
+
+    assertThat(errors).isEmpty();
+    assertThat(store.pointCount()).isEqualTo((long) writers * batches * 1_500);
+    for (int w = 0; w < writers; w++) {
+      List<Series> named = store.seriesNamed("w" + w);
+      assertThat(named).hasSize(seriesCount);
+      long points = 0;
+      for (Series series : named) {
+        List<Double> values = values(series);
+        assertThat(values).isSorted(); // time order is arrival order here
+        points += values.size();
+      }
+      assertThat(points).isEqualTo((long) batches * 1_500);
+    }
+  }
+
+  @Test
   void storesTheContextOfAStoredItemButNotOfOneThatDidNotFit() {
     SeriesStore store = new SeriesStore(2, 64);
     MetricsData fits = new MetricsData(Instant.ofEpochMilli(1_000), "node", List.of(Metric.of("a", 1)),
