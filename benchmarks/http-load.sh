@@ -17,7 +17,9 @@
 #
 # Each server is started afresh for every run (its own empty data directory), sent one sweep over
 # all series (1 connection; creates them: new series/s and CPU per new series are reported), warmed
-# up for WARMUP seconds (figures discarded), then measured for DURATION seconds with 1 connection (-t1 -c1) and
+# up for WARMUP seconds (figures discarded; 30 by default: on 2 cores the JIT compiler takes 20 to
+# 25 s of the load to settle, a third of a core meanwhile; WARMUP=5 gives the cold figure), then
+# measured for DURATION seconds with 1 connection (-t1 -c1) and
 # 4 connections (-t2 -c4), RUNS times (default 3), alternating servers; the table shows medians.
 # Per run: 2xx points/s, 503 answers (and other non-2xx) counted separately, p50/p99 latency, CPU
 # time per 1,000 accepted points (user + system from /proc/PID/stat of the server process), peak
@@ -37,7 +39,7 @@
 # target/http-load/*.jfr.
 #
 # Usage: benchmarks/http-load.sh            (from the repository root or anywhere)
-# Env:   MODE=realistic|repeated  SERIES=100000  MEM_SERIES=1000000  DURATION=15  WARMUP=5  RUNS=3  STEP_MS=1000
+# Env:   MODE=realistic|repeated  SERIES=100000  MEM_SERIES=1000000  DURATION=15  WARMUP=30  RUNS=3  STEP_MS=1000
 #        ACK=accepted|stored  MEMORY=1  MEM_SWEEPS=3  JFR=0  JAVA_OPTS=-XX:+UseTransparentHugePages  CONNS="1 4"
 #        SERVERS="mp mp-influx vm" (mp: ours with JSON, mp-influx: ours with line protocol, vm)
 #        JAR=examples/target/metrics-examples.jar (another build of ours, to compare before and after)
@@ -48,7 +50,7 @@ cd "$ROOT"
 MODE="${MODE:-realistic}"
 SERIES="${SERIES:-100000}"
 DURATION="${DURATION:-15}"
-WARMUP="${WARMUP:-5}"
+WARMUP="${WARMUP:-30}"
 RUNS="${RUNS:-3}"
 STEP_MS="${STEP_MS:-1000}"
 MAX_POINTS="${MAX_POINTS:-200000000}"
