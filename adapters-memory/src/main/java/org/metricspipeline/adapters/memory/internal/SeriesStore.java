@@ -64,7 +64,7 @@ public final class SeriesStore {
   private final ContextTable contexts = new ContextTable();
   /** Seals full chunks off the writers' threads (when compressing). */
   private final Sealer sealer;
-  /** Points accepted and not yet in their series; writers and drains hold its lock. */
+  /** Points accepted and not yet in their series; its methods hold its lock. */
   private final Head head;
   /** Racy by design: entries are immutable, and a lost update only costs a later miss. */
   private volatile CacheEntry[] cache = new CacheEntry[INITIAL_CACHE_SLOTS];
@@ -154,13 +154,6 @@ public final class SeriesStore {
       }
     }
     return failures == null ? MetricsBatchResult.allSucceeded(n) : MetricsBatchResult.of(n, failures);
-  }
-
-  /** Appends every point the head holds to its series: before anything reads the series. */
-  private void drainHead() {
-    synchronized (head) {
-      head.drain();
-    }
   }
 
   /** Stores one item; the reason it was not stored, if it was not. */
@@ -343,7 +336,7 @@ public final class SeriesStore {
 
   /** Deletes points (and contexts) before {@code cutoff}; returns how many points. */
   public long deleteBefore(long cutoff) {
-    drainHead();
+    head.drain();
     long removed = 0;
     for (Series s : all.view()) {
       removed += s.deleteBefore(cutoff);
@@ -355,13 +348,13 @@ public final class SeriesStore {
 
   /** Every series, in creation order. */
   public List<Series> allSeries() {
-    drainHead();
+    head.drain();
     return all.view();
   }
 
   /** The series of one metric name, in creation order. */
   public List<Series> seriesNamed(String name) {
-    drainHead();
+    head.drain();
     SeriesList list = byName.get(name);
     return list == null ? List.of() : list.view();
   }
@@ -403,7 +396,7 @@ public final class SeriesStore {
 
   /** Estimated heap bytes held by points, series and contexts, once the chunks handed over are sealed. */
   public long bytesUsed() {
-    drainHead();
+    head.drain();
     sealer.awaitIdle();
     long bytes = 0;
     for (Series s : all.view()) {
@@ -471,50 +464,84 @@ public final class SeriesStore {
     }
   }
 
+  /** Points in arrival order, column-wise: each one's series, the series' ordinal, time and value. */
+  private static class Points {
+    Series[] series;
+    int[] ordinals;
+    long[] times;
+    double[] values;
+    int size;
+    /** The largest ordinal held (how many bits the head's sort looks at). */
+    int maxOrdinal;
+
+    Points(int capacity) {
+      series = new Series[capacity];
+      ordinals = new int[capacity];
+      times = new long[capacity];
+      values = new double[capacity];
+    }
+
+    /** Adds a point; the caller made room. */
+    final void put(Series s, int ordinal, long time, double value) {
+      int k = size++;
+      series[k] = s;
+      ordinals[k] = ordinal;
+      times[k] = time;
+      values[k] = value;
+      maxOrdinal = Math.max(maxOrdinal, ordinal);
+    }
+
+    /** Adds all of {@code other}'s points; the caller made room. */
+    final void putAll(Points other) {
+      int n = other.size;
+      System.arraycopy(other.series, 0, series, size, n);
+      System.arraycopy(other.ordinals, 0, ordinals, size, n);
+      System.arraycopy(other.times, 0, times, size, n);
+      System.arraycopy(other.values, 0, values, size, n);
+      size += n;
+      maxOrdinal = Math.max(maxOrdinal, other.maxOrdinal);
+    }
+
+    final void clear() {
+      Arrays.fill(series, 0, size, null);
+      size = 0;
+      maxOrdinal = 0;
+    }
+  }
+
   /**
    * Accepted points not yet appended to their series, in arrival order. {@link #drain()} sorts them
    * by series ordinal (a stable radix sort of positions, so each series keeps its arrival order) and
    * appends each series' points under one lock. The columns start small and double up to
    * {@link #MAX_HEAD_POINTS} (16 MB, then kept: a fixed buffer, not counted in {@link #bytesUsed()},
-   * which sizes what the points and series hold); a full head drains. Guarded by its own lock.
+   * which sizes what the points and series hold); a full head drains. Its methods hold its lock.
    */
-  private static final class Head {
+  private static final class Head extends Points {
     private static final int RADIX_BITS = 11;
     private static final int RADIX = 1 << RADIX_BITS;
 
     final Sealer sealer;
     final List<Chunk> filled = new ArrayList<>(16);
     final int[] counts = new int[RADIX + 1];
-    Series[] series = new Series[256];
-    int[] ordinals = new int[256];
-    long[] times = new long[256];
-    double[] values = new double[256];
     int[] order = new int[256];
     int[] scratch = new int[256];
-    int size;
-    int maxOrdinal;
 
     Head(Sealer sealer) {
+      super(256);
       this.sealer = sealer;
     }
 
-    /** Takes the first {@code n} staged points (their largest ordinal {@code maxStaged}), draining or growing for room. */
-    void addAll(Series[] s, int[] o, long[] t, double[] v, int n, int maxStaged) {
-      if (size + n > times.length) {
-        if (times.length < MAX_HEAD_POINTS && size + n <= MAX_HEAD_POINTS) {
-          grow(size + n);
+    /** Takes a writer's staged points, draining or growing for room. */
+    synchronized void take(Points staged) {
+      int needed = size + staged.size;
+      if (needed > times.length) {
+        if (times.length < MAX_HEAD_POINTS && needed <= MAX_HEAD_POINTS) {
+          grow(needed);
         } else {
           drain();
         }
       }
-      System.arraycopy(s, 0, series, size, n);
-      System.arraycopy(o, 0, ordinals, size, n);
-      System.arraycopy(t, 0, times, size, n);
-      System.arraycopy(v, 0, values, size, n);
-      size += n;
-      if (maxStaged > maxOrdinal) {
-        maxOrdinal = maxStaged;
-      }
+      putAll(staged);
     }
 
     private void grow(int needed) {
@@ -527,7 +554,8 @@ public final class SeriesStore {
       scratch = new int[capacity];
     }
 
-    void drain() {
+    /** Appends every point held to its series: before anything reads the series. */
+    synchronized void drain() {
       int n = size;
       if (n == 0) {
         return;
@@ -572,55 +600,33 @@ public final class SeriesStore {
         }
         k = end;
       }
-      Arrays.fill(series, 0, n, null);
-      size = 0;
-      maxOrdinal = 0;
+      clear();
     }
   }
 
   /**
-   * One writer's points, looked up but not yet in the {@link Head}: moved into it under its lock
-   * when full and at the end of the batch, so that writers look series up concurrently.
+   * One writer's points, looked up but not yet in the {@link Head}: handed to it when full and at
+   * the end of the batch, so that writers look series up concurrently.
    */
-  private static final class Staged {
+  private static final class Staged extends Points {
     final Head head;
-    final Series[] series;
-    final int[] ordinals;
-    final long[] times;
-    final double[] values;
-    int size;
-    int maxOrdinal;
 
     Staged(int capacity, Head head) {
+      super(capacity);
       this.head = head;
-      series = new Series[capacity];
-      ordinals = new int[capacity];
-      times = new long[capacity];
-      values = new double[capacity];
     }
 
     void add(Series s, int ordinal, long time, double value) {
       if (size == times.length) {
         flush();
       }
-      int k = size++;
-      series[k] = s;
-      ordinals[k] = ordinal;
-      times[k] = time;
-      values[k] = value;
-      if (ordinal > maxOrdinal) {
-        maxOrdinal = ordinal;
-      }
+      put(s, ordinal, time, value);
     }
 
     void flush() {
       if (size > 0) {
-        synchronized (head) {
-          head.addAll(series, ordinals, times, values, size, maxOrdinal);
-        }
-        Arrays.fill(series, 0, size, null);
-        size = 0;
-        maxOrdinal = 0;
+        head.take(this);
+        clear();
       }
     }
   }
