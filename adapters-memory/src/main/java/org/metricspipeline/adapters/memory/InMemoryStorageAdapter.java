@@ -59,7 +59,8 @@ import org.metricspipeline.core.QueryPlanner;
  * {@code Metric} is one point of its series. A series keeps its points in chunks of two primitive
  * columns: millisecond offsets from the chunk's base time ({@code int}) and values ({@code double}),
  * 12 bytes per point. Chunks grow 16, 32, 64, ... up to {@link Builder#pointsPerChunk(int)} points
- * and are never copied to grow, so slack is at most part of each series' last chunk. Figures:
+ * (less a few points fixed per series, so that series written in step do not fill their chunks at
+ * once) and are never copied to grow, so slack is at most part of each series' last chunk. Figures:
  * {@link #memoryStats()}, also in {@link #healthCheck()}.
  *
  * <h2>Order and late points</h2>

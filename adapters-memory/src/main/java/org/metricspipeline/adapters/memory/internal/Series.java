@@ -16,7 +16,8 @@ import org.metricspipeline.api.timeseries.SeriesId;
  * {@value #MIN_CHUNK_CAPACITY}; later chunk capacities grow 16, 32, 64, ... up to the configured
  * points per chunk, so a small series does not reserve a full chunk (at a million series of a few
  * points each, the first chunk is most of a series' heap) and a large one wastes at most part of
- * its last chunk.
+ * its last chunk. Each series takes a few points, fixed per series, off those later capacities
+ * ({@link #stagger(int)}), so that series written in step do not all fill a chunk at once.
  *
  * <p>The series is its own key in the store's index ({@link SeriesKey}'s fields and equality), so
  * the index holds no second copy of the identity.
@@ -280,7 +281,10 @@ public final class Series extends SeriesKey {
   private Chunk addChunk(long base, int previousCapacity) {
     int capacity = previousCapacity == 0
         ? Math.min(chunkCount == 0 ? FIRST_CHUNK_CAPACITY : MIN_CHUNK_CAPACITY, pointsPerChunk)
-        : Math.min(pointsPerChunk, Math.max(MIN_CHUNK_CAPACITY, previousCapacity * 2));
+        : Math.min(pointsPerChunk, Math.max(MIN_CHUNK_CAPACITY, nominal(previousCapacity) * 2));
+    if (chunkCount > 0) {
+      capacity -= stagger(capacity);
+    }
     Chunk chunk = new Chunk(base, capacity);
     if (chunkCount == chunks.length) {
       // Copy rather than grow in place: snapshots may hold the old array.
@@ -288,6 +292,22 @@ public final class Series extends SeriesKey {
     }
     chunks[chunkCount++] = chunk;
     return chunk;
+  }
+
+  /** The capacity a chunk of {@code capacity} points had before {@link #stagger(int)}. */
+  private int nominal(int capacity) {
+    return Math.min(pointsPerChunk, capacity <= 1 ? 1 : Integer.highestOneBit(capacity - 1) << 1);
+  }
+
+  /**
+   * Points taken off the capacity of this series' chunks after the first: fewer than a quarter of
+   * it, fixed per series (from the ordinal; none for ordinal 0). Series written in step (one scrape
+   * interval, created together) would otherwise fill their chunks in the same drain of the store's
+   * head and hand the sealer a hundred thousand chunks at once; staggered, they fill a few at a time.
+   */
+  private int stagger(int capacity) {
+    int range = capacity / 4;
+    return range == 0 ? 0 : (int) (((ordinal * 0x9E3779B97F4A7C15L) >>> 33) % range);
   }
 
   /**
