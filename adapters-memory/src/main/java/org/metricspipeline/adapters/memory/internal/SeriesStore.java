@@ -41,8 +41,8 @@ public final class SeriesStore {
   private static final long CACHE_ENTRY_BYTES = 40;
   private static final int INITIAL_CACHE_SLOTS = 1024;
   private static final int MAX_CACHE_SLOTS = 1 << 20;
-  /** Most points the head holds before it is appended to the series (32 bytes each). */
-  static final int MAX_HEAD_POINTS = 1 << 19;
+  /** Most points each of the head's two buffers holds before it is appended to the series (32 B each). */
+  static final int MAX_HEAD_POINTS = 1 << 18;
   /** Most points a writer looks up before it moves them into the head (bounds its scratch arrays). */
   private static final int STAGED_POINTS = 4096;
 
@@ -510,62 +510,135 @@ public final class SeriesStore {
   }
 
   /**
-   * Accepted points not yet appended to their series, in arrival order. {@link #drain()} sorts them
-   * by series ordinal (a stable radix sort of positions, so each series keeps its arrival order) and
-   * appends each series' points under one lock. The columns start small and double up to
-   * {@link #MAX_HEAD_POINTS} (16 MB, then kept: a fixed buffer, not counted in {@link #bytesUsed()},
-   * which sizes what the points and series hold); a full head drains. Its methods hold its lock.
+   * Accepted points not yet appended to their series, in arrival order, in two buffers of up to
+   * {@link #MAX_HEAD_POINTS} points each (8 MB each once grown, then kept: fixed buffers, not counted
+   * in {@link #bytesUsed()}, which sizes what the points and series hold). Writers copy their staged
+   * points into the current buffer under the head's lock; the writer that finds it full swaps in the
+   * spare and appends the full one to its series itself, under a separate drain lock, so the other
+   * writers go on filling the spare meanwhile. Only when the spare fills before that drain ends does
+   * a writer wait for it. A drain sorts the buffer's points by series ordinal (a stable radix sort of
+   * positions, so each series keeps its arrival order) and appends each series' points under one
+   * lock; drains run one at a time and in the order the buffers filled. {@link #drain()} appends
+   * everything taken so far, before anything reads the series. Lock order: drain lock, then head.
    */
-  private static final class Head extends Points {
+  private static final class Head {
     private static final int RADIX_BITS = 11;
     private static final int RADIX = 1 << RADIX_BITS;
 
     final Sealer sealer;
-    final List<Chunk> filled = new ArrayList<>(16);
-    final int[] counts = new int[RADIX + 1];
-    int[] order = new int[256];
-    int[] scratch = new int[256];
+    /** Held while appending a buffer to its series; guards the sort's scratch arrays and filled. */
+    private final Object drainLock = new Object();
+    private final List<Chunk> filled = new ArrayList<>(16);
+    private final int[] counts = new int[RADIX + 1];
+    private int[] order = new int[256];
+    private int[] scratch = new int[256];
+    // guarded by this head's lock:
+    /** The buffer writers fill. */
+    private Points current = new Points(256);
+    /** The buffer swapped in when the current one is full; null while a full one awaits its drain. */
+    private Points spare = new Points(256);
+    /** A full buffer swapped out and not yet appended to its series. */
+    private Points pending;
 
     Head(Sealer sealer) {
-      super(256);
       this.sealer = sealer;
     }
 
-    /** Takes a writer's staged points, draining or growing for room. */
-    synchronized void take(Points staged) {
-      int needed = size + staged.size;
-      if (needed > times.length) {
-        if (times.length < MAX_HEAD_POINTS && needed <= MAX_HEAD_POINTS) {
-          grow(needed);
-        } else {
-          drain();
+    /** Takes a writer's staged points, growing, swapping or waiting for a drain for room. */
+    void take(Points staged) {
+      boolean swapped;
+      while (true) {
+        synchronized (this) {
+          Points c = current;
+          int needed = c.size + staged.size;
+          swapped = false;
+          if (needed > c.times.length) {
+            if (c.times.length < MAX_HEAD_POINTS && needed <= MAX_HEAD_POINTS) {
+              grow(c, needed);
+            } else if (pending == null) {
+              pending = c;
+              current = spare;
+              spare = null;
+              swapped = true;
+              if (current.size + staged.size > current.times.length) {
+                grow(current, Math.min(MAX_HEAD_POINTS, Math.max(staged.size, current.times.length)));
+              }
+            } else {
+              c = null; // both buffers full: wait for the drain below, then try again
+            }
+          }
+          if (c != null) {
+            current.putAll(staged);
+            break;
+          }
+        }
+        drainPending();
+      }
+      if (swapped) {
+        drainPending(); // outside the head's lock: the other writers fill the spare meanwhile
+      }
+    }
+
+    private static void grow(Points p, int needed) {
+      int capacity = Math.min(MAX_HEAD_POINTS, Math.max(needed, p.times.length * 2));
+      p.series = Arrays.copyOf(p.series, capacity);
+      p.ordinals = Arrays.copyOf(p.ordinals, capacity);
+      p.times = Arrays.copyOf(p.times, capacity);
+      p.values = Arrays.copyOf(p.values, capacity);
+    }
+
+    /** Appends every point taken so far to its series: before anything reads the series. */
+    void drain() {
+      synchronized (drainLock) {
+        drainPending();
+        synchronized (this) {
+          if (current.size == 0) {
+            return;
+          }
+          pending = current; // no drain runs (we hold its lock), so the spare is back
+          current = spare;
+          spare = null;
+        }
+        drainPending();
+      }
+    }
+
+    /** Appends the pending buffer, if any, to its series and makes it the spare. */
+    private void drainPending() {
+      synchronized (drainLock) {
+        Points p;
+        synchronized (this) {
+          p = pending;
+        }
+        if (p == null) {
+          return;
+        }
+        appendToSeries(p);
+        p.clear();
+        synchronized (this) {
+          pending = null;
+          spare = p;
         }
       }
-      putAll(staged);
     }
 
-    private void grow(int needed) {
-      int capacity = Math.min(MAX_HEAD_POINTS, Math.max(needed, times.length * 2));
-      series = Arrays.copyOf(series, capacity);
-      ordinals = Arrays.copyOf(ordinals, capacity);
-      times = Arrays.copyOf(times, capacity);
-      values = Arrays.copyOf(values, capacity);
-      order = new int[capacity];
-      scratch = new int[capacity];
-    }
-
-    /** Appends every point held to its series: before anything reads the series. */
-    synchronized void drain() {
-      int n = size;
+    /** Sorts {@code p}'s points by ordinal and appends each series' run; holds the drain lock. */
+    private void appendToSeries(Points p) {
+      int n = p.size;
       if (n == 0) {
         return;
       }
+      if (order.length < n) {
+        order = new int[Math.max(n, Math.min(MAX_HEAD_POINTS, order.length * 2))];
+        scratch = new int[order.length];
+      }
+      int[] ordinals = p.ordinals;
       int[] from = order;
       int[] to = scratch;
       for (int i = 0; i < n; i++) {
         from[i] = i;
       }
-      int bits = 32 - Integer.numberOfLeadingZeros(maxOrdinal);
+      int bits = 32 - Integer.numberOfLeadingZeros(p.maxOrdinal);
       for (int shift = 0; shift < bits; shift += RADIX_BITS) {
         Arrays.fill(counts, 0);
         for (int i = 0; i < n; i++) {
@@ -575,8 +648,8 @@ public final class SeriesStore {
           counts[b] += counts[b - 1];
         }
         for (int i = 0; i < n; i++) {
-          int p = from[i];
-          to[counts[(ordinals[p] >>> shift) & (RADIX - 1)]++] = p;
+          int q = from[i];
+          to[counts[(ordinals[q] >>> shift) & (RADIX - 1)]++] = q;
         }
         int[] t = from;
         from = to;
@@ -590,17 +663,16 @@ public final class SeriesStore {
         while (end < n && ordinals[from[end]] == ordinal) {
           end++;
         }
-        Series s = series[first];
-        s.appendOrdered(times, values, from, k, end, filled);
+        Series s = p.series[first];
+        s.appendOrdered(p.times, p.values, from, k, end, filled);
         if (!filled.isEmpty()) {
           for (Chunk full : filled) {
-            sealer.seal(s, full); // outside the series' lock
+            sealer.seal(s, full); // outside the series' lock; never seals here
           }
           filled.clear();
         }
         k = end;
       }
-      clear();
     }
   }
 
@@ -627,6 +699,7 @@ public final class SeriesStore {
       if (size > 0) {
         head.take(this);
         clear();
+        head.sealer.helpIfBehind(); // outside the head's lock
       }
     }
   }

@@ -104,7 +104,9 @@ class SeriesStoreTest {
   void writersStoringAtOnceLoseNoPointAndKeepEachSeriesInOrder() throws Exception {
     int seriesCount = 3_000;
     int writers = 4;
-    int batches = 60; // per writer, 1,500 points each: several staging rounds and head drains
+    // per writer, 1,500 points each: several staging rounds, and more points than the head's two
+    // buffers hold, so that writers find both full and wait for a drain
+    int batches = 120;
     SeriesStore store = new SeriesStore(100_000_000, 128);
     List<Map<String, String>> tags = new ArrayList<>();
     for (int k = 0; k < seriesCount; k++) {
@@ -134,10 +136,26 @@ class SeriesStoreTest {
         }
       }));
     }
+    java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+    Thread reader = new Thread(() -> {
+      try {
+        while (writing.get()) {
+          // a reader drains the head while writers swap its buffers: every series still in order
+          for (Series series : store.seriesNamed("w0")) {
+            assertThat(values(series)).isSorted();
+          }
+        }
+      } catch (Throwable t) {
+        errors.add(t);
+      }
+    });
     threads.forEach(Thread::start);
+    reader.start();
     for (Thread t : threads) {
       t.join();
     }
+    writing.set(false);
+    reader.join();
 
     assertThat(errors).isEmpty();
     assertThat(store.pointCount()).isEqualTo((long) writers * batches * 1_500);
