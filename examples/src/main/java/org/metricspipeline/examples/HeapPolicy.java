@@ -18,7 +18,7 @@ import java.util.Optional;
  * million series were written, the server's RSS stayed near 2 GB for a live heap under 400 MB. A
  * server process (not a library: a service embedding Metrics Pipeline chooses its own flags, see
  * docs/performance.md) may set the two manageable flags below at start, which shrink the heap to
- * at most 30% free after a collection; {@link IdleCompaction} then runs that collection once the
+ * at most 15% free after a collection; {@link IdleCompaction} then runs that collection once the
  * server is idle. Each flag is set only where the command line left it at its default and only
  * under G1; the flags changed are returned.
  */
@@ -27,7 +27,7 @@ final class HeapPolicy {
   /** In the order set: MinHeapFreeRatio must stay <= MaxHeapFreeRatio at every step, so the minimum goes first. */
   private static final List<Map.Entry<String, String>> FLAGS = List.of(
       Map.entry("MinHeapFreeRatio", "10"),
-      Map.entry("MaxHeapFreeRatio", "30"));
+      Map.entry("MaxHeapFreeRatio", "15"));
 
   /** Where Linux says whether transparent huge pages apply to every mapping or only to those that ask. */
   static final Path THP_MODE = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");

@@ -21,12 +21,12 @@ class HeapPolicyTest {
       return;
     }
     // the test JVM starts with the defaults, so both are set
-    assertThat(first).containsExactly("MinHeapFreeRatio=10", "MaxHeapFreeRatio=30");
+    assertThat(first).containsExactly("MinHeapFreeRatio=10", "MaxHeapFreeRatio=15");
     for (String name : new String[] {"MinHeapFreeRatio", "MaxHeapFreeRatio"}) {
       VMOption option = hotspot.getVMOption(name);
       assertThat(option.getOrigin()).as(name).isEqualTo(VMOption.Origin.MANAGEMENT);
     }
-    assertThat(hotspot.getVMOption("MaxHeapFreeRatio").getValue()).isEqualTo("30");
+    assertThat(hotspot.getVMOption("MaxHeapFreeRatio").getValue()).isEqualTo("15");
     // set once: no longer at their defaults, a second call changes nothing
     assertThat(HeapPolicy.apply()).isEmpty();
   }
