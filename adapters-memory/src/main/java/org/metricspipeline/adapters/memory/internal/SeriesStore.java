@@ -502,6 +502,18 @@ public final class SeriesStore {
       maxOrdinal = Math.max(maxOrdinal, other.maxOrdinal);
     }
 
+    /** Grows the columns (doubling, up to {@link #MAX_HEAD_POINTS}) to take {@code n} more points. */
+    final void ensureRoom(int n) {
+      int needed = size + n;
+      if (needed > times.length) {
+        int capacity = Math.min(MAX_HEAD_POINTS, Math.max(needed, times.length * 2));
+        series = Arrays.copyOf(series, capacity);
+        ordinals = Arrays.copyOf(ordinals, capacity);
+        times = Arrays.copyOf(times, capacity);
+        values = Arrays.copyOf(values, capacity);
+      }
+    }
+
     final void clear() {
       Arrays.fill(series, 0, size, null);
       size = 0;
@@ -546,45 +558,26 @@ public final class SeriesStore {
 
     /** Takes a writer's staged points, growing, swapping or waiting for a drain for room. */
     void take(Points staged) {
-      boolean swapped;
+      boolean swapped = false;
       while (true) {
         synchronized (this) {
-          Points c = current;
-          int needed = c.size + staged.size;
-          swapped = false;
-          if (needed > c.times.length) {
-            if (c.times.length < MAX_HEAD_POINTS && needed <= MAX_HEAD_POINTS) {
-              grow(c, needed);
-            } else if (pending == null) {
-              pending = c;
-              current = spare;
-              spare = null;
-              swapped = true;
-              if (current.size + staged.size > current.times.length) {
-                grow(current, Math.min(MAX_HEAD_POINTS, Math.max(staged.size, current.times.length)));
-              }
-            } else {
-              c = null; // both buffers full: wait for the drain below, then try again
-            }
+          if (current.size + staged.size > MAX_HEAD_POINTS && pending == null) {
+            pending = current; // full: swap in the spare
+            current = spare;
+            spare = null;
+            swapped = true;
           }
-          if (c != null) {
+          if (current.size + staged.size <= MAX_HEAD_POINTS) {
+            current.ensureRoom(staged.size);
             current.putAll(staged);
             break;
           }
         }
-        drainPending();
+        drainPending(); // both buffers full: wait for the drain, then try again
       }
       if (swapped) {
         drainPending(); // outside the head's lock: the other writers fill the spare meanwhile
       }
-    }
-
-    private static void grow(Points p, int needed) {
-      int capacity = Math.min(MAX_HEAD_POINTS, Math.max(needed, p.times.length * 2));
-      p.series = Arrays.copyOf(p.series, capacity);
-      p.ordinals = Arrays.copyOf(p.ordinals, capacity);
-      p.times = Arrays.copyOf(p.times, capacity);
-      p.values = Arrays.copyOf(p.values, capacity);
     }
 
     /** Appends every point taken so far to its series: before anything reads the series. */
