@@ -273,6 +273,33 @@ settled_rss_mb() {
   echo "$prev"
 }
 loadavg() { cut -d" " -f1 /proc/loadavg; }
+# CPU ticks per thread of a process, "ticks name" per line (threads that ended meanwhile are missed)
+thread_ticks() {
+  local f
+  for f in /proc/"$1"/task/*/stat; do
+    awk '{ match($0, /\(.*\)/); name = substr($0, RSTART + 1, RLENGTH - 2); rest = substr($0, RSTART + RLENGTH + 1)
+           split(rest, a, " "); print a[12] + a[13], name }' "$f" 2>/dev/null || true
+  done
+}
+# Where a server's CPU went between two thread_ticks snapshots, grouped by thread kind (GC, JIT, ...),
+# and the share of its anonymous memory on huge pages (AnonHugePages / Anonymous of smaps_rollup).
+cpu_split() { # before-file after-file pid
+  local huge
+  huge=$(awk '/^Anonymous:/ { a = $2 } /^AnonHugePages:/ { h = $2 } END { printf "%.0f%%", a ? h * 100 / a : 0 }' "/proc/$3/smaps_rollup" 2>/dev/null || echo "-")
+  # before/after are matched by thread name (names repeat: sum per name first)
+  awk -v hz="$(getconf CLK_TCK)" -v huge="$huge" '
+    function kind(n) {
+      if (n ~ /^(GC Thread|G1 |VM Periodic|VM Thread)/) return "gc+vm"
+      if (n ~ /^C[12] Compiler/) return "jit"
+      return "app"
+    }
+    { t = $1; $1 = ""; n = substr($0, 2) }
+    NR == FNR { b[n] += t; next }
+    { a[n] += t }
+    END { for (n in a) { d = a[n] - b[n]; s[kind(n)] += d; tot += d }
+          printf "cpu_s app %.1f gc+vm %.1f jit %.1f (gc+vm %.0f%%) huge %s\n", s["app"] / hz, s["gc+vm"] / hz, s["jit"] / hz,
+            tot ? s["gc+vm"] * 100 / tot : 0, huge }' "$1" "$2"
+}
 url_of() {
   case "$1" in
     mp) echo "http://127.0.0.1:$MP_PORT/api/v1/ingest" ;;
@@ -305,6 +332,7 @@ post_limited() { # lua url out-file
 #    new_series_per_s cpu_us_per_new_series
 RESULTS="$OUT/results.txt"
 : >"$RESULTS"
+: >"$OUT/cpu-split.txt"
 run_one() { # server threads conns run
   local s=$1 t=$2 c=$3 r=$4 url lua res before after lb la created="- -"
   url=$(url_of "$s"); lua=$(lua_of "$s" "$t")
@@ -326,10 +354,11 @@ run_one() { # server threads conns run
   fi
   write_lua "$lua" "$(body_of "$s")" "$(ctype_of "$s")" "$t" $((now_ms - 3600000))
   log "$s -t$t -c$c run $r: ${DURATION}s"
-  lb=$(loadavg); before=$(cpu_ticks "$SERVER_PID")
+  lb=$(loadavg); before=$(cpu_ticks "$SERVER_PID"); thread_ticks "$SERVER_PID" >"$OUT/threads-before.txt"
   timeout $((DURATION + 60)) wrk -t"$t" -c"$c" -d"${DURATION}s" --timeout 10s --latency -s "$lua" "$url" \
     >"$OUT/wrk-$s-c$c-r$r.txt" 2>&1 || true
-  after=$(cpu_ticks "$SERVER_PID"); la=$(loadavg)
+  after=$(cpu_ticks "$SERVER_PID"); la=$(loadavg); thread_ticks "$SERVER_PID" >"$OUT/threads-after.txt"
+  echo "$s $c $r $(cpu_split "$OUT/threads-before.txt" "$OUT/threads-after.txt" "$SERVER_PID")" >>"$OUT/cpu-split.txt"
   local peak; peak=$(peak_rss_mb "$SERVER_PID")
   stop_server "$s" "$OUT/server-$s-c$c-r$r.log"
   res=$(grep '^RESULT' "$OUT/wrk-$s-c$c-r$r.txt" || echo "RESULT 0 1 0 0 0 0 0 0")

@@ -33,17 +33,23 @@ final class IdleCompaction {
   private static final Logger LOG = LoggerFactory.getLogger(IdleCompaction.class);
 
   private final State state = new State();
+  private final HeapPolicy policy;
 
-  private IdleCompaction() {}
+  private IdleCompaction(HeapPolicy policy) {
+    this.policy = policy;
+  }
 
-  /** Checks once a second, for the life of the process, on a daemon thread of its own. */
-  static void start() {
+  /**
+   * Checks once a second, for the life of the process, on a daemon thread of its own; compacts
+   * with the policy's flags tightened.
+   */
+  static void start(HeapPolicy policy) {
     ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "metrics-examples-heap-1");
       t.setDaemon(true);
       return t;
     });
-    timer.scheduleWithFixedDelay(new IdleCompaction()::check, 1, 1, TimeUnit.SECONDS);
+    timer.scheduleWithFixedDelay(new IdleCompaction(policy)::check, 1, 1, TimeUnit.SECONDS);
   }
 
   private void check() {
@@ -51,7 +57,7 @@ final class IdleCompaction {
       MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
       if (state.compactNow(collections(), System.nanoTime(), heap.getCommitted(), heap.getUsed())) {
         long start = System.nanoTime();
-        System.gc();
+        policy.collectTight(System::gc);
         state.collected(collections());
         MemoryUsage after = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
         LOG.info("idle heap compacted in {} ms: committed {} -> {} MB, in use {} -> {} MB",

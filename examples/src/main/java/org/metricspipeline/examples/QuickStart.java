@@ -184,12 +184,11 @@ public final class QuickStart {
       err.print(USAGE);
       return 2;
     }
-    List<String> heap = HeapPolicy.apply();
-    if (!heap.isEmpty()) {
-      IdleCompaction.start(); // a daemon thread, for the life of the process
+    HeapPolicy.forThisJvm().ifPresent(policy -> {
+      IdleCompaction.start(policy); // a daemon thread, for the life of the process
       LoggerFactory.getLogger(QuickStart.class).info(
-          "heap sizing (G1 returns unused heap; one full collection when idle after writes): {}", heap);
-    }
+          "heap sizing (one full collection when idle after writes returns unused heap, with {})", policy.describe());
+    });
     HeapPolicy.hugePagesHint().ifPresent(hint -> LoggerFactory.getLogger(QuickStart.class).info(hint));
     QuickStartServer server;
     try {

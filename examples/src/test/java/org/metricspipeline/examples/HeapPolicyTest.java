@@ -1,34 +1,46 @@
 package org.metricspipeline.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
-import com.sun.management.VMOption;
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class HeapPolicyTest {
 
   @Test
-  void setsTheTwoG1FlagsOnceAndLeavesFlagsAlreadyChosenAlone() {
+  void tightensTheTwoG1FlagsOnlyForTheIdleCollectionAndPutsTheDefaultsBack() {
     HotSpotDiagnosticMXBean hotspot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
     boolean g1 = "true".equals(hotspot.getVMOption("UseG1GC").getValue());
-
-    var first = HeapPolicy.apply();
-
+    var policy = HeapPolicy.forThisJvm();
     if (!g1) {
-      assertThat(first).as("not on G1: nothing changed").isEmpty();
+      assertThat(policy).as("not on G1: nothing to tighten").isEmpty();
       return;
     }
-    // the test JVM starts with the defaults, so both are set
-    assertThat(first).containsExactly("MinHeapFreeRatio=10", "MaxHeapFreeRatio=15");
-    for (String name : new String[] {"MinHeapFreeRatio", "MaxHeapFreeRatio"}) {
-      VMOption option = hotspot.getVMOption(name);
-      assertThat(option.getOrigin()).as(name).isEqualTo(VMOption.Origin.MANAGEMENT);
-    }
-    assertThat(hotspot.getVMOption("MaxHeapFreeRatio").getValue()).isEqualTo("15");
-    // set once: no longer at their defaults, a second call changes nothing
-    assertThat(HeapPolicy.apply()).isEmpty();
+    // the test JVM starts with the defaults, so both flags are the policy's
+    assertThat(policy).isPresent();
+    String min = hotspot.getVMOption("MinHeapFreeRatio").getValue();
+    String max = hotspot.getVMOption("MaxHeapFreeRatio").getValue();
+    assertThat(policy.get().describe()).containsExactly(
+        "MinHeapFreeRatio=10 (default " + min + ")", "MaxHeapFreeRatio=15 (default " + max + ")");
+
+    List<String> during = new ArrayList<>();
+    policy.get().collectTight(() -> {
+      during.add(hotspot.getVMOption("MinHeapFreeRatio").getValue());
+      during.add(hotspot.getVMOption("MaxHeapFreeRatio").getValue());
+    });
+    assertThat(during).as("tight while collecting").containsExactly("10", "15");
+    assertThat(hotspot.getVMOption("MinHeapFreeRatio").getValue()).as("under load: the default").isEqualTo(min);
+    assertThat(hotspot.getVMOption("MaxHeapFreeRatio").getValue()).isEqualTo(max);
+
+    assertThatThrownBy(() -> policy.get().collectTight(() -> {
+      throw new IllegalStateException("collection failed");
+    })).hasMessage("collection failed");
+    assertThat(hotspot.getVMOption("MinHeapFreeRatio").getValue()).as("put back after a failure too").isEqualTo(min);
+    assertThat(hotspot.getVMOption("MaxHeapFreeRatio").getValue()).isEqualTo(max);
   }
 
   @Test
