@@ -19,12 +19,12 @@ import org.metricspipeline.api.MetricsData;
  * The series index and the write path of the in-memory store.
  *
  * <p>Series are found by {@link SeriesKey} in a concurrent map, and listed per metric name and
- * overall for queries. In front of that map sits a small identity cache: producers usually reuse
+ * overall for queries. In front of that map sits an {@link IdentityCache}: producers usually reuse
  * the same tag map instance for a series (immutable maps survive {@code Metric}'s copy as the same
- * instance), so most points find their series by the tag map's identity hash and a few reference
- * comparisons, without hashing or comparing tags. A batch whose first lookups mostly miss (tag maps
- * built afresh for every metric, as a JSON decoder does) stops consulting the cache and goes
- * straight to the map.
+ * instance), and share it among the metrics of an item, so most points find their series by the
+ * tag map's identity (once per run of metrics sharing it) and their name, without hashing or
+ * comparing tags. A batch whose first lookups mostly miss (tag maps built afresh for every metric)
+ * stops consulting the cache and goes straight to the map.
  *
  * <p>Accepted points go to a {@link Head} first: an append-only buffer of (series, time, value)
  * that is sorted by series and appended to the series in bulk when it fills up or before anything
@@ -38,9 +38,6 @@ import org.metricspipeline.api.MetricsData;
 public final class SeriesStore {
 
   private static final long INDEX_ENTRY_BYTES = 64;
-  private static final long CACHE_ENTRY_BYTES = 40;
-  private static final int INITIAL_CACHE_SLOTS = 1024;
-  private static final int MAX_CACHE_SLOTS = 1 << 20;
   /** Most points each of the head's two buffers holds before it is appended to the series (32 B each). */
   static final int MAX_HEAD_POINTS = 1 << 18;
   /** Most points a writer looks up before it moves them into the head (bounds its scratch arrays). */
@@ -66,8 +63,7 @@ public final class SeriesStore {
   private final Sealer sealer;
   /** Points accepted and not yet in their series; its methods hold its lock. */
   private final Head head;
-  /** Racy by design: entries are immutable, and a lost update only costs a later miss. */
-  private volatile CacheEntry[] cache = new CacheEntry[INITIAL_CACHE_SLOTS];
+  private final IdentityCache cache = new IdentityCache();
 
   /** A store holding at most {@code maxPoints} points in chunks of up to {@code pointsPerChunk}. */
   public SeriesStore(long maxPoints, int pointsPerChunk) {
@@ -224,24 +220,18 @@ public final class SeriesStore {
       return series;
     }
     Map<String, String> tags = m.tags();
-    String name = m.name();
-    int h = hash(tags, name);
-    CacheEntry[] table = cache;
-    int mask = table.length - 1;
-    int slot = h & mask;
-    CacheEntry e = table[slot];
-    if (e != null && e.matches(tags, name, m.unit(), type, source)) {
-      lookups.hit(e.ordinal);
-      return e.series;
+    IdentityCache.Group group = lookups.group;
+    if (group == null || !group.is(tags, type, source)) {
+      group = cache.group(tags, type, source, all.size());
+      lookups.group = group;
     }
-    int other = (slot + 1) & mask; // two-way: two slots per hash, fewer collisions
-    e = table[other];
-    if (e != null && e.matches(tags, name, m.unit(), type, source)) {
+    IdentityCache.Entry e = group.find(m.name(), m.unit());
+    if (e != null) {
       lookups.hit(e.ordinal);
       return e.series;
     }
     Series series = seriesFor(type, source, m);
-    place(table, new CacheEntry(tags, name, m.unit(), type, source, series));
+    group.add(m.name(), m.unit(), series);
     // a series the cache held before, missed under another tag map instance than its own: the
     // producer builds its maps afresh and the cache cannot help it (a series never cached yet, as
     // after a restart, or its own instance missing, is a cold or colliding slot)
@@ -249,19 +239,6 @@ public final class SeriesStore {
     series.identityCached = true;
     lookups.ordinal = series.ordinal;
     return series;
-  }
-
-  /**
-   * An identity cache entry's hash: the tag map's identity and the name's content, mixed (names
-   * like {@code m001} and {@code m002} hash to neighbours, which a two-way table of adjacent slots
-   * would otherwise make collide: one series in eleven missed at 100,000 series).
-   */
-  private static int hash(Map<String, String> tags, String name) {
-    return SeriesKey.mix(System.identityHashCode(tags) * 31 + name.hashCode());
-  }
-
-  private static boolean same(String a, String b) {
-    return a == b || a.equals(b);
   }
 
   private boolean reserve(int n) {
@@ -290,7 +267,6 @@ public final class SeriesStore {
       Series created = new Series(key, pointsPerChunk, ordinals.getAndIncrement(), compress);
       byName.computeIfAbsent(key.name, name -> new SeriesList()).add(created);
       all.add(created);
-      growCacheFor(all.size());
       byKey.put(created, created);
       return created;
     }
@@ -402,66 +378,7 @@ public final class SeriesStore {
     for (Series s : all.view()) {
       bytes += s.bytes() + INDEX_ENTRY_BYTES;
     }
-    CacheEntry[] table = cache;
-    return bytes + contexts.bytes() + 16 + 4L * table.length
-        + CACHE_ENTRY_BYTES * Math.min(table.length, all.size());
-  }
-
-  private void growCacheFor(int seriesCount) {
-    CacheEntry[] table = cache;
-    if (seriesCount > table.length / 4 && table.length < MAX_CACHE_SLOTS) {
-      // carry the entries over (an empty table would miss every known series until refilled);
-      // entries writers put into the old table meanwhile are lost, which only costs a later miss
-      CacheEntry[] grown = new CacheEntry[table.length * 4];
-      for (CacheEntry e : table) {
-        if (e != null) {
-          place(grown, e);
-        }
-      }
-      cache = grown;
-    }
-  }
-
-  /**
-   * Puts an entry in its slot or the slot after it (two-way: two slots per hash, fewer collisions):
-   * the first empty one of the two, else one chosen by a hash bit.
-   */
-  private static void place(CacheEntry[] table, CacheEntry e) {
-    int mask = table.length - 1;
-    int slot = e.hash & mask;
-    int other = (slot + 1) & mask;
-    table[table[slot] == null ? slot : table[other] == null || (e.hash & 0x10000) != 0 ? other : slot] = e;
-  }
-
-  /** One cached series, immutable so that it can be published through a plain array. */
-  private static final class CacheEntry {
-    final Map<String, String> tags;
-    final String name;
-    final String unit;
-    final String metricType;
-    final String source;
-    final Series series;
-    /** The series' ordinal, kept here so that a hit need not touch the series. */
-    final int ordinal;
-    /** {@link #hash(Map, String)} of tags and name. */
-    final int hash;
-
-    CacheEntry(Map<String, String> tags, String name, String unit, String metricType, String source,
-        Series series) {
-      this.hash = hash(tags, name);
-      this.tags = tags;
-      this.name = name;
-      this.unit = unit;
-      this.metricType = metricType;
-      this.source = source;
-      this.series = series;
-      this.ordinal = series.ordinal;
-    }
-
-    boolean matches(Map<String, String> tags, String name, String unit, String metricType, String source) {
-      return this.tags == tags && same(this.name, name) && same(this.unit, unit)
-          && same(this.metricType, metricType) && same(this.source, source);
-    }
+    return bytes + contexts.bytes() + cache.bytes(all.size());
   }
 
   /** Points in arrival order, column-wise: each one's series, the series' ordinal, time and value. */
@@ -708,6 +625,8 @@ public final class SeriesStore {
     private static final int PROBE = 512;
 
     boolean useCache = true;
+    /** The group of the last lookup: the next metric usually shares its tag map. */
+    IdentityCache.Group group;
     int lookups;
     int hits;
     /** The ordinal of the series the last lookup found. */
