@@ -54,6 +54,8 @@ public final class DataDirectory implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DataDirectory.class);
   private static final String LOCK = "lock";
   private static final String RETENTION = "retention.log";
+  /** How long writes must have paused before the store's head buffers are given back. */
+  static final Duration HEAD_IDLE = Duration.ofSeconds(2);
 
   /** How the directory is kept; see the adapter's builder for each option. */
   public record Options(Path dir, boolean syncEachBatch, Duration syncInterval, long maxDiskBytes,
@@ -127,6 +129,7 @@ public final class DataDirectory implements AutoCloseable {
       long every = options.syncInterval().toMillis();
       syncer.scheduleWithFixedDelay(this::syncQuietly, every, every, TimeUnit.MILLISECONDS);
     }
+    syncer.scheduleWithFixedDelay(this::trimQuietly, 1, 1, TimeUnit.SECONDS);
     this.loadMillis = (System.nanoTime() - started) / 1_000_000;
     for (String problem : recovered) {
       LOG.warn("data directory {}: recovered: {}", dir, problem);
@@ -357,6 +360,17 @@ public final class DataDirectory implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       lastError = "fsync failed: " + e;
       LOG.error("data directory {}: fsync failed", options.dir(), e);
+    }
+  }
+
+  /** Gives the store's grown head buffers back once writes have paused for {@link #HEAD_IDLE}. */
+  private void trimQuietly() {
+    try {
+      if (store.trimIfIdle(System.nanoTime(), HEAD_IDLE.toNanos())) {
+        LOG.debug("data directory {}: writes paused, the store's head buffers given back", options.dir());
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("data directory {}: trimming the store's head failed", options.dir(), e);
     }
   }
 

@@ -106,7 +106,7 @@ class SeriesStoreTest {
     int writers = 4;
     // per writer, 1,500 points each: several staging rounds, and more points than the head's two
     // buffers hold, so that writers find both full and wait for a drain
-    int batches = 120;
+    int batches = (int) (2L * SeriesStore.MAX_HEAD_POINTS / (writers * 1_500)) + 10;
     SeriesStore store = new SeriesStore(100_000_000, 128);
     List<Map<String, String>> tags = new ArrayList<>();
     for (int k = 0; k < seriesCount; k++) {
@@ -169,6 +169,33 @@ class SeriesStoreTest {
         points += values.size();
       }
       assertThat(points).isEqualTo((long) batches * 1_500);
+    }
+  }
+
+  @Test
+  void givesTheHeadsGrownBuffersBackOnlyOnceWritesHavePausedAndKeepsEveryPoint() {
+    SeriesStore store = new SeriesStore(10_000_000, 64);
+    Map<String, String> tags = Map.of("host", "a");
+    for (int batch = 0; batch < 50; batch++) { // 50,000 points: the head's buffers grow past their start
+      Metric[] metrics = new Metric[1_000];
+      for (int m = 0; m < metrics.length; m++) {
+        metrics[m] = Metric.of("m" + m, batch, tags);
+      }
+      assertThat(store.storeAll(List.of(item(1_000L * (batch + 1), metrics))).allSucceeded()).isTrue();
+    }
+    long now = System.nanoTime();
+    assertThat(store.trimIfIdle(now, 3_600_000_000_000L)).as("written within the hour").isFalse();
+    assertThat(store.trimIfIdle(now + 3_000_000_000L, 2_000_000_000L)).as("paused for 2 s").isTrue();
+    assertThat(store.trimIfIdle(now + 4_000_000_000L, 2_000_000_000L)).as("already small").isFalse();
+
+    Metric[] more = new Metric[1_000];
+    for (int m = 0; m < more.length; m++) {
+      more[m] = Metric.of("m" + m, 50, tags);
+    }
+    assertThat(store.storeAll(List.of(item(51_000L, more))).allSucceeded()).isTrue();
+    assertThat(store.pointCount()).isEqualTo(51_000);
+    for (Series series : store.allSeries()) {
+      assertThat(values(series)).hasSize(51).isSorted();
     }
   }
 
