@@ -23,7 +23,9 @@
 # 4 connections (-t2 -c4), RUNS times (default 3), alternating servers; the table shows medians.
 # Per run: 2xx points/s, 503 answers (and other non-2xx) counted separately, p50/p99 latency, CPU
 # time per 1,000 accepted points (user + system from /proc/PID/stat of the server process), peak
-# RSS (VmHWM) of the server process, and the load average around the run.
+# RSS (VmHWM) of the server process, and the load average around the run. Where each run's CPU
+# went (the server's threads by name: application, GC and VM, JIT compilers) and the share of its
+# heap on huge pages: target/http-load/cpu-split.txt.
 #
 # Then a memory phase (MEMORY=1, the default): each server, fresh, gets exactly MEM_SWEEPS sweeps
 # over MEM_SERIES series (default 1,000,000; every series MEM_SWEEPS points) over 1 connection; then,
