@@ -446,7 +446,7 @@ fi
         for (s = 1; s <= ns; s++) {
           srv = ss[s]
           if (srv == "vm" || !m["vm", 4]) continue  # no ratio without VictoriaMetrics in the run
-          printf "%-5s %-22s %10.2fx %8s %7.2fx %8s %6s %8.2fx\n", c, "ratio " srv "/vm", m["vm", 4] ? m[srv, 4] / m["vm", 4] : 0, "",
+          printf "%-5s %-22s %10.2fx %8s %7.2fx %8s %6s %8.2fx\n", c, "ratio " srv "/vm", m[srv, 4] / m["vm", 4], "",
             m["vm", 6] ? m[srv, 6] / m["vm", 6] : 0, "", "", m["vm", 10] ? m[srv, 10] / m["vm", 10] : 0
         }
       }
